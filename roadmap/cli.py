@@ -1,0 +1,523 @@
+"""The command line: parse, call the core, print. No rules live here.
+
+Every error a user can cause is a :class:`roadmap.errors.RoadmapError`; it is
+printed as ``roadmap: <message>`` on stderr with exit code 2, never a
+traceback. ``--format json`` output is a stable interface (documented in the
+README): fields are added over time, never renamed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, timedelta
+
+import click
+
+from roadmap.errors import RoadmapError
+
+FORMATS = click.Choice(["text", "json"])
+
+
+class _Group(click.Group):
+    """A click group that turns domain errors into a message and exit code 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except RoadmapError as e:
+            click.echo(f"roadmap: {e}", err=True)
+            ctx.exit(2)
+
+
+def _ws(ctx: click.Context):
+    return ctx.find_root().obj
+
+
+def _now():
+    from roadmap import clock
+
+    return clock.now()
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def _emit_json(data) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@click.group(cls=_Group, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--db", type=click.Path(dir_okay=False), envvar="ROADMAP_DB", show_envvar=True,
+              help="Database file (default: roadmap.db in your user data directory).")
+@click.option("--curriculum", "curriculum_path", type=click.Path(dir_okay=False), envvar="ROADMAP_CURRICULUM",
+              show_envvar=True, help="Curriculum TOML file (default: the bundled Senior ML Researcher curriculum).")
+@click.version_option(package_name="roadmap", prog_name="roadmap")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, curriculum_path: str | None) -> None:
+    """A learning-roadmap planner with spaced review, for growing into a Senior ML Researcher.
+
+    Run `roadmap` with no command to open the terminal app. Set ROADMAP_NOW
+    (ISO 8601 with offset, e.g. 2026-03-01T09:00:00+01:00) to fix the current
+    time, for tests and simulations.
+
+    \b
+    Daily use:
+      roadmap                  open the app: due reviews, next skills, milestones
+      roadmap due              today's review queue
+      roadmap review ID -r good
+      roadmap next             skills ready to study
+      roadmap learn ID         mark a skill learned (it enters spaced review)
+      roadmap week             the coming week's plan
+    """
+    from roadmap.workspace import Workspace
+
+    ctx.obj = Workspace(db, curriculum_path)
+    ctx.call_on_close(ctx.obj.close)
+    if ctx.invoked_subcommand is None:
+        from roadmap.clock import now
+
+        now()  # a malformed ROADMAP_NOW is reported before the screen opens
+        ws = ctx.obj
+        ws.curriculum, ws.engine  # noqa: B018 - errors before the screen opens
+        from roadmap.tui.app import RoadmapApp
+
+        RoadmapApp(ws).run()
+
+
+# -- curriculum ------------------------------------------------------------------
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.pass_context
+def validate(ctx: click.Context, path: str | None) -> None:
+    """Check a curriculum file (default: the one in use) and report every problem.
+
+    Exit 0 with a one-line summary, or exit 2 with each problem as
+    FILE:LINE:COLUMN: message.
+
+    Example: roadmap validate my_curriculum.toml
+    """
+    from roadmap import curriculum as cm
+
+    ws = _ws(ctx)
+    cur = cm.load(path) if path else ws.curriculum
+    n = cm.summary(cur)
+    click.echo(f"{cur.source}: ok — {n['skills']} skills, {n['prerequisites']} prerequisites, "
+               f"{n['categories']} categories, {n['milestones']} milestones")
+
+
+# -- progress --------------------------------------------------------------------
+
+def _statuses(ws, session):
+    from roadmap.progress import load_statuses
+
+    return load_statuses(session, ws.curriculum)
+
+
+def _skill_json(cur, item_or_id, statuses, hours=None):
+    from roadmap.planning import status_of
+
+    sid = getattr(item_or_id, "skill_id", item_or_id)
+    s = cur.skills[sid]
+    return {"id": sid, "name": s.name, "category": s.category,
+            "hours": hours if hours is not None else getattr(item_or_id, "hours", s.hours),
+            "estimate_hours": s.hours, "status": status_of(statuses, sid).value,
+            "requires": list(s.requires)}
+
+
+@cli.command()
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.pass_context
+def status(ctx: click.Context, fmt: str) -> None:
+    """Counts by status, progress per category, milestone progress, orphaned records."""
+    from roadmap.models import Status
+    from roadmap.planning import DONE, milestone_progress, status_of
+    from roadmap.progress import orphaned
+
+    ws = _ws(ctx)
+    cur = ws.curriculum
+    with ws.read() as s:
+        statuses = _statuses(ws, s)
+    counts = {st.value: 0 for st in Status}
+    for sid in cur.skills:
+        counts[status_of(statuses, sid).value] += 1
+    cats = []
+    for c in cur.categories:
+        ids = [sid for sid, sk in cur.skills.items() if sk.category == c.id]
+        done = sum(1 for sid in ids if status_of(statuses, sid) in DONE)
+        cats.append({"id": c.id, "name": c.name, "done": done, "total": len(ids),
+                     "percent": round(100 * done / len(ids)) if ids else 100})
+    ms = milestone_progress(cur, statuses)
+    orphans = orphaned(cur, statuses)
+    if fmt == "json":
+        _emit_json({"counts": counts, "total": len(cur.skills), "categories": cats,
+                    "milestones": [{"id": m.id, "name": m.name, "done": m.done, "required": m.required,
+                                    "hours_remaining": m.hours_remaining} for m in ms],
+                    "orphaned": orphans})
+        return
+    from rich.table import Table
+
+    con = _console()
+    con.print(f"[b]{len(cur.skills)} skills[/b]: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
+    t = Table(title="By category", title_justify="left", box=None, pad_edge=False)
+    t.add_column("category")
+    t.add_column("done", justify="right")
+    t.add_column("progress")
+    for c in cats:
+        t.add_row(c["name"], f"{c['done']}/{c['total']}", _bar(c["done"], c["total"]) + f" {c['percent']:>3}%")
+    con.print(t)
+    t = Table(title="Milestones", title_justify="left", box=None, pad_edge=False)
+    t.add_column("milestone")
+    t.add_column("done", justify="right")
+    t.add_column("progress")
+    t.add_column("left", justify="right")
+    for m in ms:
+        t.add_row(m.name, f"{m.done}/{m.required}", _bar(m.done, m.required) + f" {round(100 * m.fraction):>3}%",
+                  f"{m.hours_remaining:g} h")
+    con.print(t)
+    if orphans:
+        con.print(f"Orphaned (kept, no longer in the curriculum): {', '.join(orphans)}")
+
+
+def _bar(done: int, total: int, width: int = 20) -> str:
+    filled = round(width * done / total) if total else width
+    return "█" * filled + "░" * (width - filled)
+
+
+def _plan_table(cur, items, statuses, title):
+    from rich.table import Table
+
+    t = Table(title=title, title_justify="left", box=None, pad_edge=False)
+    t.add_column("#", justify="right", style="dim")
+    t.add_column("skill")
+    t.add_column("category")
+    t.add_column("hours", justify="right")
+    t.add_column("status")
+    for i, item in enumerate(items, 1):
+        sk = cur.skills[item.skill_id]
+        t.add_row(str(i), f"{sk.name} [dim]({sk.id})[/dim]", cur.category_name(sk.category), f"{item.hours:g}",
+                  item.status.value.replace("_", " "))
+    return t
+
+
+@cli.command()
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.pass_context
+def plan(ctx: click.Context, fmt: str) -> None:
+    """The study plan: every skill still to learn, prerequisites first, with hours."""
+    from roadmap.planning import study_plan
+
+    ws = _ws(ctx)
+    with ws.read() as s:
+        statuses = _statuses(ws, s)
+        logged = _logged(s)
+    items = study_plan(ws.curriculum, statuses, logged)
+    if fmt == "json":
+        _emit_json([_skill_json(ws.curriculum, i, statuses) for i in items])
+        return
+    if not items:
+        click.echo("Nothing left to study: every skill is learned or skipped.")
+        return
+    total = sum(i.hours for i in items)
+    _console().print(_plan_table(ws.curriculum, items, statuses, f"Study plan: {len(items)} skills, {total:g} h"))
+
+
+def _logged(session) -> dict[str, float]:
+    from roadmap import studylog
+
+    return studylog.logged_hours(session)
+
+
+@cli.command("next")
+@click.option("-n", "count", type=click.IntRange(min=1), default=5, show_default=True, help="How many skills.")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.pass_context
+def next_(ctx: click.Context, count: int, fmt: str) -> None:
+    """The frontier: skills whose prerequisites are all learned, best first."""
+    from roadmap.planning import frontier
+
+    ws = _ws(ctx)
+    with ws.read() as s:
+        statuses = _statuses(ws, s)
+        logged = _logged(s)
+    items = frontier(ws.curriculum, statuses, logged)[:count]
+    if fmt == "json":
+        _emit_json([_skill_json(ws.curriculum, i, statuses) for i in items])
+        return
+    if not items:
+        click.echo("No skill is ready: everything is learned or skipped.")
+        return
+    _console().print(_plan_table(ws.curriculum, items, statuses, "Ready to study"))
+
+
+def _status_command(name: str, status_value: str, verb: str, help_text: str):
+    @cli.command(name, help=help_text)
+    @click.argument("skill_ids", nargs=-1, required=True, metavar="SKILL_ID...")
+    @click.option("--force", is_flag=True, help="Allow it even if prerequisites are not learned or skipped.")
+    @click.pass_context
+    def command(ctx: click.Context, skill_ids: tuple[str, ...], force: bool) -> None:
+        from roadmap import settings as settings_mod
+        from roadmap.models import Status
+        from roadmap.progress import set_status
+
+        ws = _ws(ctx)
+        now = _now()
+        cur = ws.curriculum
+        with ws.write() as s:
+            changes = set_status(s, cur, list(skill_ids), Status(status_value), now=now,
+                                 settings=settings_mod.load(s), force=force)
+        for c in changes:
+            name_ = cur.skills[c.skill_id].name
+            if c.before == c.after:
+                click.echo(f"{c.skill_id}: already {c.after.value.replace('_', ' ')}")
+            else:
+                click.echo(f"{c.skill_id}: {verb} ({name_})")
+    return command
+
+
+_status_command("start", "in_progress", "started", "Mark skills as in progress.\n\nExample: roadmap start python")
+_status_command("learn", "learned", "learned; first review in a few days",
+                "Mark skills as learned; each enters spaced review.\n\nRefused if a prerequisite is not learned "
+                "or skipped, unless --force.\n\nExample: roadmap learn linear-algebra calculus")
+_status_command("skip", "skipped", "skipped",
+                "Mark skills as skipped (already known, or not wanted); they count as done for prerequisites.")
+_status_command("reset", "not_started", "reset to not started",
+                "Reset skills to not started; a learned skill leaves the review queue (its history is kept).")
+
+
+# -- the week ---------------------------------------------------------------------
+
+def _parse_day(value: str | None, what: str) -> date | None:
+    if value is None:
+        return None
+    from roadmap.settings import parse_date
+
+    return parse_date(value, what=what)
+
+
+@cli.command()
+@click.option("--from", "start", metavar="DATE", help="First day, YYYY-MM-DD (default: today's study day).")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.pass_context
+def week(ctx: click.Context, start: str | None, fmt: str) -> None:
+    """The next seven days: reviews, then study blocks, within your weekly hours.
+
+    The budget is the weekly_hours setting (default 10), spread over your
+    study days. Example: roadmap week --from 2026-12-07
+    """
+    from roadmap import review
+    from roadmap.days import study_day, zone
+    from roadmap.planning import weekly_plan
+
+    ws = _ws(ctx)
+    now = _now()
+    first = _parse_day(start, "--from")
+    with ws.read() as s:
+        settings = _settings(s)
+        statuses = _statuses(ws, s)
+        logged = _logged(s)
+        today = study_day(now, zone(settings.timezone), settings.rollover_hour)
+        first = first or today
+        counts = dict(review.forecast(s, now=now, settings=settings, days=max(1, (first - today).days + 7)))
+    wp = weekly_plan(ws.curriculum, statuses, settings, first, reviews=counts, logged=logged)
+    if fmt == "json":
+        _emit_json({"from": first.isoformat(), "budget_hours": wp.budget_hours, "planned_hours": wp.planned_hours,
+                    "days": [{"date": d.day.isoformat(), "hours": d.planned_hours, "capacity_hours": d.hours,
+                              "reviews": d.reviews, "review_minutes": d.review_minutes, "off": d.off,
+                              "blocks": [{"skill": b.skill_id, "hours": b.hours} for b in d.blocks]}
+                             for d in wp.days],
+                    "finished": wp.finished, "milestones_reached": wp.milestones_reached})
+        return
+    cur = ws.curriculum
+    con = _console()
+    con.print(f"[b]Week from {first:%a %d %b %Y}[/b] — {wp.planned_hours:g} h planned of {wp.budget_hours:g} h")
+    for d in wp.days:
+        head = f"{d.day:%a %d %b}"
+        if d.off:
+            con.print(f"\n[b]{head}[/b]  time off")
+            continue
+        if not d.hours and not d.reviews:
+            con.print(f"\n[b]{head}[/b]  rest day")
+            continue
+        con.print(f"\n[b]{head}[/b]  {d.planned_hours:g} h")
+        if d.reviews:
+            con.print(f"  {d.reviews} review{'s' if d.reviews != 1 else ''} (~{d.review_minutes:g} min)")
+        for b in d.blocks:
+            con.print(f"  {b.hours:>5.2f} h  {cur.skills[b.skill_id].name} [dim]({b.skill_id})[/dim]")
+    if wp.finished:
+        con.print(f"\nExpected to finish: {', '.join(cur.skills[s].name for s in wp.finished)}")
+    if wp.milestones_reached:
+        con.print(f"Milestones expected: {', '.join(cur.milestone(m).name for m in wp.milestones_reached)}")
+
+
+def _settings(session):
+    from roadmap import settings as settings_mod
+
+    return settings_mod.load(session)
+
+
+# -- settings ---------------------------------------------------------------------
+
+@cli.command()
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@click.option("--unset", is_flag=True, help="Remove KEY's value so the default applies.")
+@click.pass_context
+def config(ctx: click.Context, key: str | None, value: str | None, unset: bool) -> None:
+    """List settings, show one, or set one (validated).
+
+    \b
+    roadmap config                         every setting, its value and default
+    roadmap config weekly_hours            one value
+    roadmap config weekly_hours 12         set it
+    roadmap config study_days MO,WE,SA=3   study days, Saturday fixed at 3 h
+    roadmap config target.first-paper 2027-09-01
+    roadmap config --unset weekly_hours
+    """
+    from roadmap import settings as sm
+
+    ws = _ws(ctx)
+    if key is None:
+        with ws.read() as s:
+            current = sm.load(s)
+        from rich.table import Table
+
+        t = Table(box=None, pad_edge=False)
+        for col in ("setting", "value", "default", "meaning"):
+            t.add_column(col, overflow="fold")
+        for k, default, help_ in sm.describe():
+            t.add_row(k, sm.get_text(current, k), default, help_)
+        for mid, d in sorted(current.targets.items()):
+            t.add_row(f"{sm.TARGET_PREFIX}{mid}", d.isoformat(), "none", "Target date for this milestone.")
+        _console().print(t)
+        return
+    if unset:
+        with ws.write() as s:
+            sm.reset_value(s, key)
+        click.echo(f"{key} reset to its default")
+        return
+    if value is None:
+        with ws.read() as s:
+            click.echo(sm.get_text(sm.load(s), key))
+        return
+    milestone_ids = {m.id for m in ws.curriculum.milestones} if key.startswith(sm.TARGET_PREFIX) else None
+    with ws.write() as s:
+        stored = sm.set_value(s, key, value, milestone_ids=milestone_ids)
+    click.echo(f"{key} = {stored}")
+
+
+# -- review -----------------------------------------------------------------------
+
+@cli.command()
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option("--all", "show_all", is_flag=True, help="Show every due skill, past the daily review cap.")
+@click.pass_context
+def due(ctx: click.Context, fmt: str, show_all: bool) -> None:
+    """Today's review queue, most at risk (lowest retrievability) first."""
+    from roadmap import review
+
+    ws = _ws(ctx)
+    now = _now()
+    with ws.read() as s:
+        settings = _settings(s)
+        items = review.due_queue(s, now=now, settings=settings, limit=10**9 if show_all else None)
+        total = len(review.due_queue(s, now=now, settings=settings, limit=10**9))
+    cur = ws.curriculum
+    if fmt == "json":
+        _emit_json([{"id": i.skill_id, "name": cur.skills[i.skill_id].name if i.skill_id in cur.skills else i.skill_id,
+                     "due": i.due_day.isoformat(), "retrievability": round(i.retrievability, 4),
+                     "overdue_days": i.overdue_days,
+                     "stability_days": round(i.stability, 2) if i.stability is not None else None}
+                    for i in items])
+        return
+    if not items:
+        click.echo("Nothing due today.")
+        return
+    from rich.table import Table
+
+    t = Table(title=f"Due today: {len(items)}" + (f" of {total} (daily cap {settings.daily_review_cap})"
+                                                   if total > len(items) else ""),
+              title_justify="left", box=None, pad_edge=False)
+    t.add_column("skill")
+    t.add_column("memory", justify="right")
+    t.add_column("overdue", justify="right")
+    for i in items:
+        name = cur.skills[i.skill_id].name if i.skill_id in cur.skills else f"{i.skill_id} (orphaned)"
+        t.add_row(f"{name} [dim]({i.skill_id})[/dim]", f"{100 * i.retrievability:.0f}%",
+                  f"{i.overdue_days} d" if i.overdue_days else "")
+    _console().print(t)
+
+
+@cli.command("review")
+@click.argument("skill_id")
+@click.option("-r", "--rating", required=True, metavar="again|hard|good|easy",
+              help="How well you recalled it: again, hard, good or easy (or 1-4).")
+@click.option("--duration", metavar="DURATION", help="How long the review took, e.g. 5m.")
+@click.pass_context
+def review_(ctx: click.Context, skill_id: str, rating: str, duration: str | None) -> None:
+    """Record a review of a learned skill and show when it is next due.
+
+    Example: roadmap review backpropagation --rating good
+    """
+    from roadmap import review
+    from roadmap.durations import parse_duration
+    from roadmap.progress import resolve_ids
+
+    ws = _ws(ctx)
+    now = _now()
+    r = review.parse_rating(rating)
+    secs = parse_duration(duration) * 3600 if duration else None
+    (sid,) = resolve_ids(ws.curriculum, [skill_id])
+    with ws.write() as s:
+        out = review.record(s, sid, r, now=now, settings=_settings(s), duration_seconds=secs)
+    click.echo(f"{sid}: {review.RATING_NAMES[r]} — next review {out.due_day:%a %d %b %Y} "
+               f"(in {out.interval_days} day{'s' if out.interval_days != 1 else ''})")
+
+
+@cli.command()
+@click.pass_context
+def undo(ctx: click.Context) -> None:
+    """Undo the last review (the log keeps a record of both)."""
+    from roadmap import review
+
+    ws = _ws(ctx)
+    with ws.write() as s:
+        undone = review.undo_last(s, now=_now())
+    if undone is None:
+        click.echo("Nothing to undo.")
+    else:
+        click.echo(f"Undid the {review.RATING_NAMES[undone.rating]} review of {undone.skill_id} "
+                   f"from {undone.reviewed_at:%Y-%m-%d %H:%M} UTC")
+
+
+@cli.command()
+@click.option("--days", type=click.IntRange(1, 3650), default=14, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.pass_context
+def forecast(ctx: click.Context, days: int, fmt: str) -> None:
+    """Reviews due per day ahead (after the daily cap spreads any backlog)."""
+    from roadmap import review
+
+    ws = _ws(ctx)
+    with ws.read() as s:
+        rows = review.forecast(s, now=_now(), settings=_settings(s), days=days)
+    if fmt == "json":
+        _emit_json([{"date": d.isoformat(), "count": n} for d, n in rows])
+        return
+    peak = max((n for _, n in rows), default=0) or 1
+    for d, n in rows:
+        click.echo(f"{d:%a %d %b}  {n:>4}  {'▇' * round(40 * n / peak)}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli(prog_name="roadmap")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

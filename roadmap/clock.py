@@ -1,0 +1,48 @@
+"""The current instant, injectable: ``ROADMAP_NOW`` fixes it for tests and simulations.
+
+Core functions never read the clock themselves; they take ``now`` as an
+argument. Only the CLI and the TUI call :func:`now`, once per command or
+refresh, and pass the value down.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+from roadmap.errors import RoadmapError
+
+ENV_NOW = "ROADMAP_NOW"
+
+
+class ClockError(RoadmapError):
+    """``ROADMAP_NOW`` is not an ISO 8601 instant with a UTC offset."""
+
+
+def parse_instant(text: str, *, what: str = "instant") -> datetime:
+    """Parse an ISO 8601 date-time with offset (``2026-03-01T09:00:00+01:00`` or ``...Z``) to UTC.
+
+    Raises
+    ------
+    ClockError
+        If ``text`` is malformed or has no offset (a naive time is ambiguous).
+    """
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise ClockError(f"{what} {text!r} is not an ISO 8601 date-time; "
+                         "use e.g. 2026-03-01T09:00:00+01:00 or 2026-03-01T08:00:00Z") from None
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ClockError(f"{what} {text!r} has no UTC offset; add one, e.g. {text.strip()}+00:00 or Z")
+    return value.astimezone(UTC)
+
+
+def now() -> datetime:
+    """The current instant in UTC (tz is ``datetime.UTC``); ``$ROADMAP_NOW`` if set.
+
+    Raises ClockError if ``ROADMAP_NOW`` is set but malformed.
+    """
+    fixed = os.environ.get(ENV_NOW)
+    if fixed:
+        return parse_instant(fixed, what=ENV_NOW)
+    return datetime.now(UTC)

@@ -1,0 +1,80 @@
+"""Local study days: the one mapping from UTC instants to the learner's days.
+
+A *study day* is a local calendar date whose day begins at the rollover hour
+(default 04:00 local time), so a review at 01:30 after a late evening still
+counts for the evening's day, as in Anki. Every queue, count, heatmap,
+streak and weekly plan goes through :func:`study_day`. Days are stepped as
+dates (never by adding 24 hours), so DST changes cannot skip or repeat a day.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from roadmap.errors import RoadmapError
+
+
+class TimeZoneError(RoadmapError):
+    """An unknown IANA time zone name."""
+
+
+def zone(name: str | None) -> tzinfo:
+    """The time zone for an IANA name (``Europe/Berlin``); the system's local zone for ''/None.
+
+    Raises TimeZoneError for an unknown name.
+    """
+    if not name:
+        from dateutil import tz
+
+        return tz.tzlocal()
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError):
+        raise TimeZoneError(f"unknown time zone {name!r}; use an IANA name such as "
+                            "Europe/Berlin, America/New_York or UTC") from None
+
+
+def study_day(instant: datetime, tz: tzinfo, rollover_hour: int) -> date:
+    """The local study day that contains ``instant``.
+
+    Parameters
+    ----------
+    instant : datetime
+        Timezone-aware (any zone; usually UTC).
+    tz : tzinfo
+        The learner's time zone.
+    rollover_hour : int
+        Local hour, 0-23, at which a new study day begins.
+
+    Returns
+    -------
+    date
+        The local date, minus one day if the local time is before the rollover hour.
+    """
+    local = instant.astimezone(tz)
+    day = local.date()
+    if local.hour < rollover_hour:
+        day -= timedelta(days=1)
+    return day
+
+
+def day_start(day: date, tz: tzinfo, rollover_hour: int) -> datetime:
+    """The UTC instant at which study day ``day`` begins (its rollover hour, local time).
+
+    If the rollover wall time does not exist that day (a DST gap), it is read
+    with the offset in force before the change (PEP 495, fold=0), which for a
+    one-hour gap starting at the rollover hour is the end of the gap: the same
+    instant at which :func:`study_day` starts returning ``day``.
+    """
+    return datetime.combine(day, time(rollover_hour), tzinfo=tz).astimezone(UTC)
+
+
+def day_end(day: date, tz: tzinfo, rollover_hour: int) -> datetime:
+    """The UTC instant at which study day ``day`` ends (the start of the next one)."""
+    return day_start(day + timedelta(days=1), tz, rollover_hour)
+
+
+def days(first: date, count: int) -> list[date]:
+    """``count`` consecutive dates starting at ``first``."""
+    return [first + timedelta(days=i) for i in range(count)]

@@ -1,0 +1,127 @@
+"""SQLModel tables: the single source of the database schema.
+
+Every instant is a timezone-aware UTC datetime (SQLModel stores it with its
+``UTCDateTime`` type and returns it in UTC). Rows refer to skills by id, never
+by a foreign key into the curriculum, so editing the TOML never loses history:
+a skill that disappears keeps its rows and is shown as orphaned.
+
+Alembic revisions in ``migrations/versions`` are written from these classes;
+``tests/test_migrations.py`` checks that upgrading an empty database to head
+gives exactly this schema.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+
+class Status(StrEnum):
+    """The progress state of a skill."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    LEARNED = "learned"
+    SKIPPED = "skipped"
+
+
+class SkillProgress(SQLModel, table=True):
+    """The current status of one skill; a missing row means not_started.
+
+    Timestamps are UTC; each is the latest time the skill entered that status.
+    """
+
+    __tablename__ = "skill_progress"
+
+    skill_id: str = Field(primary_key=True)
+    status: str = Field(default=Status.NOT_STARTED.value)
+    started_at: datetime | None = None
+    learned_at: datetime | None = None
+    skipped_at: datetime | None = None
+    updated_at: datetime
+
+
+class StatusEvent(SQLModel, table=True):
+    """Append-only history of status changes (one row per change, UTC)."""
+
+    __tablename__ = "status_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    skill_id: str = Field(index=True)
+    status: str
+    at: datetime
+
+
+class Setting(SQLModel, table=True):
+    """A user setting: key and its value as JSON text (see roadmap.settings)."""
+
+    __tablename__ = "setting"
+
+    key: str = Field(primary_key=True)
+    value: str
+
+
+class ReviewCard(SQLModel, table=True):
+    """The FSRS memory state of one learned skill (derived from the review log).
+
+    ``state`` is fsrs.State (1 learning, 2 review, 3 relearning); stability in
+    days; difficulty in [1, 10]; ``due`` and ``last_review`` in UTC.
+    """
+
+    __tablename__ = "review_card"
+
+    skill_id: str = Field(primary_key=True)
+    state: int
+    step: int | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    due: datetime = Field(index=True)
+    last_review: datetime | None = None
+    reviews: int = 0
+
+
+class ReviewLog(SQLModel, table=True):
+    """Append-only log of reviews: the user's history, enough to rebuild every card.
+
+    ``kind`` is ``learn`` (the first exposure, when a skill is marked learned),
+    ``review`` (an explicit rating), ``undo`` (cancels review ``undoes``) or, in
+    the future, ``credit`` (review credit flowing through the prerequisite
+    graph). ``card_before`` / ``card_after`` are fsrs ``Card.to_dict()`` JSON.
+    ``duration_seconds`` is None when unknown.
+    """
+
+    __tablename__ = "review_log"
+
+    id: int | None = Field(default=None, primary_key=True)
+    skill_id: str = Field(index=True)
+    reviewed_at: datetime = Field(index=True)
+    rating: int
+    kind: str = "review"
+    duration_seconds: float | None = None
+    undoes: int | None = None
+    card_before: str | None = None
+    card_after: str
+
+
+class StudySession(SQLModel, table=True):
+    """Time spent studying a skill (``roadmap log``): hours, at a UTC instant."""
+
+    __tablename__ = "study_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    skill_id: str = Field(index=True)
+    at: datetime
+    hours: float
+
+
+class TimeOff(SQLModel, table=True):
+    """A range of local dates with no study (holidays), both ends included."""
+
+    __tablename__ = "time_off"
+
+    id: int | None = Field(default=None, primary_key=True)
+    first_day: date
+    last_day: date
+    note: str = ""

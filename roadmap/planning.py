@@ -1,0 +1,337 @@
+"""Planning: the study plan, the frontier, milestone progress and the weekly plan.
+
+Everything here is a pure function of the curriculum, the learner's progress
+(statuses, logged hours), their settings and a date: no database, no clock.
+
+Order of the study plan
+-----------------------
+Every unlearned, unskipped skill, each after all of its prerequisites
+(a topological order of the graph restricted to those skills). Among the
+skills whose prerequisites are placed, the next one is chosen by, in turn:
+
+1. skills already in progress (finish what was started);
+2. skills the *nearest* unfinished milestone needs (milestones ranked by
+   remaining hours, fewest first; a skill takes the rank of the nearest
+   milestone that needs it);
+3. skills that unlock the most later skills (unfinished descendants);
+4. fewer remaining hours;
+5. id, so the order is deterministic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Mapping
+
+import networkx as nx
+
+from roadmap.curriculum import Curriculum
+from roadmap.models import Status
+from roadmap.settings import Settings
+
+DONE = frozenset({Status.LEARNED, Status.SKIPPED})
+MIN_BLOCK_MINUTES = 15
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One skill of the study plan, with the hours still to study (estimate − logged, ≥ 0)."""
+
+    skill_id: str
+    hours: float
+    status: Status
+
+
+@dataclass(frozen=True)
+class MilestoneProgress:
+    """How far a milestone is: ``done`` of ``required`` skills (prerequisites included)."""
+
+    id: str
+    name: str
+    done: int
+    required: int
+    hours_remaining: float
+
+    @property
+    def fraction(self) -> float:
+        """Done / required, 0-1 (1 for a milestone that needs nothing)."""
+        return self.done / self.required if self.required else 1.0
+
+    @property
+    def reached(self) -> bool:
+        """Whether every required skill is learned or skipped."""
+        return self.done >= self.required
+
+
+def status_of(statuses: Mapping[str, Status], skill_id: str) -> Status:
+    """The status of a skill; not_started when there is no record."""
+    return statuses.get(skill_id, Status.NOT_STARTED)
+
+
+def remaining_hours(curriculum: Curriculum, skill_id: str, logged: Mapping[str, float] | None = None) -> float:
+    """Estimated hours minus hours logged on the skill, at least 0."""
+    spent = (logged or {}).get(skill_id, 0.0)
+    return max(0.0, curriculum.skills[skill_id].hours - spent)
+
+
+def milestone_progress(curriculum: Curriculum, statuses: Mapping[str, Status],
+                       logged: Mapping[str, float] | None = None) -> list[MilestoneProgress]:
+    """Progress of every milestone, in curriculum order.
+
+    A milestone requires the skills it lists *and all their prerequisites*.
+    ``hours_remaining`` sums the remaining hours of its unfinished skills.
+    """
+    out = []
+    for m in curriculum.milestones:
+        needed = curriculum.milestone_skills(m.id)
+        undone = [s for s in needed if status_of(statuses, s) not in DONE]
+        out.append(MilestoneProgress(
+            id=m.id, name=m.name, done=len(needed) - len(undone), required=len(needed),
+            hours_remaining=round(sum(remaining_hours(curriculum, s, logged) for s in undone), 2),
+        ))
+    return out
+
+
+def _unlock_counts(graph: nx.DiGraph) -> dict[str, int]:
+    """Number of descendants of each node, in O(V + E) big-int operations.
+
+    Each node's descendant set is a bitset (a Python int) built in reverse
+    topological order as the union of its successors' sets.
+    """
+    order = list(nx.topological_sort(graph))
+    bit = {n: 1 << i for i, n in enumerate(order)}
+    below: dict[str, int] = {}
+    for n in reversed(order):
+        acc = 0
+        for s in graph.successors(n):
+            acc |= bit[s] | below[s]
+        below[n] = acc
+    return {n: below[n].bit_count() for n in order}
+
+
+def study_plan(curriculum: Curriculum, statuses: Mapping[str, Status],
+               logged: Mapping[str, float] | None = None) -> list[PlanItem]:
+    """The ordered study plan (see the module docstring for the order).
+
+    Parameters
+    ----------
+    curriculum : Curriculum
+    statuses : Mapping[str, Status]
+        Skill id to status; missing ids are not_started.
+    logged : Mapping[str, float], optional
+        Skill id to hours already studied.
+
+    Returns
+    -------
+    list of PlanItem
+        Every skill that is neither learned nor skipped; each appears after
+        all of its prerequisites that are also in the plan.
+    """
+    todo = [s for s in curriculum.skills if status_of(statuses, s) not in DONE]
+    sub = curriculum.graph.subgraph(todo)
+    unlocks = _unlock_counts(sub)
+    hours = {s: remaining_hours(curriculum, s, logged) for s in todo}
+
+    nearest = sorted(
+        (p for p in milestone_progress(curriculum, statuses, logged) if not p.reached),
+        key=lambda p: (p.hours_remaining, p.id),
+    )
+    rank: dict[str, int] = {}
+    for i, p in enumerate(nearest):
+        for s in curriculum.milestone_skills(p.id):
+            rank.setdefault(s, i)
+    last = len(nearest)
+
+    def key(s: str):
+        return (
+            0 if status_of(statuses, s) == Status.IN_PROGRESS else 1,
+            rank.get(s, last),
+            -unlocks[s],
+            hours[s],
+            s,
+        )
+
+    order = nx.lexicographical_topological_sort(sub, key=key)
+    return [PlanItem(s, round(hours[s], 2), status_of(statuses, s)) for s in order]
+
+
+def frontier(curriculum: Curriculum, statuses: Mapping[str, Status],
+             logged: Mapping[str, float] | None = None) -> list[PlanItem]:
+    """Skills ready to study: not learned or skipped, every prerequisite learned or skipped.
+
+    Returned best first, in study-plan order.
+    """
+    ready = {
+        s for s in curriculum.skills
+        if status_of(statuses, s) not in DONE
+        and all(status_of(statuses, p) in DONE for p in curriculum.graph.predecessors(s))
+    }
+    return [item for item in study_plan(curriculum, statuses, logged) if item.skill_id in ready]
+
+
+def missing_prerequisites(curriculum: Curriculum, statuses: Mapping[str, Status], skill_id: str) -> list[str]:
+    """Prerequisites of ``skill_id`` (direct and indirect) not yet learned or skipped, in study order."""
+    ancestors = nx.ancestors(curriculum.graph, skill_id)
+    missing = [a for a in ancestors if status_of(statuses, a) not in DONE]
+    return list(nx.topological_sort(curriculum.graph.subgraph(missing)))
+
+
+# -- the weekly plan ------------------------------------------------------------
+
+@dataclass
+class Block:
+    """Study time on one skill on one day, in hours."""
+
+    skill_id: str
+    hours: float
+
+
+@dataclass
+class DayPlan:
+    """One day of the weekly plan.
+
+    Attributes
+    ----------
+    day : date
+        The local study day.
+    hours : float
+        The day's study capacity, hours (0 on days that are not study days or are off).
+    off : bool
+        True when the day falls in the learner's time off.
+    study_day : bool
+        True when the day is one of the learner's study days.
+    reviews : int
+        Reviews expected that day.
+    review_minutes : float
+        Minutes those reviews are expected to take.
+    blocks : list of Block
+        Study blocks, in order.
+    """
+
+    day: date
+    hours: float
+    off: bool = False
+    study_day: bool = True
+    reviews: int = 0
+    review_minutes: float = 0.0
+    blocks: list[Block] = field(default_factory=list)
+
+    @property
+    def planned_hours(self) -> float:
+        """Hours of study blocks plus review time."""
+        return round(sum(b.hours for b in self.blocks) + self.review_minutes / 60, 2)
+
+
+@dataclass
+class WeekPlan:
+    """A plan over consecutive days, with what it is expected to achieve.
+
+    ``finished`` lists the skills whose remaining hours are all planned;
+    ``milestones_reached`` the milestones all of whose skills are then done.
+    """
+
+    days: list[DayPlan]
+    budget_hours: float
+    finished: list[str] = field(default_factory=list)
+    milestones_reached: list[str] = field(default_factory=list)
+
+    @property
+    def planned_hours(self) -> float:
+        """Total hours planned (study blocks and reviews)."""
+        return round(sum(d.planned_hours for d in self.days), 2)
+
+
+def day_capacities(settings: Settings, days: list[date]) -> dict[date, float]:
+    """Study hours available on each date, from the weekly budget and study days.
+
+    Days with fixed hours (``SA=3``) get them; what remains of the weekly
+    budget is shared evenly by the other study days of the week; other days
+    get 0. Study days are expanded with dateutil's ``rrule`` (RFC 5545).
+    """
+    from dateutil.rrule import WEEKLY, rrule
+
+    if not days:
+        return {}
+    fixed = {d: h for d, h in settings.study_days.items() if h is not None}
+    flexible = [d for d, h in settings.study_days.items() if h is None]
+    share = max(0.0, settings.weekly_hours - sum(fixed.values()))
+    each = share / len(flexible) if flexible else 0.0
+    from datetime import datetime
+
+    start, end = min(days), max(days)
+    rule = rrule(WEEKLY, byweekday=sorted(settings.study_days), dtstart=datetime.combine(start, datetime.min.time()),
+                 until=datetime.combine(end, datetime.min.time()))
+    study = {dt.date() for dt in rule}
+    return {d: (fixed.get(d.weekday(), each) if d in study else 0.0) for d in days}
+
+
+def weekly_plan(curriculum: Curriculum, statuses: Mapping[str, Status], settings: Settings, start: date, *,
+                days: int = 7, logged: Mapping[str, float] | None = None,
+                reviews: Mapping[date, int] | None = None, time_off: list[tuple[date, date]] | None = None,
+                review_minutes: float | None = None) -> WeekPlan:
+    """Lay the study plan and expected reviews onto study days.
+
+    Parameters
+    ----------
+    curriculum, statuses, settings
+        As for :func:`study_plan`; settings give the weekly budget (hours),
+        study days and minutes per review.
+    start : date
+        The first day.
+    days : int
+        How many consecutive days (7 for one week).
+    logged : Mapping[str, float], optional
+        Hours already studied per skill.
+    reviews : Mapping[date, int], optional
+        Reviews expected per day (from the review forecast).
+    time_off : list of (date, date), optional
+        Inclusive date ranges with no study.
+    review_minutes : float, optional
+        Minutes per review; ``settings.review_minutes`` when None.
+
+    Returns
+    -------
+    WeekPlan
+        Each day gets its reviews first, then study blocks filling the rest of
+        its hours, in study-plan order; a skill's hours are split across days
+        as needed, so no skill starts before its prerequisites' hours are all
+        planned, and no day is over its hours. Blocks shorter than
+        ``MIN_BLOCK_MINUTES`` are only made to finish a skill.
+    """
+    dates = [start + timedelta(days=i) for i in range(days)]
+    caps = day_capacities(settings, dates)
+    minutes_per_review = settings.review_minutes if review_minutes is None else review_minutes
+    off_days = {d for d in dates for a, b in (time_off or []) if a <= d <= b}
+    queue = [[item.skill_id, round(item.hours * 60)] for item in study_plan(curriculum, statuses, logged)]
+    queue = [q for q in queue if q[1] > 0] + [[q[0], 0] for q in queue if q[1] <= 0]
+    finished: list[str] = []
+    plan_days = []
+    for d in dates:
+        off = d in off_days
+        cap_min = 0 if off else round(caps[d] * 60)
+        n_reviews = 0 if off else (reviews or {}).get(d, 0)
+        rev_min = n_reviews * minutes_per_review
+        day = DayPlan(day=d, hours=0.0 if off else round(caps[d], 2), off=off, study_day=caps[d] > 0,
+                      reviews=n_reviews, review_minutes=round(rev_min, 1))
+        free = cap_min - rev_min
+        while queue and (queue[0][1] == 0 or free >= min(MIN_BLOCK_MINUTES, queue[0][1])):
+            skill, need = queue[0]
+            take = min(need, int(free))
+            if take > 0:
+                day.blocks.append(Block(skill, round(take / 60, 2)))
+            free -= take
+            queue[0][1] -= take
+            if queue[0][1] <= 0:
+                finished.append(skill)
+                queue.pop(0)
+            if free <= 0:
+                break
+        plan_days.append(day)
+    after = dict(statuses)
+    after.update({s: Status.LEARNED for s in finished})
+    reached = [p.id for p, q in zip(milestone_progress(curriculum, statuses, logged),
+                                    milestone_progress(curriculum, after, logged))
+               if not p.reached and q.reached]
+    budget = round(sum(0 if d in off_days else caps[d] for d in dates), 2)
+    return WeekPlan(days=plan_days, budget_hours=budget, finished=finished, milestones_reached=reached)

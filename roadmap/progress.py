@@ -1,0 +1,177 @@
+"""Progress: reading and changing the status of skills.
+
+A status change is one call, in the caller's transaction: it updates
+``skill_progress``, appends to ``status_event``, and, when a skill becomes
+learned, gives it a review card (``roadmap.review``); when a learned skill is
+reset or skipped, its card leaves the review queue (its review log stays).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlmodel import Session, select
+
+from roadmap.curriculum import Curriculum
+from roadmap.errors import RoadmapError
+from roadmap.models import SkillProgress, Status, StatusEvent
+from roadmap.planning import DONE, missing_prerequisites
+from roadmap.settings import Settings
+
+
+class ProgressError(RoadmapError):
+    """An unknown skill id, or a status change that is not allowed (prerequisites missing)."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """The result of a status change for one skill."""
+
+    skill_id: str
+    before: Status
+    after: Status
+
+
+def load_statuses(session: Session, curriculum: Curriculum | None = None) -> dict[str, Status]:
+    """Every stored status by skill id.
+
+    With a curriculum, rows stored under a former id of a renamed skill are
+    reported under the current id (unless the current id has its own row).
+    Rows of skills not in the curriculum are kept (they are orphaned).
+    """
+    out: dict[str, Status] = {}
+    renamed: dict[str, Status] = {}
+    for row in session.exec(select(SkillProgress)).all():
+        status = Status(row.status)
+        if curriculum is not None and row.skill_id not in curriculum.skills:
+            new = curriculum.canonical_id(row.skill_id)
+            if new is not None:
+                renamed[new] = status
+                continue
+        out[row.skill_id] = status
+    for k, v in renamed.items():
+        out.setdefault(k, v)
+    return out
+
+
+def orphaned(curriculum: Curriculum, statuses: dict[str, Status]) -> list[str]:
+    """Ids with stored progress that the curriculum no longer has (sorted)."""
+    return sorted(s for s in statuses if curriculum.canonical_id(s) is None)
+
+
+def resolve_ids(curriculum: Curriculum, skill_ids: list[str]) -> list[str]:
+    """Map ids (or former ids) to current skill ids.
+
+    Raises ProgressError naming every unknown id with the closest known ids.
+    """
+    out, problems = [], []
+    for raw in skill_ids:
+        sid = curriculum.canonical_id(raw.strip())
+        if sid is None:
+            near = curriculum.suggest(raw.strip())
+            hint = f"; did you mean {', '.join(near)}?" if near else "; `roadmap plan` lists the skill ids"
+            problems.append(f"unknown skill id '{raw}'{hint}")
+        else:
+            out.append(sid)
+    if problems:
+        raise ProgressError("\n".join(problems))
+    return list(dict.fromkeys(out))
+
+
+def set_status(session: Session, curriculum: Curriculum, skill_ids: list[str], status: Status, *,
+               now: datetime, settings: Settings, force: bool = False) -> list[Change]:
+    """Change the status of skills, all or nothing.
+
+    Parameters
+    ----------
+    session : Session
+        The caller's transaction; nothing is committed here.
+    curriculum : Curriculum
+    skill_ids : list of str
+        Skill ids or former ids.
+    status : Status
+        The new status (``not_started`` resets).
+    now : datetime
+        The instant of the change (UTC, aware).
+    settings : Settings
+        For the review card of a newly learned skill.
+    force : bool
+        Learn or start even when prerequisites are missing.
+
+    Returns
+    -------
+    list of Change
+        One per skill, in the given order; unchanged skills have before == after.
+
+    Raises
+    ------
+    ProgressError
+        An unknown id (with suggestions), or learning/starting a skill whose
+        prerequisites are not all learned or skipped (they are named; ``force``
+        overrides). Skills being learned in the same call count as learned.
+    """
+    from roadmap import review
+
+    ids = resolve_ids(curriculum, skill_ids)
+    statuses = load_statuses(session, curriculum)
+    if status in (Status.LEARNED, Status.IN_PROGRESS) and not force:
+        after = dict(statuses)
+        if status == Status.LEARNED:
+            after.update({s: Status.LEARNED for s in ids})
+        problems = []
+        for sid in ids:
+            missing = missing_prerequisites(curriculum, after, sid)
+            if missing:
+                verb = "learn" if status == Status.LEARNED else "start"
+                problems.append(f"cannot {verb} {sid}: prerequisites not learned or skipped yet: "
+                                f"{', '.join(missing)}")
+        if problems:
+            raise ProgressError("\n".join(problems) + "\nLearn or skip them first, or add --force.")
+    changes = []
+    for sid in ids:
+        row = _row(session, curriculum, sid)
+        before = Status(row.status) if row is not None else Status.NOT_STARTED
+        changes.append(Change(sid, before, status))
+        if before == status:
+            continue
+        if row is None:
+            row = SkillProgress(skill_id=sid, status=status.value, updated_at=now)
+        elif row.skill_id != sid:  # stored under a former id: move it to the current one
+            session.delete(row)
+            session.flush()
+            row = SkillProgress(skill_id=sid, status=row.status, started_at=row.started_at,
+                                learned_at=row.learned_at, skipped_at=row.skipped_at, updated_at=now)
+        row.status = status.value
+        row.updated_at = now
+        if status == Status.IN_PROGRESS:
+            row.started_at = now
+        elif status == Status.LEARNED:
+            row.learned_at = now
+            row.started_at = row.started_at or now
+        elif status == Status.SKIPPED:
+            row.skipped_at = now
+        session.add(row)
+        session.add(StatusEvent(skill_id=sid, status=status.value, at=now))
+        if status == Status.LEARNED:
+            review.introduce(session, sid, now=now, settings=settings)
+        elif before == Status.LEARNED:
+            review.retire(session, sid, now=now)
+    return changes
+
+
+def _row(session: Session, curriculum: Curriculum, sid: str) -> SkillProgress | None:
+    row = session.get(SkillProgress, sid)
+    if row is not None:
+        return row
+    skill = curriculum.skills[sid]
+    for old in skill.renamed_from:
+        row = session.get(SkillProgress, old)
+        if row is not None:
+            return row
+    return None
+
+
+def is_done(status: Status) -> bool:
+    """Learned or skipped: counts as satisfied for prerequisites."""
+    return status in DONE

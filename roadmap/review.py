@@ -1,0 +1,431 @@
+"""Spaced review of learned skills: the one wrapper around the ``fsrs`` library.
+
+FSRS-6 (py-fsrs 6.x, https://github.com/open-spaced-repetition/py-fsrs) is
+the memory model. This module is the only one that imports ``fsrs``, and it
+adds what the library does not guarantee:
+
+* a review dated before the skill's last review is refused (ReviewError);
+* the same rating for the same skill within :data:`DEDUP_SECONDS` is
+  recorded once;
+* intervals are fuzzed here, not in the library (its fuzz draws from the
+  global ``random`` and can reorder ratings): one uniform draw seeded by
+  (skill id, review count) is applied to all four ratings, then
+  interval(Hard) <= interval(Good) <= interval(Easy) <= max interval and
+  every day-scale interval >= 1 day are enforced, so a preview equals the
+  stored result;
+* due dates are whole study days: a card is due from the start (rollover
+  hour, local time) of its due day, so the date shown before rating is the
+  date stored;
+* stabilities and intervals are clamped, so no input overflows;
+* the review log is append-only: ``learn`` (a skill marked learned: its
+  first exposure, rated Good), ``review``, ``undo`` and ``retire`` rows, each
+  with the card state before and after, enough to rebuild every card.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+import fsrs
+from sqlalchemy import func
+from sqlmodel import Session, select
+
+from roadmap.days import day_end, day_start, study_day, zone
+from roadmap.errors import RoadmapError
+from roadmap.models import ReviewCard, ReviewLog
+from roadmap.settings import Settings
+
+RATINGS = {"again": 1, "hard": 2, "good": 3, "easy": 4}
+RATING_NAMES = {v: k for k, v in RATINGS.items()}
+DEDUP_SECONDS = 10.0
+MAX_STABILITY_DAYS = 1_000_000.0
+
+# The library's fuzz ranges (fsrs.scheduler.FUZZ_RANGES, from FSRS's
+# reference implementation), re-used for our seeded fuzz.
+_FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.10), (20.0, math.inf, 0.05))
+
+
+class ReviewError(RoadmapError):
+    """A review that cannot be recorded: unknown or unlearned skill, bad rating, date before the last review."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one rating would do (or did) to a card.
+
+    Attributes
+    ----------
+    rating : int
+        1 Again, 2 Hard, 3 Good, 4 Easy.
+    due_day : date
+        The local study day on which the skill is next due.
+    interval_days : int
+        Study days from the review's day to ``due_day`` (0 only for
+        configured short-term learning steps).
+    card : dict
+        The fsrs ``Card.to_dict()`` after the review.
+    """
+
+    rating: int
+    due_day: date
+    interval_days: int
+    card: dict
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """A skill in the review queue. ``retrievability`` is 0-1; ``overdue_days`` >= 0."""
+
+    skill_id: str
+    due_day: date
+    retrievability: float
+    overdue_days: int
+    stability: float | None
+    difficulty: float | None
+
+
+def parse_rating(text: str | int) -> int:
+    """``again|hard|good|easy`` (or 1-4) to 1-4. Raises ReviewError naming what is accepted."""
+    if isinstance(text, int) or str(text).strip().isdigit():
+        value = int(text)
+        if value in RATING_NAMES:
+            return value
+    elif str(text).strip().lower() in RATINGS:
+        return RATINGS[str(text).strip().lower()]
+    raise ReviewError(f"rating {text!r} is not one of again, hard, good, easy (or 1-4)")
+
+
+def scheduler(settings: Settings) -> fsrs.Scheduler:
+    """An fsrs Scheduler for the settings, with the library's fuzz off (we fuzz ourselves).
+
+    Raises ReviewError if desired retention is outside 0.70-0.99.
+    """
+    if not (0.70 <= settings.desired_retention <= 0.99):
+        raise ReviewError(f"desired_retention {settings.desired_retention} is outside 0.70-0.99")
+    steps = tuple(timedelta(minutes=m) for m in settings.learning_steps_minutes)
+    return fsrs.Scheduler(
+        desired_retention=settings.desired_retention,
+        learning_steps=steps,
+        relearning_steps=steps[:1],
+        maximum_interval=max(1, min(settings.max_interval_days, 36500)),
+        enable_fuzzing=False,
+    )
+
+
+def _card_id(skill_id: str) -> int:
+    return zlib.crc32(skill_id.encode()) + 1
+
+
+def _to_card(row: ReviewCard) -> fsrs.Card:
+    return fsrs.Card(
+        card_id=_card_id(row.skill_id), state=fsrs.State(row.state), step=row.step,
+        stability=row.stability, difficulty=row.difficulty,
+        due=row.due.astimezone(UTC), last_review=row.last_review.astimezone(UTC) if row.last_review else None,
+    )
+
+
+def _clamp(card: fsrs.Card) -> fsrs.Card:
+    if card.stability is not None:
+        s = card.stability
+        card.stability = MAX_STABILITY_DAYS if (math.isnan(s) or s > MAX_STABILITY_DAYS) else max(s, fsrs.scheduler.STABILITY_MIN)
+    return card
+
+
+def _fuzz_uniform(skill_id: str, reviews: int) -> float:
+    return random.Random(f"{skill_id}:{reviews}").random()
+
+
+def _fuzzed(days: int, u: float, max_days: int) -> int:
+    """Spread an interval by FSRS's fuzz ranges with a given uniform draw ``u``."""
+    if days < 2.5:
+        return days
+    delta = 1.0 + sum(f * max(min(float(days), hi) - lo, 0.0) for lo, hi, f in _FUZZ_RANGES)
+    lo_i = max(2, round(days - delta))
+    hi_i = min(round(days + delta), max_days)
+    lo_i = min(lo_i, hi_i)
+    return min(lo_i + int(u * (hi_i - lo_i + 1)), max_days)
+
+
+def _tz(settings: Settings) -> tzinfo:
+    return zone(settings.timezone)
+
+
+def _outcomes(card: fsrs.Card, skill_id: str, reviews: int, now: datetime, settings: Settings,
+              ratings=(1, 2, 3, 4)) -> dict[int, Outcome]:
+    sched = scheduler(settings)
+    tz = _tz(settings)
+    today = study_day(now, tz, settings.rollover_hour)
+    u = _fuzz_uniform(skill_id, reviews)
+    max_days = sched.maximum_interval
+    out: dict[int, Outcome] = {}
+    prev_days = 0
+    for r in sorted(ratings):
+        new, _ = sched.review_card(_clamp(card), fsrs.Rating(r), review_datetime=now)
+        new = _clamp(new)
+        raw = new.due - now
+        if new.state == fsrs.State.Review or raw >= timedelta(days=1):
+            days = max(1, round(raw / timedelta(days=1)))
+            if new.state == fsrs.State.Review:
+                days = _fuzzed(days, u, max_days)
+            if r >= 2:  # Hard <= Good <= Easy
+                days = max(days, prev_days)
+            days = min(max(days, 1), max_days)
+            try:
+                due_day = today + timedelta(days=days)
+            except OverflowError:
+                due_day = date.max - timedelta(days=1)
+            new.due = max(day_start(due_day, tz, settings.rollover_hour), now)
+        else:  # a configured short-term learning step: minutes, not days
+            days = 0
+            due_day = study_day(new.due, tz, settings.rollover_hour)
+        if r >= 2:
+            prev_days = max(prev_days, days)
+        out[r] = Outcome(rating=r, due_day=due_day, interval_days=days, card=new.to_dict())
+    return out
+
+
+def _card_from_dict(skill_id: str, d: dict, reviews: int) -> ReviewCard:
+    card = fsrs.Card.from_dict(d)
+    return ReviewCard(skill_id=skill_id, state=int(card.state), step=card.step, stability=card.stability,
+                      difficulty=card.difficulty, due=card.due, last_review=card.last_review, reviews=reviews)
+
+
+def _apply(row: ReviewCard, d: dict, reviews: int) -> None:
+    card = fsrs.Card.from_dict(d)
+    row.state, row.step = int(card.state), card.step
+    row.stability, row.difficulty = card.stability, card.difficulty
+    row.due, row.last_review, row.reviews = card.due, card.last_review, reviews
+
+
+def introduce(session: Session, skill_id: str, *, now: datetime, settings: Settings) -> ReviewCard:
+    """Give a newly learned skill its review card (its first exposure counts as a Good review).
+
+    With no learning steps the first review falls about two days later
+    (FSRS-6's initial stability for Good, 2.31 days, at 90 % retention).
+    Replaces any card the skill had. Returns the stored card.
+    """
+    existing = session.get(ReviewCard, skill_id)
+    before = json.dumps(_to_card(existing).to_dict()) if existing else None
+    fresh = fsrs.Card(card_id=_card_id(skill_id), state=fsrs.State.Learning, step=0, due=now)
+    outcome = _outcomes(fresh, skill_id, 0, now, settings, ratings=(3,))[3]
+    if existing is not None:
+        session.delete(existing)
+        session.flush()
+    row = _card_from_dict(skill_id, outcome.card, 0)
+    session.add(row)
+    session.add(ReviewLog(skill_id=skill_id, reviewed_at=now, rating=3, kind="learn",
+                          card_before=before, card_after=json.dumps(outcome.card)))
+    return row
+
+
+def retire(session: Session, skill_id: str, *, now: datetime | None = None) -> None:
+    """Take a skill out of review (it was reset or skipped); its log stays, and a ``retire`` row is added."""
+    row = session.get(ReviewCard, skill_id)
+    if row is None:
+        return
+    session.add(ReviewLog(skill_id=skill_id, reviewed_at=now or row.last_review or row.due, rating=0,
+                          kind="retire", card_before=json.dumps(_to_card(row).to_dict()), card_after="null"))
+    session.delete(row)
+
+
+def preview(session: Session, skill_id: str, *, now: datetime, settings: Settings) -> dict[int, Outcome]:
+    """What each rating (1-4) would give, without recording anything.
+
+    Raises ReviewError if the skill has no review card (it is not learned).
+    """
+    row = _card_row(session, skill_id)
+    return _outcomes(_to_card(row), skill_id, row.reviews, now, settings)
+
+
+def _card_row(session: Session, skill_id: str) -> ReviewCard:
+    row = session.get(ReviewCard, skill_id)
+    if row is None:
+        raise ReviewError(f"{skill_id} has no review card: only learned skills are reviewed "
+                          f"(mark it learned with `roadmap learn {skill_id}`)")
+    return row
+
+
+def record(session: Session, skill_id: str, rating: int, *, now: datetime, settings: Settings,
+           duration_seconds: float | None = None) -> Outcome:
+    """Record a review of a learned skill and reschedule it.
+
+    Parameters
+    ----------
+    session : Session
+        The caller's (write) transaction.
+    skill_id : str
+    rating : int
+        1 Again, 2 Hard, 3 Good, 4 Easy (see :func:`parse_rating`).
+    now : datetime
+        The instant of the review, aware.
+    settings : Settings
+    duration_seconds : float, optional
+        Time the review took.
+
+    Returns
+    -------
+    Outcome
+        Exactly what :func:`preview` showed for this rating at ``now``.
+
+    Raises
+    ------
+    ReviewError
+        The skill is not learned, the rating is not 1-4, or ``now`` is
+        before the skill's last review.
+    """
+    if rating not in RATING_NAMES:
+        raise ReviewError(f"rating {rating!r} is not one of 1-4 (again, hard, good, easy)")
+    now = now.astimezone(UTC)
+    row = _card_row(session, skill_id)
+    if row.last_review is not None and now < row.last_review:
+        raise ReviewError(f"a review of {skill_id} dated {now:%Y-%m-%d %H:%M} UTC is before its last review "
+                          f"({row.last_review:%Y-%m-%d %H:%M} UTC) and was refused; check the clock or ROADMAP_NOW")
+    last = session.exec(select(ReviewLog).where(ReviewLog.skill_id == skill_id)
+                        .order_by(ReviewLog.id.desc()).limit(1)).first()
+    if (last is not None and last.kind == "review" and last.rating == rating
+            and (now - last.reviewed_at).total_seconds() <= DEDUP_SECONDS):
+        card = json.loads(last.card_after)
+        tz = _tz(settings)
+        due_day = study_day(fsrs.Card.from_dict(card).due, tz, settings.rollover_hour)
+        return Outcome(rating, due_day, (due_day - study_day(last.reviewed_at, tz, settings.rollover_hour)).days, card)
+    before = _to_card(row).to_dict()
+    outcome = _outcomes(_to_card(row), skill_id, row.reviews, now, settings)[rating]
+    _apply(row, outcome.card, row.reviews + 1)
+    session.add(row)
+    session.add(ReviewLog(skill_id=skill_id, reviewed_at=now, rating=rating, kind="review",
+                          duration_seconds=duration_seconds, card_before=json.dumps(before),
+                          card_after=json.dumps(outcome.card)))
+    return outcome
+
+
+def undo_last(session: Session, *, now: datetime) -> ReviewLog | None:
+    """Undo the most recent review that is not yet undone; returns its log row, or None if none.
+
+    The card gets back its state from before that review; the log gains an
+    ``undo`` row (nothing is deleted). Learning a skill is undone with reset.
+    """
+    undone = select(ReviewLog.undoes).where(ReviewLog.kind == "undo", ReviewLog.undoes.is_not(None))
+    target = session.exec(select(ReviewLog).where(ReviewLog.kind == "review", ReviewLog.id.not_in(undone))
+                          .order_by(ReviewLog.id.desc()).limit(1)).first()
+    if target is None:
+        return None
+    row = session.get(ReviewCard, target.skill_id)
+    if row is None:  # the skill was reset since: nothing to restore
+        return None
+    newer = session.exec(select(ReviewLog).where(ReviewLog.skill_id == target.skill_id, ReviewLog.id > target.id,
+                                                 ReviewLog.kind.in_(("learn", "retire")))).first()
+    if newer is not None:
+        return None
+    _apply(row, json.loads(target.card_before), max(0, row.reviews - 1))
+    session.add(row)
+    session.add(ReviewLog(skill_id=target.skill_id, reviewed_at=now.astimezone(UTC), rating=0, kind="undo",
+                          undoes=target.id, card_before=target.card_after, card_after=target.card_before))
+    return target
+
+
+def retrievability(row: ReviewCard, now: datetime, settings: Settings) -> float:
+    """Probability of recall now, 0-1 (FSRS-6 power forgetting curve, whole elapsed days)."""
+    return float(scheduler(settings).get_card_retrievability(_to_card(row), now.astimezone(UTC)))
+
+
+def due_queue(session: Session, *, now: datetime, settings: Settings, limit: int | None = None) -> list[DueItem]:
+    """Today's review queue: cards due by the end of today's study day, most at risk first.
+
+    At most ``settings.daily_review_cap`` items (or ``limit``), taken by
+    lowest retrievability, so after a break the most-faded skills come first
+    and the rest wait for the following days. Reads only due cards (indexed).
+    """
+    tz = _tz(settings)
+    today = study_day(now, tz, settings.rollover_hour)
+    end = day_end(today, tz, settings.rollover_hour)
+    rows = session.exec(select(ReviewCard).where(ReviewCard.due < end)).all()
+    sched = scheduler(settings)
+    items = []
+    for row in rows:
+        r = float(sched.get_card_retrievability(_to_card(row), now.astimezone(UTC)))
+        due_day = study_day(row.due, tz, settings.rollover_hour)
+        items.append(DueItem(row.skill_id, due_day, r, max(0, (today - due_day).days), row.stability, row.difficulty))
+    items.sort(key=lambda i: (i.retrievability, i.due_day, i.skill_id))
+    cap = settings.daily_review_cap if limit is None else limit
+    return items[:cap]
+
+
+def card_states(session: Session, *, now: datetime, settings: Settings) -> dict[str, DueItem]:
+    """Every review card's state now (retrievability, due day), by skill id."""
+    tz = _tz(settings)
+    today = study_day(now, tz, settings.rollover_hour)
+    sched = scheduler(settings)
+    out = {}
+    for row in session.exec(select(ReviewCard)).all():
+        due_day = study_day(row.due, tz, settings.rollover_hour)
+        r = float(sched.get_card_retrievability(_to_card(row), now.astimezone(UTC)))
+        out[row.skill_id] = DueItem(row.skill_id, due_day, r, max(0, (today - due_day).days), row.stability,
+                                    row.difficulty)
+    return out
+
+
+def forecast(session: Session, *, now: datetime, settings: Settings, days: int = 30) -> list[tuple[date, int]]:
+    """Reviews per study day for ``days`` days from today: (date, count).
+
+    Cards are counted on their due day; overdue cards on today. The daily
+    cap carries any excess over to the following days (most at risk first),
+    as the queue does, so the forecast is what the learner will be shown.
+    """
+    tz = _tz(settings)
+    today = study_day(now, tz, settings.rollover_hour)
+    horizon_end = day_end(today + timedelta(days=days - 1), tz, settings.rollover_hour)
+    per_day: dict[date, int] = {}
+    for due in session.exec(select(ReviewCard.due).where(ReviewCard.due < horizon_end)).all():
+        d = max(today, study_day(due, tz, settings.rollover_hour))
+        per_day[d] = per_day.get(d, 0) + 1
+    out, backlog = [], 0
+    for i in range(days):
+        d = today + timedelta(days=i)
+        backlog += per_day.get(d, 0)
+        shown = min(backlog, settings.daily_review_cap)
+        backlog -= shown
+        out.append((d, shown))
+    return out
+
+
+def history_counts(session: Session, *, settings: Settings, since: datetime) -> dict[date, int]:
+    """Explicit reviews per local study day since ``since`` (for heatmaps and streaks)."""
+    tz = _tz(settings)
+    rows = session.exec(select(ReviewLog.reviewed_at).where(ReviewLog.kind == "review",
+                                                            ReviewLog.reviewed_at >= since)).all()
+    out: dict[date, int] = {}
+    for at in rows:
+        d = study_day(at, tz, settings.rollover_hour)
+        out[d] = out.get(d, 0) + 1
+    return out
+
+
+def median_duration_seconds(session: Session, minimum: int = 20) -> float | None:
+    """Median logged review duration, seconds, once at least ``minimum`` are logged; else None."""
+    n = session.exec(select(func.count()).select_from(ReviewLog)
+                     .where(ReviewLog.kind == "review", ReviewLog.duration_seconds.is_not(None))).one()
+    if n < minimum:
+        return None
+    return session.exec(select(ReviewLog.duration_seconds)
+                        .where(ReviewLog.kind == "review", ReviewLog.duration_seconds.is_not(None))
+                        .order_by(ReviewLog.duration_seconds).offset(n // 2).limit(1)).one()
+
+
+def rebuild_cards(session: Session) -> dict[str, dict]:
+    """Every current card's state, rebuilt from the review log alone: skill id -> ``Card.to_dict()``.
+
+    Replays the log in order: ``learn`` starts a card, ``review`` and ``undo``
+    set it to their ``card_after``, ``retire`` removes it.
+    """
+    cards: dict[str, dict] = {}
+    for row in session.exec(select(ReviewLog).order_by(ReviewLog.id)).all():
+        if row.kind == "retire":
+            cards.pop(row.skill_id, None)
+        else:
+            cards[row.skill_id] = json.loads(row.card_after)
+    return cards

@@ -1,0 +1,302 @@
+"""The learner's settings: definitions, validation, and storage in the ``setting`` table.
+
+Every setting has a key, a default, a parser that validates text typed by the
+user (``roadmap config KEY VALUE`` or the TUI) and a one-line help. Values are
+stored as JSON text; a missing row means the default. :class:`Settings` is the
+typed, immutable view the core functions take as an argument.
+
+Milestone target dates are settings too, under keys ``target.<milestone-id>``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, time
+from typing import Any, Callable, Mapping
+
+from sqlmodel import Session, select
+
+from roadmap.errors import RoadmapError
+from roadmap.models import Setting
+
+WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+TARGET_PREFIX = "target."
+
+
+class SettingsError(RoadmapError):
+    """An unknown setting key or a value the setting does not accept."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The learner's settings, typed. Units are in the names.
+
+    Attributes
+    ----------
+    weekly_hours : float
+        Study budget per week, hours (0 < h <= 168).
+    study_days : Mapping[int, float | None]
+        Study weekdays (0 = Monday) to fixed hours for that day, or None for
+        an even share of what remains of the weekly budget.
+    study_time : datetime.time
+        Local time at which study blocks start (calendar export).
+    review_minutes : float
+        Estimated minutes per review (before the learner has logged enough).
+    desired_retention : float
+        FSRS target probability of recall at the due date, 0.70-0.99.
+    max_interval_days : int
+        Longest interval between two reviews, days.
+    learning_steps_minutes : tuple of float
+        Short-term FSRS learning steps after a skill is learned, minutes; empty
+        (the default) gives day-scale reviews only.
+    rollover_hour : int
+        Local hour at which a new study day begins, 0-23.
+    timezone : str
+        IANA zone name; '' means the system's zone.
+    daily_review_cap : int
+        Most reviews presented on one study day.
+    targets : Mapping[str, date]
+        Milestone id to target date.
+    """
+
+    weekly_hours: float = 10.0
+    study_days: Mapping[int, float | None] = field(default_factory=lambda: {d: None for d in range(7)})
+    study_time: time = time(19, 0)
+    review_minutes: float = 5.0
+    desired_retention: float = 0.90
+    max_interval_days: int = 3650
+    learning_steps_minutes: tuple[float, ...] = ()
+    rollover_hour: int = 4
+    timezone: str = ""
+    daily_review_cap: int = 30
+    targets: Mapping[str, date] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one setting is parsed, shown and explained."""
+
+    key: str
+    field: str
+    parse: Callable[[str], Any]
+    show: Callable[[Any], str]
+    help: str
+
+
+def _number(lo: float, hi: float, *, integer: bool = False, what: str) -> Callable[[str], Any]:
+    def parse(text: str):
+        try:
+            value = int(text) if integer else float(text)
+        except ValueError:
+            raise SettingsError(f"{text!r} is not {'a whole number' if integer else 'a number'}; "
+                                f"{what}: {lo:g} to {hi:g}") from None
+        if not (lo <= value <= hi) or value != value:
+            raise SettingsError(f"{text} is out of range; {what}: {lo:g} to {hi:g}")
+        return value
+    return parse
+
+
+def _positive_hours(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise SettingsError(f"{text!r} is not a number; weekly_hours takes hours per week, above 0 and at most 168") from None
+    if not (0 < value <= 168):
+        raise SettingsError(f"{text} is out of range; weekly_hours takes hours per week, above 0 and at most 168")
+    return value
+
+
+def parse_study_days(text: str) -> dict[int, float | None]:
+    """Parse ``MO,TU,TH,SA=3`` into {0: None, 1: None, 3: None, 5: 3.0}.
+
+    Days are iCalendar (RFC 5545) two-letter weekday codes; ``=H`` fixes that
+    day's hours. Raises SettingsError on anything else.
+    """
+    out: dict[int, float | None] = {}
+    parts = [p.strip() for p in text.replace(" ", "").split(",") if p.strip()]
+    if not parts:
+        raise SettingsError("study_days needs at least one day, e.g. MO,TU,TH,SA=3")
+    for part in parts:
+        m = re.fullmatch(r"([A-Za-z]{2})(?:=(\d+(?:\.\d+)?)h?)?", part)
+        if not m or m.group(1).upper() not in WEEKDAYS:
+            raise SettingsError(f"{part!r} is not a study day; use two-letter days "
+                                f"{','.join(WEEKDAYS)}, optionally with hours as SA=3")
+        day = WEEKDAYS.index(m.group(1).upper())
+        if day in out:
+            raise SettingsError(f"{m.group(1).upper()} is listed twice in study_days")
+        hours = float(m.group(2)) if m.group(2) else None
+        if hours is not None and not (0 < hours <= 24):
+            raise SettingsError(f"{part!r}: a day's hours must be above 0 and at most 24")
+        out[day] = hours
+    return dict(sorted(out.items()))
+
+
+def show_study_days(days: Mapping[int, float | None]) -> str:
+    """The inverse of :func:`parse_study_days`."""
+    return ",".join(WEEKDAYS[d] + (f"={h:g}" if h is not None else "") for d, h in sorted(days.items()))
+
+
+def _time(text: str) -> time:
+    m = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    if not m or int(m.group(1)) > 23 or int(m.group(2)) > 59:
+        raise SettingsError(f"{text!r} is not a time of day; use HH:MM, e.g. 19:30")
+    return time(int(m.group(1)), int(m.group(2)))
+
+
+def _timezone(text: str) -> str:
+    from roadmap.days import TimeZoneError, zone
+
+    text = text.strip()
+    if text.lower() in ("", "system", "local"):
+        return ""
+    try:
+        zone(text)
+    except TimeZoneError as e:
+        raise SettingsError(str(e)) from None
+    return text
+
+
+def _steps(text: str) -> tuple[float, ...]:
+    from roadmap.durations import DurationError, parse_duration
+
+    text = text.strip()
+    if text.lower() in ("", "none", "-"):
+        return ()
+    out = []
+    for part in text.split(","):
+        try:
+            hours = parse_duration(part)
+        except DurationError as e:
+            raise SettingsError(f"learning_steps: {e}; e.g. 10m,1h or none") from None
+        if hours > 24:
+            raise SettingsError(f"learning_steps: {part.strip()} is longer than a day; steps are short-term")
+        out.append(round(hours * 60, 3))
+    return tuple(out)
+
+
+def _show_steps(steps: tuple[float, ...]) -> str:
+    return ",".join(f"{m:g}m" for m in steps) or "none"
+
+
+def parse_date(text: str, *, what: str = "date") -> date:
+    """Parse ``YYYY-MM-DD``. Raises SettingsError naming ``what`` and the accepted form."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise SettingsError(f"{what} {text!r} is not a date; use YYYY-MM-DD, e.g. 2027-06-30") from None
+
+
+SPECS: dict[str, Spec] = {s.key: s for s in [
+    Spec("weekly_hours", "weekly_hours", _positive_hours, lambda v: f"{v:g}",
+         "Study budget per week, in hours (above 0, at most 168)."),
+    Spec("study_days", "study_days", parse_study_days, show_study_days,
+         "Study weekdays as MO,TU,WE,TH,FR,SA,SU; SA=3 fixes that day's hours."),
+    Spec("study_time", "study_time", _time, lambda v: v.strftime("%H:%M"),
+         "Local time at which study blocks start in calendar exports (HH:MM)."),
+    Spec("review_minutes", "review_minutes", _number(0.5, 120, what="review_minutes takes minutes"), lambda v: f"{v:g}",
+         "Estimated minutes per review, until enough review durations are logged."),
+    Spec("desired_retention", "desired_retention", _number(0.70, 0.99, what="desired_retention takes"),
+         lambda v: f"{v:g}",
+         "Probability of recall FSRS aims for at each due date (0.70 to 0.99); higher means more reviews."),
+    Spec("max_interval_days", "max_interval_days",
+         _number(1, 36500, integer=True, what="max_interval_days takes days"), str,
+         "Longest gap between two reviews of a skill, in days (1 to 36500)."),
+    Spec("learning_steps", "learning_steps_minutes", _steps, _show_steps,
+         "Short-term steps after learning a skill, e.g. 10m,1h; 'none' (default) for day-scale reviews only."),
+    Spec("rollover_hour", "rollover_hour", _number(0, 23, integer=True, what="rollover_hour takes a local hour"), str,
+         "Local hour at which a new study day begins (0 to 23)."),
+    Spec("timezone", "timezone", _timezone, lambda v: v or "system",
+         "IANA time zone, e.g. Europe/Berlin; 'system' for the computer's zone."),
+    Spec("daily_review_cap", "daily_review_cap",
+         _number(1, 1000, integer=True, what="daily_review_cap takes a number of reviews"), str,
+         "Most reviews shown on one study day; a larger backlog is spread over the next days."),
+]}
+
+
+def _default(spec: Spec) -> Any:
+    return getattr(Settings(), spec.field)
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(key, default shown as text, help) for every setting, in display order."""
+    return [(s.key, s.show(_default(s)), s.help) for s in SPECS.values()]
+
+
+def _spec(key: str) -> Spec:
+    if key in SPECS:
+        return SPECS[key]
+    import difflib
+
+    near = difflib.get_close_matches(key, list(SPECS), n=1)
+    hint = f"; did you mean {near[0]}?" if near else ""
+    raise SettingsError(f"unknown setting {key!r}{hint} Settings: {', '.join(SPECS)}, "
+                        f"and {TARGET_PREFIX}<milestone-id> for a milestone's target date")
+
+
+def load(session: Session) -> Settings:
+    """Read the stored settings; unknown or unreadable rows are ignored (defaults used)."""
+    values: dict[str, Any] = {}
+    targets: dict[str, date] = {}
+    for row in session.exec(select(Setting)).all():
+        try:
+            text = json.loads(row.value)
+            if row.key.startswith(TARGET_PREFIX):
+                targets[row.key[len(TARGET_PREFIX):]] = date.fromisoformat(text)
+            elif row.key in SPECS:
+                values[SPECS[row.key].field] = SPECS[row.key].parse(text)
+        except (ValueError, RoadmapError, TypeError):
+            continue
+    return replace(Settings(), targets=targets, **values)
+
+
+def get_text(settings: Settings, key: str) -> str:
+    """The value of ``key`` as the user would type it. Raises SettingsError for an unknown key."""
+    if key.startswith(TARGET_PREFIX):
+        d = settings.targets.get(key[len(TARGET_PREFIX):])
+        return d.isoformat() if d else "none"
+    spec = _spec(key)
+    return spec.show(getattr(settings, spec.field))
+
+
+def set_value(session: Session, key: str, text: str, *, milestone_ids: set[str] | None = None) -> str:
+    """Validate ``text`` for ``key`` and store it; returns the value as stored (normalised text).
+
+    A target date is removed with the value ``none``. Raises SettingsError
+    (nothing written) for an unknown key, unknown milestone or bad value.
+    """
+    if key.startswith(TARGET_PREFIX):
+        mid = key[len(TARGET_PREFIX):]
+        if milestone_ids is not None and mid not in milestone_ids:
+            import difflib
+
+            near = difflib.get_close_matches(mid, sorted(milestone_ids), n=1)
+            hint = f"; did you mean {TARGET_PREFIX}{near[0]}?" if near else ""
+            raise SettingsError(f"unknown milestone {mid!r}{hint} Milestones: {', '.join(sorted(milestone_ids))}")
+        row = session.get(Setting, key)
+        if text.strip().lower() in ("none", ""):
+            if row is not None:
+                session.delete(row)
+            return "none"
+        value = parse_date(text, what=f"target date for {mid}").isoformat()
+    else:
+        spec = _spec(key)
+        value = spec.show(spec.parse(text))
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=json.dumps(value)))
+    else:
+        row.value = json.dumps(value)
+        session.add(row)
+    return value
+
+
+def reset_value(session: Session, key: str) -> None:
+    """Remove a stored value so the default applies. Raises SettingsError for an unknown key."""
+    if not key.startswith(TARGET_PREFIX):
+        _spec(key)
+    row = session.get(Setting, key)
+    if row is not None:
+        session.delete(row)
+

@@ -1,0 +1,259 @@
+"""The SQLite database: where it lives, opening it, migrating it, backing it up.
+
+Opening (:func:`open_database`) does, in order: check the path is usable and
+the file is an SQLite database; refuse a database written by a newer roadmap
+(untouched); if migrations are pending, copy the file to a timestamped backup
+(the last :data:`BACKUPS_KEPT` are kept) and run ``alembic upgrade head``,
+restoring the backup if the upgrade fails. Connections use WAL mode and a busy
+timeout so the TUI and CLI commands can work at the same time.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, create_engine
+
+from roadmap.errors import RoadmapError
+
+ENV_DB = "ROADMAP_DB"
+BACKUPS_KEPT = 5
+BUSY_TIMEOUT_MS = 15_000
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class StoreError(RoadmapError):
+    """The database cannot be used: bad path, not a database, too new, or a failed upgrade."""
+
+
+def default_path() -> Path:
+    """The database path: ``$ROADMAP_DB`` if set, else ``roadmap.db`` in the user data dir."""
+    env = os.environ.get(ENV_DB)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return platformdirs.user_data_path("roadmap", appauthor=False) / "roadmap.db"
+
+
+def migrations_path() -> Path:
+    """The Alembic script directory shipped inside the package."""
+    return Path(str(resources.files("roadmap._migrations")))
+
+
+def _alembic_config(url: str):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_path()))
+    cfg.set_main_option("sqlalchemy.url", url)
+    return cfg
+
+
+def _on_connect(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin
+    # (see _on_begin), and set up WAL and the busy timeout on every connection.
+    dbapi_connection.isolation_level = None
+    cur = dbapi_connection.cursor()
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.close()
+
+
+def _on_begin(conn) -> None:
+    # A write transaction takes the write lock at BEGIN: with a deferred BEGIN,
+    # a reader that later writes can fail at once with "database is locked"
+    # whatever the busy timeout, when another process wrote in between.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
+
+
+def _check_path(path: Path, *, create_parent: bool) -> bool:
+    """Raise StoreError if ``path`` cannot hold a database; return whether it has content."""
+    if path.is_dir():
+        raise StoreError(f"{path} is a directory; give the path of a database file (e.g. {path / 'roadmap.db'})")
+    parent = path.parent
+    if not parent.exists():
+        if not create_parent:
+            raise StoreError(f"cannot create the database {path}: the directory {parent} does not exist; "
+                             "create it first or choose another --db path")
+        parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        if not os.access(parent, os.W_OK):
+            raise StoreError(f"cannot create the database {path}: the directory {parent} is not writable")
+        return False
+    if not os.access(path, os.R_OK):
+        raise StoreError(f"cannot read the database {path}: permission denied")
+    size = path.stat().st_size
+    if size == 0:
+        raise StoreError(f"{path} is an empty file, not a roadmap database; remove it or choose another --db path")
+    with path.open("rb") as f:
+        head = f.read(len(_SQLITE_MAGIC))
+    if head != _SQLITE_MAGIC:
+        raise StoreError(f"{path} is not an SQLite database (it may be another kind of file); "
+                         "it was left untouched; choose another --db path")
+    if not os.access(path, os.W_OK) or not os.access(parent, os.W_OK):
+        raise StoreError(f"the database {path} (or its directory) is read-only; roadmap needs to write to it")
+    return True
+
+
+def backup(path: Path, now: datetime | None = None) -> Path:
+    """Copy the database at ``path`` to ``<name>.<UTC timestamp>.bak`` beside it.
+
+    Uses SQLite's online backup API, so the copy is consistent even in WAL
+    mode. Keeps the newest :data:`BACKUPS_KEPT` backups and deletes older ones.
+    The copy is readable by the owner only. Returns the backup's path.
+    """
+    now = now or datetime.now(UTC)
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = path.with_name(f"{path.name}.{stamp}.bak")
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    os.chmod(target, 0o600)
+    for old in list_backups(path)[:-BACKUPS_KEPT]:
+        old.unlink(missing_ok=True)
+    return target
+
+
+def list_backups(path: Path) -> list[Path]:
+    """The backups of the database at ``path``, oldest first."""
+    return sorted(path.parent.glob(f"{path.name}.*.bak"))
+
+
+def _restore(backup_path: Path, path: Path) -> None:
+    for suffix in ("-wal", "-shm"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(backup_path, path)
+
+
+def open_database(path: Path | str | None = None, *, create_parent: bool | None = None) -> Engine:
+    """Open (creating if needed) and migrate the roadmap database.
+
+    Parameters
+    ----------
+    path : Path or str, optional
+        The database file; :func:`default_path` when None.
+    create_parent : bool, optional
+        Create a missing parent directory. Default: only for the default path
+        (a mistyped ``--db`` directory is an error, not silently created).
+
+    Returns
+    -------
+    sqlalchemy.engine.Engine
+
+    Raises
+    ------
+    StoreError
+        The path is unusable, the file is not an SQLite database, it was
+        written by a newer roadmap (left untouched), or the upgrade failed
+        (the backup is restored, and the message says where it is).
+    """
+    is_default = path is None
+    path = Path(path).expanduser() if path is not None else default_path()
+    if create_parent is None:
+        create_parent = is_default or os.environ.get(ENV_DB) is not None and Path(os.environ[ENV_DB]) == path
+    existed = _check_path(path, create_parent=create_parent)
+
+    old_umask = os.umask(0o077)  # the database, its WAL and backups: owner only
+    try:
+        engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        event.listen(engine, "connect", _on_connect)
+        event.listen(engine, "begin", _on_begin)
+        try:
+            _migrate(engine, path, existed)
+        except StoreError:
+            engine.dispose()
+            raise
+        except sqlite3.DatabaseError as e:  # pragma: no cover - depends on the file
+            engine.dispose()
+            raise StoreError(f"{path} cannot be used as a database: {e}") from None
+    finally:
+        os.umask(old_umask)
+    return engine
+
+
+def _migrate(engine: Engine, path: Path, existed: bool) -> None:
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+    from sqlalchemy.exc import DatabaseError
+
+    cfg = _alembic_config(str(engine.url))
+    script = ScriptDirectory.from_config(cfg)
+    head = script.get_current_head()
+    try:
+        with engine.connect() as conn:
+            current = MigrationContext.configure(conn).get_current_revision()
+            tables = set(engine.dialect.get_table_names(conn))
+    except DatabaseError as e:
+        raise StoreError(f"{path} cannot be opened as a database ({e.orig}); it was left untouched") from None
+    if current == head:
+        return
+    if current is not None:
+        try:
+            script.get_revision(current)
+        except Exception:
+            raise StoreError(
+                f"{path} was written by a newer version of roadmap (schema revision {current}); "
+                "this version cannot read it and left it untouched. Upgrade roadmap (pip install -U roadmap)."
+            ) from None
+    elif existed and tables:
+        raise StoreError(f"{path} is an SQLite database, but not a roadmap one (it has tables "
+                         f"{', '.join(sorted(tables)[:5])}); it was left untouched; choose another --db path")
+    saved = backup(path) if existed and current is not None else None
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    except Exception as e:
+        engine.dispose()
+        if saved is not None:
+            _restore(saved, path)
+            raise StoreError(f"upgrading {path} failed ({e}); the database was restored from the backup "
+                             f"{saved}, which is kept. Please report this.") from None
+        raise StoreError(f"creating the database {path} failed: {e}") from None
+    os.chmod(path, 0o600)
+
+
+@contextmanager
+def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
+    """One transaction: committed at the end, rolled back on any error.
+
+    ``write=True`` takes SQLite's write lock at the start (BEGIN IMMEDIATE),
+    waiting up to the busy timeout for another writer, so concurrent writers
+    queue instead of failing; ``write=False`` is for reads.
+    """
+    with engine.connect() as conn:
+        conn.info["write"] = write
+        try:
+            with Session(bind=conn, expire_on_commit=False) as session:
+                try:
+                    yield session
+                    session.commit()
+                except BaseException:
+                    session.rollback()
+                    raise
+        finally:
+            conn.info.pop("write", None)
+
+
+def read(engine: Engine):
+    """A read-only transaction (see :func:`transaction`)."""
+    return transaction(engine, write=False)

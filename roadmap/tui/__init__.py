@@ -1,0 +1,1 @@
+"""The Textual terminal app: screens over the same core functions as the CLI."""

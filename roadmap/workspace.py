@@ -1,0 +1,71 @@
+"""A workspace: one curriculum file and one database, opened lazily.
+
+The CLI and the TUI both work through a :class:`Workspace`, so they find the
+same files the same way: ``--curriculum`` / ``$ROADMAP_CURRICULUM`` / the
+bundled curriculum, and ``--db`` / ``$ROADMAP_DB`` / the user data dir.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy.engine import Engine
+
+from roadmap import curriculum as curriculum_mod
+from roadmap import settings as settings_mod
+from roadmap.curriculum import Curriculum
+from roadmap.settings import Settings
+from roadmap.store import open_database, read, transaction
+
+ENV_CURRICULUM = "ROADMAP_CURRICULUM"
+
+
+class Workspace:
+    """The curriculum and database a command works on.
+
+    Parameters
+    ----------
+    db : str or Path, optional
+        Database file; ``$ROADMAP_DB`` or the user data dir when None.
+    curriculum : str or Path, optional
+        Curriculum TOML; ``$ROADMAP_CURRICULUM`` or the bundled one when None.
+
+    Opening is lazy: ``roadmap validate`` never touches the database, and
+    ``roadmap --help`` touches nothing. Errors surface as the domain errors of
+    :mod:`roadmap.curriculum` and :mod:`roadmap.store`.
+    """
+
+    def __init__(self, db: str | Path | None = None, curriculum: str | Path | None = None):
+        self.db_path = Path(db).expanduser() if db else None
+        env = os.environ.get(ENV_CURRICULUM)
+        self.curriculum_path = Path(curriculum).expanduser() if curriculum else (Path(env).expanduser() if env else None)
+
+    @cached_property
+    def curriculum(self) -> Curriculum:
+        """The validated curriculum (raises CurriculumError)."""
+        return curriculum_mod.load(self.curriculum_path)
+
+    @cached_property
+    def engine(self) -> Engine:
+        """The migrated database engine (raises StoreError)."""
+        return open_database(self.db_path)
+
+    def settings(self) -> Settings:
+        """The current settings, read fresh."""
+        with read(self.engine) as s:
+            return settings_mod.load(s)
+
+    def write(self):
+        """A write transaction on the database (see roadmap.store.transaction)."""
+        return transaction(self.engine)
+
+    def read(self):
+        """A read transaction on the database."""
+        return read(self.engine)
+
+    def close(self) -> None:
+        """Release the database connections, if open."""
+        if "engine" in self.__dict__:
+            self.engine.dispose()
