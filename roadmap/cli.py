@@ -326,29 +326,34 @@ def week(ctx: click.Context, start: str | None, fmt: str) -> None:
         counts = dict(review.forecast(s, now=now, settings=settings, days=max(1, (first - today).days + 7)))
     wp = weekly_plan(ws.curriculum, statuses, settings, first, reviews=counts, logged=logged)
     if fmt == "json":
-        _emit_json({"from": first.isoformat(), "budget_hours": wp.budget_hours, "planned_hours": wp.planned_hours,
-                    "days": [{"date": d.day.isoformat(), "hours": d.planned_hours, "capacity_hours": d.hours,
-                              "reviews": d.reviews, "review_minutes": d.review_minutes, "off": d.off,
-                              "blocks": [{"skill": b.skill_id, "hours": b.hours} for b in d.blocks]}
+        _emit_json({"from": first.isoformat(), "budget_hours": round(wp.budget_hours, 2),
+                    "planned_hours": round(wp.planned_hours, 2),
+                    "days": [{"date": d.day.isoformat(), "hours": round(d.planned_hours, 2),
+                              "capacity_hours": round(d.hours, 2), "reviews": d.reviews,
+                              "review_minutes": round(d.review_minutes, 1), "off": d.off,
+                              "blocks": [{"skill": b.skill_id, "hours": round(b.hours, 2)} for b in d.blocks]}
                              for d in wp.days],
                     "finished": wp.finished, "milestones_reached": wp.milestones_reached})
         return
+    from roadmap.durations import format_minutes as fm
+
     cur = ws.curriculum
     con = _console()
-    con.print(f"[b]Week from {first:%a %d %b %Y}[/b] — {wp.planned_hours:g} h planned of {wp.budget_hours:g} h")
+    con.print(f"[b]Week from {first:%a %d %b %Y}[/b] — {fm(wp.planned_hours * 60)} planned "
+              f"of {fm(wp.budget_minutes)} available")
     for d in wp.days:
         head = f"{d.day:%a %d %b}"
         if d.off:
             con.print(f"\n[b]{head}[/b]  time off")
             continue
-        if not d.hours and not d.reviews:
+        if not d.capacity_minutes and not d.reviews:
             con.print(f"\n[b]{head}[/b]  rest day")
             continue
-        con.print(f"\n[b]{head}[/b]  {d.planned_hours:g} h")
+        con.print(f"\n[b]{head}[/b]  {fm(d.planned_minutes)}")
         if d.reviews:
-            con.print(f"  {d.reviews} review{'s' if d.reviews != 1 else ''} (~{d.review_minutes:g} min)")
+            con.print(f"  {fm(d.review_minutes):>6}  {d.reviews} review{'s' if d.reviews != 1 else ''}")
         for b in d.blocks:
-            con.print(f"  {b.hours:>5.2f} h  {cur.skills[b.skill_id].name} [dim]({b.skill_id})[/dim]")
+            con.print(f"  {fm(b.minutes):>6}  {cur.skills[b.skill_id].name} [dim]({b.skill_id})[/dim]")
     if wp.finished:
         con.print(f"\nExpected to finish: {', '.join(cur.skills[s].name for s in wp.finished)}")
     if wp.milestones_reached:
@@ -363,7 +368,7 @@ def _settings(session):
 
 # -- settings ---------------------------------------------------------------------
 
-@cli.command()
+@cli.command(context_settings={"ignore_unknown_options": True})
 @click.argument("key", required=False)
 @click.argument("value", required=False)
 @click.option("--unset", is_flag=True, help="Remove KEY's value so the default applies.")

@@ -43,3 +43,12 @@ def parse_duration(text: str) -> float:
     if hours <= 0:
         raise DurationError(f"{text!r} is not a positive duration")
     return hours
+
+
+def format_minutes(minutes: float) -> str:
+    """Minutes as people read them: ``45m``, ``1h``, ``1h26m``."""
+    m = round(minutes)
+    h, rest = divmod(m, 60)
+    if not h:
+        return f"{rest}m"
+    return f"{h}h{rest:02d}m" if rest else f"{h}h"

@@ -31,7 +31,6 @@ from roadmap.models import Status
 from roadmap.settings import Settings
 
 DONE = frozenset({Status.LEARNED, Status.SKIPPED})
-MIN_BLOCK_MINUTES = 15
 
 
 @dataclass(frozen=True)
@@ -181,10 +180,15 @@ def missing_prerequisites(curriculum: Curriculum, statuses: Mapping[str, Status]
 
 @dataclass
 class Block:
-    """Study time on one skill on one day, in hours."""
+    """Study time on one skill on one day, in whole minutes."""
 
     skill_id: str
-    hours: float
+    minutes: int
+
+    @property
+    def hours(self) -> float:
+        """The block's length in hours."""
+        return self.minutes / 60
 
 
 @dataclass
@@ -195,12 +199,10 @@ class DayPlan:
     ----------
     day : date
         The local study day.
-    hours : float
-        The day's study capacity, hours (0 on days that are not study days or are off).
+    capacity_minutes : int
+        The day's study time, minutes (0 on days that are not study days or are off).
     off : bool
         True when the day falls in the learner's time off.
-    study_day : bool
-        True when the day is one of the learner's study days.
     reviews : int
         Reviews expected that day.
     review_minutes : float
@@ -210,17 +212,26 @@ class DayPlan:
     """
 
     day: date
-    hours: float
+    capacity_minutes: int
     off: bool = False
-    study_day: bool = True
     reviews: int = 0
     review_minutes: float = 0.0
     blocks: list[Block] = field(default_factory=list)
 
     @property
+    def hours(self) -> float:
+        """The day's capacity in hours."""
+        return self.capacity_minutes / 60
+
+    @property
+    def planned_minutes(self) -> float:
+        """Minutes of study blocks plus review time."""
+        return sum(b.minutes for b in self.blocks) + self.review_minutes
+
+    @property
     def planned_hours(self) -> float:
         """Hours of study blocks plus review time."""
-        return round(sum(b.hours for b in self.blocks) + self.review_minutes / 60, 2)
+        return self.planned_minutes / 60
 
 
 @dataclass
@@ -232,14 +243,19 @@ class WeekPlan:
     """
 
     days: list[DayPlan]
-    budget_hours: float
+    budget_minutes: int
     finished: list[str] = field(default_factory=list)
     milestones_reached: list[str] = field(default_factory=list)
 
     @property
+    def budget_hours(self) -> float:
+        """The hours available over the plan's days (time off excluded)."""
+        return self.budget_minutes / 60
+
+    @property
     def planned_hours(self) -> float:
         """Total hours planned (study blocks and reviews)."""
-        return round(sum(d.planned_hours for d in self.days), 2)
+        return sum(d.planned_minutes for d in self.days) / 60
 
 
 def day_capacities(settings: Settings, days: list[date]) -> dict[date, float]:
@@ -296,8 +312,7 @@ def weekly_plan(curriculum: Curriculum, statuses: Mapping[str, Status], settings
         Each day gets its reviews first, then study blocks filling the rest of
         its hours, in study-plan order; a skill's hours are split across days
         as needed, so no skill starts before its prerequisites' hours are all
-        planned, and no day is over its hours. Blocks shorter than
-        ``MIN_BLOCK_MINUTES`` are only made to finish a skill.
+        planned, and no day is over its hours. Times are whole minutes.
     """
     dates = [start + timedelta(days=i) for i in range(days)]
     caps = day_capacities(settings, dates)
@@ -307,19 +322,25 @@ def weekly_plan(curriculum: Curriculum, statuses: Mapping[str, Status], settings
     queue = [q for q in queue if q[1] > 0] + [[q[0], 0] for q in queue if q[1] <= 0]
     finished: list[str] = []
     plan_days = []
+    # Whole minutes per day, rounded on the running total so the days add up
+    # to the budget exactly (7 x 10/7 h gives 600 minutes, not 602).
+    cap_minutes, running, placed = {}, 0.0, 0
+    for d in dates:
+        running += caps[d] * 60
+        cap_minutes[d] = round(running) - placed
+        placed += cap_minutes[d]
     for d in dates:
         off = d in off_days
-        cap_min = 0 if off else round(caps[d] * 60)
+        cap_min = 0 if off else cap_minutes[d]
         n_reviews = 0 if off else (reviews or {}).get(d, 0)
         rev_min = n_reviews * minutes_per_review
-        day = DayPlan(day=d, hours=0.0 if off else round(caps[d], 2), off=off, study_day=caps[d] > 0,
-                      reviews=n_reviews, review_minutes=round(rev_min, 1))
+        day = DayPlan(day=d, capacity_minutes=cap_min, off=off, reviews=n_reviews, review_minutes=rev_min)
         free = cap_min - rev_min
-        while queue and (queue[0][1] == 0 or free >= min(MIN_BLOCK_MINUTES, queue[0][1])):
+        while queue and (queue[0][1] == 0 or free >= 1):
             skill, need = queue[0]
             take = min(need, int(free))
             if take > 0:
-                day.blocks.append(Block(skill, round(take / 60, 2)))
+                day.blocks.append(Block(skill, take))
             free -= take
             queue[0][1] -= take
             if queue[0][1] <= 0:
@@ -333,5 +354,5 @@ def weekly_plan(curriculum: Curriculum, statuses: Mapping[str, Status], settings
     reached = [p.id for p, q in zip(milestone_progress(curriculum, statuses, logged),
                                     milestone_progress(curriculum, after, logged))
                if not p.reached and q.reached]
-    budget = round(sum(0 if d in off_days else caps[d] for d in dates), 2)
-    return WeekPlan(days=plan_days, budget_hours=budget, finished=finished, milestones_reached=reached)
+    budget = sum(d.capacity_minutes for d in plan_days)
+    return WeekPlan(days=plan_days, budget_minutes=budget, finished=finished, milestones_reached=reached)

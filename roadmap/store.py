@@ -168,7 +168,7 @@ def open_database(path: Path | str | None = None, *, create_parent: bool | None 
     is_default = path is None
     path = Path(path).expanduser() if path is not None else default_path()
     if create_parent is None:
-        create_parent = is_default or os.environ.get(ENV_DB) is not None and Path(os.environ[ENV_DB]) == path
+        create_parent = is_default and not os.environ.get(ENV_DB)
     existed = _check_path(path, create_parent=create_parent)
 
     old_umask = os.umask(0o077)  # the database, its WAL and backups: owner only

@@ -1,0 +1,187 @@
+"""The review session: one due skill at a time, rated 1-4 with the next interval shown."""
+
+from __future__ import annotations
+
+import time
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from roadmap import review
+from roadmap.errors import RoadmapError
+from roadmap.tui.widgets.skill_detail import skill_markup
+
+LABELS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+
+
+def interval_text(days: int) -> str:
+    """A short interval: 'today', '1d', '12d', '3mo', '1.5y'."""
+    if days <= 0:
+        return "today"
+    if days < 31:
+        return f"{days}d"
+    if days < 365:
+        return f"{days / 30.4:.0f}mo"
+    return f"{days / 365:.1f}y"
+
+
+class ReviewScreen(Screen):
+    """Review the given skills in order; each rating is recorded at once."""
+
+    TITLE = "Review"
+    BINDINGS = [
+        Binding("1", "rate(1)", "Again", id="review.again", tooltip="Forgot it: see it again soon"),
+        Binding("2", "rate(2)", "Hard", id="review.hard", tooltip="Recalled with serious effort"),
+        Binding("3", "rate(3)", "Good", id="review.good", tooltip="Recalled after some thought"),
+        Binding("4", "rate(4)", "Easy", id="review.easy", tooltip="Recalled at once"),
+        Binding("d", "toggle_details", "Details", id="review.details",
+                tooltip="Show or hide the description and resources"),
+        Binding("u", "undo", "Undo", id="review.undo", tooltip="Undo the last rating"),
+        Binding("escape", "app.pop_screen", "Done", id="review.done", tooltip="Leave the review session"),
+    ]
+
+    class Previewed(Message):
+        """Posted by the preview worker: the outcomes of each rating for a skill."""
+
+        def __init__(self, skill_id: str, outcomes: dict) -> None:
+            self.skill_id = skill_id
+            self.outcomes = outcomes
+            super().__init__()
+
+    def __init__(self, queue: list[str]) -> None:
+        super().__init__()
+        self.queue = list(queue)
+        self.index = 0
+        self.done = 0
+        self.details = False
+        self.outcomes: dict[int, review.Outcome] = {}
+        self.shown_at = time.monotonic()
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="review-progress")
+        with VerticalScroll(id="review-card"):
+            yield Static(id="review-body")
+        yield Static(id="review-choices")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_current()
+
+    @property
+    def current(self) -> str | None:
+        """The skill being reviewed, or None when the queue is done."""
+        return self.queue[self.index] if self.index < len(self.queue) else None
+
+    def _show_current(self) -> None:
+        cur = self.app.workspace.curriculum
+        sid = self.current
+        progress = self.query_one("#review-progress", Static)
+        body = self.query_one("#review-body", Static)
+        choices = self.query_one("#review-choices", Static)
+        if sid is None:
+            progress.update(f"Session done: {self.done} reviewed.")
+            body.update("[b]All reviews for today are done.[/b]\n\nPress [b]Esc[/b] to go back, "
+                        "or [b]u[/b] to undo the last rating.")
+            choices.update("")
+            return
+        progress.update(f"Review {self.index + 1} of {len(self.queue)}")
+        sk = cur.skills[sid]
+        if self.details:
+            text = skill_markup(cur, sid, {}, show_checks=True)
+        else:
+            text = (f"[b]{escape(sk.name)}[/b]  [dim]{sid}[/dim]\n\nAnswer to yourself, then rate how well you "
+                    "recalled it:\n\n" + "\n".join(f" • {escape(c)}" for c in sk.checks))
+        body.update(text)
+        choices.update("[dim]computing intervals…[/dim]")
+        self.shown_at = time.monotonic()
+        self._preview(sid)
+
+    @work(thread=True, exclusive=True, group="preview")
+    def _preview(self, sid: str) -> None:
+        app = self.app
+        with app.workspace.read() as s:
+            from roadmap import settings as sm
+
+            outcomes = review.preview(s, sid, now=app.now(), settings=sm.load(s))
+        self.post_message(self.Previewed(sid, outcomes))
+
+    @on(Previewed)
+    def _show_choices(self, message: Previewed) -> None:
+        if message.skill_id != self.current:
+            return
+        self.outcomes = message.outcomes
+        parts = [f"[b]{r}[/b] {LABELS[r]} · {interval_text(o.interval_days)} ({o.due_day:%d %b})"
+                 for r, o in sorted(message.outcomes.items())]
+        self.query_one("#review-choices", Static).update("   ".join(parts))
+
+    def action_toggle_details(self) -> None:
+        """Show or hide the skill's description and resources."""
+        self.details = not self.details
+        if self.current is not None:
+            self._show_current()
+
+    def action_rate(self, rating: int) -> None:
+        """Record the rating for the current skill and move to the next."""
+        sid = self.current
+        if sid is None or self.busy:
+            return
+        self.busy = True
+        self._record(sid, rating, time.monotonic() - self.shown_at)
+
+    @work(thread=True, exclusive=False, group="write")
+    def _record(self, sid: str, rating: int, seconds: float) -> None:
+        app = self.app
+        try:
+            with app.workspace.write() as s:
+                from roadmap import settings as sm
+
+                out = review.record(s, sid, rating, now=app.now(), settings=sm.load(s),
+                                    duration_seconds=round(seconds, 1))
+        except RoadmapError as e:
+            app.call_from_thread(self._failed, str(e))
+            return
+        app.call_from_thread(self._recorded, sid, rating, out)
+
+    def _failed(self, message: str) -> None:
+        self.busy = False
+        self.notify(message, severity="error", timeout=8)
+
+    def _recorded(self, sid: str, rating: int, out: review.Outcome) -> None:
+        self.busy = False
+        self.done += 1
+        self.index += 1
+        self.notify(f"{LABELS[rating]}: next review of {self.app.workspace.curriculum.skills[sid].name} "
+                    f"on {out.due_day:%a %d %b}", timeout=3)
+        self._show_current()
+
+    def action_undo(self) -> None:
+        """Undo the last review and show that skill again."""
+        self._undo()
+
+    @work(thread=True, group="write")
+    def _undo(self) -> None:
+        app = self.app
+        with app.workspace.write() as s:
+            undone = review.undo_last(s, now=app.now())
+        app.call_from_thread(self._undone, undone)
+
+    def _undone(self, undone) -> None:
+        if undone is None:
+            self.notify("Nothing to undo.")
+            return
+        sid = undone.skill_id
+        if sid in self.queue[: self.index]:
+            self.index = max(i for i, q in enumerate(self.queue[: self.index]) if q == sid)
+        else:
+            self.queue.insert(self.index, sid)
+        self.done = max(0, self.done - 1)
+        self.notify(f"Undid the {LABELS.get(undone.rating, '')} rating of {sid}.")
+        self._show_current()

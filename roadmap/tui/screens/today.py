@@ -1,0 +1,145 @@
+"""The Today screen: due reviews, skills in progress, the frontier, milestones."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from roadmap.models import Status
+from roadmap.today import Overview, fading, overview
+from roadmap.tui.widgets.milestones import MilestoneBars
+from roadmap.tui.widgets.skill_detail import SkillDetail
+
+
+class TodayScreen(Screen):
+    """The daily driver: what is due, what to study next, how far the milestones are."""
+
+    TITLE = "Today"
+    BINDINGS = [
+        Binding("r", "review", "Review", id="today.review", tooltip="Start the review session of today's queue"),
+        Binding("s", "set_status('in_progress')", "Start", id="today.start",
+                tooltip="Mark the selected skill as in progress"),
+        Binding("l", "set_status('learned')", "Learned", id="today.learn",
+                tooltip="Mark the selected skill as learned; it enters spaced review"),
+        Binding("k", "set_status('skipped')", "Skip", id="today.skip",
+                tooltip="Skip the selected skill (already known or not wanted)"),
+        Binding("x", "set_status('not_started')", "Reset", id="today.reset", show=False,
+                tooltip="Reset the selected skill to not started"),
+        Binding("f5", "reload", "Refresh", id="today.refresh", show=False, tooltip="Read the database again"),
+    ]
+
+    class Loaded(Message):
+        """Posted by the loading worker with fresh data."""
+
+        def __init__(self, ov: Overview) -> None:
+            self.ov = ov
+            super().__init__()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ov: Overview | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading…", id="summary")
+        with Horizontal(id="main"):
+            yield DataTable(id="skills", cursor_type="row", zebra_stripes=False)
+            with VerticalScroll(id="detail-scroll"):
+                yield SkillDetail(id="detail")
+        yield MilestoneBars(id="milestones")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#skills", DataTable)
+        table.add_column("", key="mark", width=1)
+        table.add_column("Skill", key="skill")
+        table.add_column("h", key="hours")
+        table.border_title = "Next up"
+        self.query_one("#detail-scroll").border_title = "Skill"
+        self.query_one("#milestones").border_title = "Milestones"
+        self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        """Re-read the database in a worker; the screen updates when it posts Loaded."""
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self) -> None:
+        app = self.app
+        with app.workspace.read() as s:
+            ov = overview(s, app.workspace.curriculum, app.now())
+        self.post_message(self.Loaded(ov))
+
+    @on(Loaded)
+    def _show(self, message: Loaded) -> None:
+        ov = self.ov = message.ov
+        cur = self.app.workspace.curriculum
+        self.sub_title = f"{ov.today:%A %d %B %Y}"
+        fade = fading(ov)
+        due = f"[b]{len(ov.due)}[/b] review{'s' if len(ov.due) != 1 else ''} due"
+        if ov.due_total > len(ov.due):
+            due += f" (of {ov.due_total}; cap {ov.settings.daily_review_cap})"
+        parts = [due, f"today [b]{ov.today_hours:g} h[/b] planned",
+                 f"streak [b]{ov.streak_days}[/b] day{'s' if ov.streak_days != 1 else ''}"]
+        if fade:
+            parts.append(f"{len(fade)} fading")
+        self.query_one("#summary", Static).update("  ·  ".join(parts) + ("  — press [b]r[/b] to review" if ov.due else ""))
+        table = self.query_one("#skills", DataTable)
+        keep = table.cursor_row
+        selected = self._selected_id()
+        table.clear()
+        for item in ov.in_progress + ov.next_up:
+            mark = "◐" if item.status == Status.IN_PROGRESS else "○"
+            table.add_row(mark, Text(cur.skills[item.skill_id].name, overflow="ellipsis", no_wrap=True),
+                          f"{item.hours:g}", key=item.skill_id)
+        if table.row_count:
+            rows = [r.value for r in table.rows]
+            table.move_cursor(row=rows.index(selected) if selected in rows else min(keep, table.row_count - 1))
+        table.border_subtitle = f"{len(ov.in_progress)} in progress · {len(ov.next_up)} ready"
+        self.query_one("#milestones", MilestoneBars).show(ov.milestones, self.query_one("#milestones").content_size.width or None)
+        self._show_detail()
+
+    def _selected_id(self) -> str | None:
+        table = self.query_one("#skills", DataTable)
+        if not table.row_count:
+            return None
+        try:
+            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:
+            return None
+
+    @on(DataTable.RowHighlighted, "#skills")
+    def _show_detail(self) -> None:
+        if self.ov is None:
+            return
+        sid = self._selected_id()
+        self.query_one("#detail", SkillDetail).show_skill(
+            self.app.workspace.curriculum, sid, self.ov.statuses, logged=self.ov.logged,
+            card=self.ov.cards.get(sid) if sid else None)
+
+    def action_set_status(self, status: str) -> None:
+        """Change the selected skill's status (persisted at once)."""
+        sid = self._selected_id()
+        if sid is None:
+            self.notify("No skill selected.", severity="warning")
+            return
+        self.app.change_status([sid], Status(status), then=self.action_reload)
+
+    def action_review(self) -> None:
+        """Open the review session on today's queue."""
+        if self.ov is None or not self.ov.due:
+            self.notify("Nothing due for review today.")
+            return
+        from roadmap.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen([d.skill_id for d in self.ov.due]))
+

@@ -1,0 +1,54 @@
+"""The detail of one skill: description, checks, resources, prerequisites, what it unlocks."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.widgets import Static
+
+from roadmap.curriculum import Curriculum
+from roadmap.planning import missing_prerequisites, status_of
+
+STATUS_LABEL = {
+    "not_started": "○ not started",
+    "in_progress": "◐ in progress",
+    "learned": "● learned",
+    "skipped": "⊘ skipped",
+}
+
+
+def skill_markup(cur: Curriculum, skill_id: str, statuses: dict, *, logged: dict | None = None,
+                 card=None, show_checks: bool = True) -> str:
+    """Rich markup describing a skill (status is spelled out, never shown by colour alone)."""
+    sk = cur.skills[skill_id]
+    st = status_of(statuses, skill_id).value
+    spent = (logged or {}).get(skill_id, 0.0)
+    lines = [f"[b]{escape(sk.name)}[/b]  [dim]{sk.id}[/dim]",
+             f"{escape(cur.category_name(sk.category))} · {sk.hours:g} h estimated"
+             + (f" · {spent:g} h logged" if spent else "") + f" · {STATUS_LABEL[st]}"]
+    if card is not None:
+        lines.append(f"Memory {100 * card.retrievability:.0f}% · next review {card.due_day:%a %d %b %Y}")
+    lines += ["", escape(sk.description)]
+    if show_checks:
+        lines += ["", "[b]Self-check[/b]"] + [f" • {escape(c)}" for c in sk.checks]
+    lines += ["", "[b]Resources[/b]"] + [f" • {escape(r.title)}\n   [dim]{escape(r.url)}[/dim]" for r in sk.resources]
+    if sk.requires:
+        lines += ["", "[b]Prerequisites[/b]"]
+        lines += [f" • {escape(cur.skills[p].name)} — {STATUS_LABEL[status_of(statuses, p).value]}" for p in sk.requires]
+        missing = missing_prerequisites(cur, statuses, skill_id)
+        if missing:
+            lines.append(f"[b]Still missing, in order:[/b] {escape(', '.join(missing))}")
+    unlocks = cur.dependents(skill_id)
+    if unlocks:
+        lines += ["", "[b]Unlocks[/b]"] + [f" • {escape(cur.skills[d].name)}" for d in unlocks]
+    return "\n".join(lines)
+
+
+class SkillDetail(Static):
+    """A scrollable panel showing :func:`skill_markup` for the selected skill."""
+
+    def show_skill(self, cur: Curriculum, skill_id: str | None, statuses: dict, **kw) -> None:
+        """Show ``skill_id`` (or a hint when None)."""
+        if skill_id is None:
+            self.update("[dim]Select a skill to see its description, checks and resources.[/dim]")
+        else:
+            self.update(skill_markup(cur, skill_id, statuses, **kw))

@@ -1,0 +1,160 @@
+"""CLI round trips on a temporary database, exit codes, and the JSON interface."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+
+from conftest import NOW, as_json
+
+
+def test_validate_bundled_and_small(run):
+    r = run("validate", curriculum=None)
+    assert r.exit_code == 0 and "ok —" in r.output and "skills" in r.output
+    r = run("validate")
+    assert "6 skills, 4 prerequisites, 2 categories, 2 milestones" in r.output
+
+
+def test_validate_bad_file_exit_2_every_problem(run, tmp_path):
+    bad = tmp_path / "bad.toml"
+    text = (tmp_path / "small.toml").read_text()
+    bad.write_text(text.replace('requires = ["regression"]\ndescription = "Gradients',
+                                'requires = ["regresion", "backprop"]\ndescription = "Gradients'))
+    r = run("validate", str(bad))
+    assert r.exit_code == 2
+    assert "did you mean 'regression'?" in r.stderr
+    assert "requires itself" in r.stderr
+    assert "Traceback" not in r.output
+
+
+def test_cyclic_curriculum_in_use_exit_2(run, tmp_path, small_path):
+    small_path.write_text(small_path.read_text().replace('requires = []\ndescription = "Vectors',
+                                                         'requires = ["backprop"]\ndescription = "Vectors'))
+    r = run("status")
+    assert r.exit_code == 2
+    assert "prerequisite cycle: algebra -> regression -> backprop -> algebra" in r.stderr
+
+
+def test_learn_status_plan_round_trip(run):
+    assert run("learn", "algebra", "calculus").exit_code == 0
+    status = as_json(run("status", "--format", "json"))
+    assert status["counts"] == {"not_started": 4, "in_progress": 0, "learned": 2, "skipped": 0}
+    basics = next(m for m in status["milestones"] if m["id"] == "basics")
+    assert (basics["done"], basics["required"]) == (2, 3)
+    plan = as_json(run("plan", "--format", "json"))
+    assert [p["id"] for p in plan] == ["regression", "probability", "backprop", "bayes"]
+    assert set(plan[0]) >= {"id", "name", "category", "hours", "status"}
+    nxt = as_json(run("next", "-n", "1", "--format", "json"))
+    assert [p["id"] for p in nxt] == ["regression"]
+
+
+def test_learn_refused_without_prerequisites(run):
+    r = run("learn", "backprop")
+    assert r.exit_code == 2
+    assert "algebra, calculus, regression" in r.stderr and "--force" in r.stderr
+    assert as_json(run("status", "--format", "json"))["counts"]["learned"] == 0
+    assert run("learn", "--force", "backprop").exit_code == 0
+
+
+def test_unknown_id_suggests(run):
+    r = run("start", "algebre")
+    assert r.exit_code == 2 and "did you mean algebra" in r.stderr
+
+
+def test_start_skip_reset(run):
+    assert run("start", "probability").exit_code == 0
+    assert run("skip", "algebra").exit_code == 0
+    status = as_json(run("status", "--format", "json"))["counts"]
+    assert status["in_progress"] == 1 and status["skipped"] == 1
+    assert run("reset", "algebra", "probability").exit_code == 0
+    assert as_json(run("status", "--format", "json"))["counts"]["not_started"] == 6
+
+
+def test_week_json_shape_and_budget(run):
+    assert run("config", "weekly_hours", "7").exit_code == 0
+    week = as_json(run("week", "--from", "2026-11-30", "--format", "json"))
+    days = week["days"]
+    assert [d["date"] for d in days][0] == "2026-11-30" and len(days) == 7
+    assert all(set(d) >= {"date", "hours", "blocks", "reviews", "review_minutes", "off"} for d in days)
+    assert abs(sum(d["hours"] for d in days) - 7) < 0.05
+    assert days[0]["blocks"] == [{"skill": "calculus", "hours": 1.0}]
+
+
+def test_week_text_fits_80_columns(run):
+    r = run("week")
+    assert r.exit_code == 0 and "Week from Sun 29 Nov 2026" in r.output
+    assert max(len(line) for line in r.output.splitlines()) <= 80
+
+
+def test_config(run):
+    r = run("config")
+    assert r.exit_code == 0 and "weekly_hours" in r.output and "desired_retention" in r.output
+    assert run("config", "weekly_hours").output.strip() == "10"
+    r = run("config", "weekly_hours", "-3")
+    assert r.exit_code == 2 and "above 0" in r.stderr
+    r = run("config", "weekly_hour", "3")
+    assert r.exit_code == 2 and "did you mean weekly_hours" in r.stderr
+    assert run("config", "desired_retention", "0.5").exit_code == 2
+    assert run("config", "timezone", "Mars/Base").exit_code == 2
+    assert run("config", "timezone", "Europe/Berlin").exit_code == 0
+    assert run("config", "--unset", "timezone").exit_code == 0
+    assert run("config", "timezone").output.strip() == "system"
+
+
+def test_bad_roadmap_now(run):
+    r = run("status", now="yesterday")
+    # status does not read the clock; learn does
+    r = run("learn", "algebra", now="yesterday")
+    assert r.exit_code == 2 and "ROADMAP_NOW" in r.stderr and "ISO 8601" in r.stderr
+    r = run("learn", "algebra", now="2026-01-01T10:00:00")
+    assert r.exit_code == 2 and "no UTC offset" in r.stderr
+
+
+def test_bad_from_date(run):
+    r = run("week", "--from", "2026-13-01")
+    assert r.exit_code == 2 and "YYYY-MM-DD" in r.stderr
+
+
+def test_due_review_undo_forecast(run):
+    run("learn", "algebra")
+    assert as_json(run("due", "--format", "json")) == []
+    later = NOW + timedelta(days=5)
+    due = as_json(run("due", "--format", "json", now=later))
+    assert [d["id"] for d in due] == ["algebra"]
+    assert set(due[0]) >= {"id", "name", "due", "retrievability"} and 0 < due[0]["retrievability"] < 1
+    r = run("review", "algebra", "--rating", "good", now=later)
+    assert r.exit_code == 0 and "next review" in r.output
+    assert as_json(run("due", "--format", "json", now=later)) == []
+    assert "Undid the good review of algebra" in run("undo", now=later).output
+    assert len(as_json(run("due", "--format", "json", now=later))) == 1
+    fc = as_json(run("forecast", "--days", "3", "--format", "json", now=later))
+    assert fc[0] == {"date": "2026-12-04", "count": 1} and len(fc) == 3
+    r = run("review", "algebra", "--rating", "great", now=later)
+    assert r.exit_code == 2 and "again, hard, good, easy" in r.stderr
+    r = run("review", "calculus", "--rating", "good", now=later)
+    assert r.exit_code == 2 and "only learned skills are reviewed" in r.stderr
+
+
+def test_works_from_any_directory_with_installed_package(tmp_path, db_path):
+    """The console script, run from an unrelated directory, finds the bundled curriculum and migrations."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ROADMAP_")}
+    env.update(ROADMAP_DB=str(db_path), ROADMAP_NOW=NOW.isoformat())
+    exe = [sys.executable, "-c", "from roadmap.cli import main; main()"]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    out = subprocess.run(exe + ["learn", "python"], cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    out = subprocess.run(exe + ["status", "--format", "json"], cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert json.loads(out.stdout)["counts"]["learned"] == 1
+
+
+def test_no_traceback_on_bad_db_path(run, tmp_path):
+    r = run("status", db=tmp_path / "missing" / "x.db")
+    assert r.exit_code == 2 and "does not exist" in r.stderr
+
+
+def test_now_is_reported_in_utc():
+    assert NOW.tzinfo is UTC and datetime(2026, 1, 1, tzinfo=UTC) < NOW

@@ -1,0 +1,157 @@
+"""The curriculum loader: the bundled file, and one test per kind of problem."""
+
+from __future__ import annotations
+
+import re
+
+import networkx as nx
+import pytest
+
+from roadmap import curriculum as cm
+from roadmap.curriculum import CurriculumError
+
+from conftest import SMALL
+
+SKILL = '''
+[[skill]]
+id = "{id}"
+name = "Skill {id}"
+category = "{category}"
+hours = 2
+requires = [{requires}]
+description = "About {id}."
+checks = ["Explain {id}.", "Apply {id}."]
+resources = [{{ title = "Book", url = "https://example.org/{id}" }}]
+'''
+
+
+def doc(*skills: str, milestones: str = "", head: str = 'format = 1\n[[category]]\nid = "c"\nname = "C"\n') -> str:
+    return head + "".join(skills) + milestones
+
+
+def skill(id: str, requires: str = "", category: str = "c") -> str:
+    return SKILL.format(id=id, requires=requires, category=category)
+
+
+def problems(text: str) -> list[cm.Problem]:
+    with pytest.raises(CurriculumError) as e:
+        cm.parse(text, "x.toml")
+    return e.value.problems
+
+
+def test_bundled_curriculum_is_valid_and_complete():
+    cur = cm.load()
+    assert len(cur.skills) >= 60
+    assert len(cur.categories) >= 8
+    assert nx.is_directed_acyclic_graph(cur.graph)
+    for s in cur.skills.values():
+        assert s.description and len(s.checks) >= 2 and s.resources, s.id
+        assert all(r.url.startswith("http") for r in s.resources)
+    ids = {m.id for m in cur.milestones}
+    assert {"entry-level", "mid-career", "senior"} <= ids
+    assert len(ids) >= 6
+    # Real pedagogical prerequisites, as the issue names them.
+    anc = lambda s: nx.ancestors(cur.graph, s)  # noqa: E731
+    assert {"linear-algebra", "calculus"} <= anc("neural-network-basics")
+    assert "attention" in anc("transformers") and "transformers" in anc("llm-pretraining")
+
+
+def test_bundled_curriculum_covers_the_seed_families():
+    cur = cm.load()
+    names = " ".join(f"{s.id} {s.name}".lower() for s in cur.skills.values())
+    for word in ["linear-algebra", "calculus", "probability", "statistics", "optimization", "learning-theory",
+                 "python", "algorithms", "numpy", "pandas", "sql", "pyspark", "aws", "pytorch", "tensorflow",
+                 "cnn", "transformer", "reinforcement", "natural-language", "vision", "reproducib", "distributed", "docker",
+                 "infrastructure", "drift", "fairness", "interpretab", "privacy", "mentor", "stakeholder",
+                 "radar", "transport", "drug", "anomaly"]:
+        assert word in names, word
+
+
+def test_small_curriculum_loads():
+    cur = cm.load(SMALL)
+    assert list(cur.skills)[:2] == ["algebra", "calculus"]
+    assert cur.skills["regression"].requires == ("algebra", "calculus")
+    assert cur.milestone_skills("basics") == {"regression", "algebra", "calculus"}
+    assert cm.summary(cur) == {"skills": 6, "prerequisites": 4, "categories": 2, "milestones": 2}
+
+
+def test_toml_syntax_error_has_line_and_column():
+    (p,) = problems(doc(skill("a")) + "\n[[skill]\n")
+    assert p.line == 16 and p.column is not None
+    assert re.match(r"x\.toml:16:\d+: not valid TOML", str(p))
+
+
+def test_missing_file():
+    with pytest.raises(CurriculumError, match="no such file"):
+        cm.load("/nonexistent/c.toml")
+
+
+def test_missing_field():
+    text = doc(skill("a").replace('hours = 2\n', ''))
+    (p,) = problems(text)
+    assert "has no 'hours'" in p.message and p.line == 6
+
+
+def test_mistyped_field():
+    (p,) = problems(doc(skill("a").replace("hours = 2", 'hours = "two"')))
+    assert "'hours' of skill a must be a number" in p.message and p.line == 10
+
+
+def test_duplicate_id():
+    ps = problems(doc(skill("a"), skill("a")))
+    assert any("duplicate skill id 'a'" in p.message for p in ps)
+
+
+def test_unknown_prerequisite_suggests_closest():
+    (p,) = problems(doc(skill("linear-algebra"), skill("b", '"linear-algebr"')))
+    assert "requires unknown skill 'linear-algebr'; did you mean 'linear-algebra'?" in p.message
+    assert p.line is not None and p.column is not None
+
+
+def test_self_loop():
+    (p,) = problems(doc(skill("a", '"a"')))
+    assert "requires itself" in p.message
+
+
+def test_cycle_printed_as_path():
+    (p,) = problems(doc(skill("a", '"c"'), skill("b", '"a"'), skill("c", '"b"')))
+    assert "prerequisite cycle: a -> b -> c -> a" in p.message
+
+
+def test_unknown_category():
+    (p,) = problems(doc(skill("a", category="cc")))
+    assert "unknown category 'cc'; did you mean 'c'?" in p.message
+
+
+def test_unknown_milestone_skill():
+    ms = '[[milestone]]\nid = "m"\nname = "M"\nrequires = ["a", "zz"]\n'
+    (p,) = problems(doc(skill("a"), milestones=ms))
+    assert "milestone m requires unknown skill 'zz'" in p.message
+
+
+def test_unknown_key_is_reported_with_suggestion():
+    (p,) = problems(doc(skill("a").replace("requires =", "require =")))
+    assert "unknown key 'require'" in p.message and "did you mean 'requires'" in p.message
+
+
+def test_bad_id_and_few_checks_and_bad_url():
+    text = doc(skill("Bad_Id"), skill("b").replace('"Apply b."', '').replace("https://example.org/b", "ftp://x"))
+    msgs = [p.message for p in problems(text)]
+    assert any("not kebab-case" in m for m in msgs)
+    assert any("at least two self-check prompts" in m for m in msgs)
+    assert any("must start with http" in m for m in msgs)
+
+
+def test_all_problems_reported_together_in_file_order():
+    text = doc(skill("a", '"nope"'), skill("b", category="zzz"), skill("a"))
+    ps = problems(text)
+    assert len(ps) == 3
+    lines = [p.line for p in ps]
+    assert lines == sorted(lines)
+
+
+def test_renamed_from_maps_old_ids():
+    cur = cm.parse(doc(skill("new").replace('requires = []', 'requires = []\nrenamed_from = ["old"]')))
+    assert cur.canonical_id("old") == "new"
+    assert cur.canonical_id("new") == "new"
+    assert cur.canonical_id("other") is None
