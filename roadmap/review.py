@@ -111,7 +111,7 @@ def scheduler(settings: Settings) -> fsrs.Scheduler:
     return fsrs.Scheduler(
         desired_retention=settings.desired_retention,
         learning_steps=steps,
-        relearning_steps=steps[:1],
+        relearning_steps=steps[-1:],  # as the library's defaults: (1m, 10m) then (10m)
         maximum_interval=max(1, min(settings.max_interval_days, 36500)),
         enable_fuzzing=False,
     )
@@ -156,7 +156,7 @@ def _tz(settings: Settings) -> tzinfo:
 
 
 def _outcomes(card: fsrs.Card, skill_id: str, reviews: int, now: datetime, settings: Settings,
-              ratings=(1, 2, 3, 4)) -> dict[int, Outcome]:
+              ratings=(1, 2, 3, 4), fuzz: bool = True) -> dict[int, Outcome]:
     sched = scheduler(settings)
     tz = _tz(settings)
     today = study_day(now, tz, settings.rollover_hour)
@@ -170,7 +170,7 @@ def _outcomes(card: fsrs.Card, skill_id: str, reviews: int, now: datetime, setti
         raw = new.due - now
         if new.state == fsrs.State.Review or raw >= timedelta(days=1):
             days = max(1, round(raw / timedelta(days=1)))
-            if new.state == fsrs.State.Review:
+            if new.state == fsrs.State.Review and fuzz:
                 days = _fuzzed(days, u, max_days)
             if r >= 2:  # Hard <= Good <= Easy
                 days = max(days, prev_days)
@@ -187,6 +187,30 @@ def _outcomes(card: fsrs.Card, skill_id: str, reviews: int, now: datetime, setti
             prev_days = max(prev_days, days)
         out[r] = Outcome(rating=r, due_day=due_day, interval_days=days, card=new.to_dict())
     return out
+
+
+def schedule(card: dict | None, rating: int, *, skill_id: str, reviews: int, now: datetime, settings: Settings,
+             fuzz: bool = True) -> Outcome:
+    """What ``rating`` does to a card at ``now``: the pure scheduling step behind record and preview.
+
+    Parameters
+    ----------
+    card : dict or None
+        An fsrs ``Card.to_dict()``, or None for a new card (first exposure).
+    rating : int
+        1-4.
+    skill_id, reviews : str, int
+        Seed the fuzz (same card and review count, same draw).
+    now : datetime
+        Aware instant of the review.
+    settings : Settings
+    fuzz : bool
+        Apply the seeded fuzz (on in use; off to compare with the library's
+        published test vectors).
+    """
+    c = fsrs.Card.from_dict(card) if card is not None else \
+        fsrs.Card(card_id=_card_id(skill_id), state=fsrs.State.Learning, step=0, due=now.astimezone(UTC))
+    return _outcomes(c, skill_id, reviews, now.astimezone(UTC), settings, ratings=(1, 2, 3, 4), fuzz=fuzz)[rating]
 
 
 def _card_from_dict(skill_id: str, d: dict, reviews: int) -> ReviewCard:

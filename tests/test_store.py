@@ -1,0 +1,148 @@
+"""The database file: migrations, backups, refusals, permissions."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlmodel import SQLModel
+
+import roadmap.models  # noqa: F401
+from roadmap import store
+from roadmap.store import StoreError, open_database
+
+
+def test_one_head():
+    script = ScriptDirectory.from_config(store._alembic_config("sqlite://"))
+    assert len(script.get_heads()) == 1
+
+
+def test_upgrade_from_empty_equals_models(db_path):
+    engine = open_database(db_path)
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    assert diff == []
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    engine.dispose()
+
+
+def test_database_is_owner_only(db_path):
+    open_database(db_path).dispose()
+    assert stat.S_IMODE(os.stat(db_path).st_mode) == 0o600
+
+
+def _upgrade_to(db_path, rev):
+    from alembic import command
+
+    cfg = store._alembic_config(f"sqlite:///{db_path}")
+    command.upgrade(cfg, rev)
+
+
+def test_first_revision_rows_survive_upgrade_with_backup(db_path):
+    _upgrade_to(db_path, "0001")
+    con = sqlite3.connect(db_path)
+    con.execute("INSERT INTO skill_progress VALUES ('algebra', 'learned', NULL, '2026-01-01 10:00:00.000000', NULL,"
+                " '2026-01-01 10:00:00.000000')")
+    con.execute("INSERT INTO setting VALUES ('weekly_hours', '\"12\"')")
+    con.commit()
+    con.close()
+    engine = open_database(db_path)
+    with engine.connect() as conn:
+        rows = conn.exec_driver_sql("SELECT skill_id, status, learned_at FROM skill_progress").all()
+        assert rows == [("algebra", "learned", "2026-01-01 10:00:00.000000")]
+        assert conn.exec_driver_sql("SELECT count(*) FROM review_card").scalar() == 0
+    engine.dispose()
+    backups = store.list_backups(db_path)
+    assert len(backups) == 1 and stat.S_IMODE(os.stat(backups[0]).st_mode) == 0o600
+    con = sqlite3.connect(backups[0])
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    con.close()
+
+
+def test_backups_keep_last_five(db_path):
+    open_database(db_path).dispose()
+    from datetime import UTC, datetime, timedelta
+
+    t = datetime(2026, 1, 1, tzinfo=UTC)
+    for i in range(8):
+        store.backup(db_path, t + timedelta(seconds=i))
+    assert len(store.list_backups(db_path)) == store.BACKUPS_KEPT
+
+
+def test_newer_database_refused_untouched(db_path):
+    open_database(db_path).dispose()
+    con = sqlite3.connect(db_path)
+    con.execute("UPDATE alembic_version SET version_num = '9999'")
+    con.commit()
+    con.close()
+    before = db_path.read_bytes()
+    with pytest.raises(StoreError, match="newer version of roadmap"):
+        open_database(db_path)
+    assert db_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("content,match", [
+    (b"", "empty file"),
+    (b"\x00\xff garbage" * 100, "not an SQLite database"),
+    (b"weekly_hours = 3\n", "not an SQLite database"),
+])
+def test_not_a_database_refused_untouched(tmp_path, content, match):
+    p = tmp_path / "x.db"
+    p.write_bytes(content)
+    with pytest.raises(StoreError, match=match):
+        open_database(p)
+    assert p.read_bytes() == content
+
+
+def test_foreign_sqlite_database_refused(tmp_path):
+    p = tmp_path / "other.db"
+    con = sqlite3.connect(p)
+    con.execute("CREATE TABLE photos (id INTEGER)")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match="not a roadmap one"):
+        open_database(p)
+
+
+def test_missing_directory_and_directory_path(tmp_path):
+    with pytest.raises(StoreError, match="does not exist"):
+        open_database(tmp_path / "nope" / "x.db")
+    with pytest.raises(StoreError, match="is a directory"):
+        open_database(tmp_path)
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write read-only files")
+def test_read_only_database(db_path):
+    open_database(db_path).dispose()
+    os.chmod(db_path, 0o400)
+    with pytest.raises(StoreError, match="read-only"):
+        open_database(db_path)
+
+
+def test_failed_upgrade_restores_backup(db_path, monkeypatch):
+    _upgrade_to(db_path, "0001")
+    from alembic import command
+
+    def boom(*a, **k):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(command, "upgrade", boom)
+    with pytest.raises(StoreError, match="restored from the backup"):
+        open_database(db_path)
+    con = sqlite3.connect(db_path)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    con.close()
+
+
+def test_default_path_uses_env_and_data_dir(monkeypatch, tmp_path):
+    monkeypatch.setenv("ROADMAP_DB", str(tmp_path / "a.db"))
+    assert store.default_path() == tmp_path / "a.db"
+    monkeypatch.delenv("ROADMAP_DB")
+    assert store.default_path().name == "roadmap.db" and "roadmap" in str(store.default_path().parent)

@@ -1,0 +1,103 @@
+"""The Today screen and the review session, driven with Pilot like a user."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.widgets import DataTable
+
+from roadmap.models import Status
+from roadmap.progress import load_statuses, set_status
+from roadmap.settings import Settings
+
+from conftest import NOW
+from tui.conftest import settle
+
+
+def statuses(ws):
+    with ws.read() as s:
+        return load_statuses(s, ws.curriculum)
+
+
+async def test_today_lists_frontier_and_learns_a_skill(make_app, ws):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one("#skills", DataTable)
+        rows = [r.value for r in table.rows]
+        assert rows == ["calculus", "algebra", "probability"]
+        await pilot.press("l")
+        await settle(pilot)
+        assert statuses(ws) == {"calculus": Status.LEARNED}
+        rows = [r.value for r in app.screen.query_one("#skills", DataTable).rows]
+        assert "calculus" not in rows
+        await pilot.press("down", "s")
+        await settle(pilot)
+        assert statuses(ws)["probability"] == Status.IN_PROGRESS
+        rows = [r.value for r in app.screen.query_one("#skills", DataTable).rows]
+        assert rows[0] == "probability"  # in progress first
+
+
+async def test_review_session_end_to_end_with_undo(make_app, ws):
+    with ws.write() as s:
+        set_status(s, ws.curriculum, ["algebra", "calculus"], Status.LEARNED, now=NOW, settings=Settings(timezone="UTC"))
+    app = make_app(NOW + timedelta(days=4))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "2 reviews due" in str(app.screen.query_one("#summary").render())
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        assert type(screen).__name__ == "ReviewScreen"
+        choices = str(screen.query_one("#review-choices").render())
+        assert "Again" in choices and "Easy" in choices and "d (" in choices
+        shown = screen.outcomes[3]
+        first = screen.current
+        await pilot.press("3")
+        await settle(pilot)
+        from roadmap.models import ReviewCard
+
+        with ws.read() as s:
+            card = s.get(ReviewCard, first)
+            assert card.reviews == 1
+        assert str(shown.due_day) in card.due.isoformat() or shown.due_day >= card.due.date()
+        await pilot.press("u")
+        await settle(pilot)
+        assert screen.current == first
+        with ws.read() as s:
+            assert s.get(ReviewCard, first).reviews == 0
+        await pilot.press("3", )
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert screen.current is None
+        assert "All reviews for today are done" in str(screen.query_one("#review-body").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert "0 reviews due" in str(app.screen.query_one("#summary").render())
+
+
+async def test_help_lists_keys(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = str(app.screen.query_one("#help-text").render())
+        assert "Learned" in text and "Quit" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "TodayScreen"
+
+
+async def test_external_change_is_shown(make_app, ws):
+    app = make_app()
+    app.POLL_SECONDS = 0.2
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        with ws.write() as s:
+            set_status(s, ws.curriculum, ["calculus"], Status.LEARNED, now=NOW, settings=Settings())
+        await pilot.pause(0.6)
+        await settle(pilot)
+        rows = [r.value for r in app.screen.query_one("#skills", DataTable).rows]
+        assert "calculus" not in rows
