@@ -302,62 +302,247 @@ def _parse_day(value: str | None, what: str) -> date | None:
 
 @cli.command()
 @click.option("--from", "start", metavar="DATE", help="First day, YYYY-MM-DD (default: today's study day).")
-@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.option("--weeks", type=click.IntRange(1, 52), default=1, show_default=True, help="How many weeks.")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "ics", "json"]), default="text",
+              show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write to this file instead of the terminal.")
 @click.pass_context
-def week(ctx: click.Context, start: str | None, fmt: str) -> None:
-    """The next seven days: reviews, then study blocks, within your weekly hours.
+def week(ctx: click.Context, start: str | None, weeks: int, fmt: str, output: str | None) -> None:
+    """The coming week: each study day's reviews, then study blocks, within your hours.
 
-    The budget is the weekly_hours setting (default 10), spread over your
-    study days. Example: roadmap week --from 2026-12-07
+    The budget is weekly_hours (default 10) over your study_days; time off
+    (roadmap off) stays empty. Markdown prints a checklist per day; ics is a
+    calendar file with one event per block at study_time, which calendar apps
+    import (re-importing a week updates its events).
+
+    \b
+    Examples:
+      roadmap week
+      roadmap week --from 2026-12-07 --weeks 2
+      roadmap week --format ics -o week.ics
+      roadmap week --format markdown > week.md
     """
-    from roadmap import review
-    from roadmap.days import study_day, zone
+    from roadmap import plan_formats
     from roadmap.planning import weekly_plan
+    from roadmap.today import plan_context
 
     ws = _ws(ctx)
     now = _now()
     first = _parse_day(start, "--from")
     with ws.read() as s:
-        settings = _settings(s)
-        statuses = _statuses(ws, s)
-        logged = _logged(s)
-        today = study_day(now, zone(settings.timezone), settings.rollover_hour)
-        first = first or today
-        counts = dict(review.forecast(s, now=now, settings=settings, days=max(1, (first - today).days + 7)))
-    wp = weekly_plan(ws.curriculum, statuses, settings, first, reviews=counts, logged=logged)
+        pc = plan_context(s, ws.curriculum, now, days=7 * weeks, first=first)
+    first = first or pc.today
+    wp = weekly_plan(ws.curriculum, pc.statuses, pc.settings, first, days=7 * weeks, logged=pc.logged,
+                     reviews=pc.reviews, time_off=pc.time_off)
     if fmt == "json":
-        _emit_json({"from": first.isoformat(), "budget_hours": round(wp.budget_hours, 2),
-                    "planned_hours": round(wp.planned_hours, 2),
-                    "days": [{"date": d.day.isoformat(), "hours": round(d.planned_hours, 2),
-                              "capacity_hours": round(d.hours, 2), "reviews": d.reviews,
-                              "review_minutes": round(d.review_minutes, 1), "off": d.off,
-                              "blocks": [{"skill": b.skill_id, "hours": round(b.hours, 2)} for b in d.blocks]}
-                             for d in wp.days],
-                    "finished": wp.finished, "milestones_reached": wp.milestones_reached})
+        text = json.dumps(plan_formats.plan_json(wp, first), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "markdown":
+        text = plan_formats.plan_markdown(wp, ws.curriculum)
+    elif fmt == "ics":
+        data = plan_formats.plan_ics(wp, ws.curriculum, pc.settings, now=now)
+        if output:
+            _write(output, data)
+            click.echo(f"Wrote {output}: {sum(len(d.blocks) for d in wp.days)} study blocks", err=True)
+        else:
+            click.echo(data, nl=False)
         return
+    else:
+        text = _week_text(wp, ws.curriculum, first)
+    if output:
+        _write(output, text.encode())
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def _write(path: str, data: bytes) -> None:
+    from roadmap.errors import RoadmapError
+
+    try:
+        with open(path, "wb") as f:
+            f.write(data)
+    except OSError as e:
+        raise RoadmapError(f"cannot write {path}: {e.strerror}") from None
+
+
+def _week_text(wp, cur, first) -> str:
     from roadmap.durations import format_minutes as fm
 
-    cur = ws.curriculum
     con = _console()
-    con.print(f"[b]Week from {first:%a %d %b %Y}[/b] — {fm(wp.planned_hours * 60)} planned "
-              f"of {fm(wp.budget_minutes)} available")
-    for d in wp.days:
-        head = f"{d.day:%a %d %b}"
-        if d.off:
-            con.print(f"\n[b]{head}[/b]  time off")
-            continue
-        if not d.capacity_minutes and not d.reviews:
-            con.print(f"\n[b]{head}[/b]  rest day")
-            continue
-        con.print(f"\n[b]{head}[/b]  {fm(d.planned_minutes)}")
-        if d.reviews:
-            con.print(f"  {fm(d.review_minutes):>6}  {d.reviews} review{'s' if d.reviews != 1 else ''}")
-        for b in d.blocks:
-            con.print(f"  {fm(b.minutes):>6}  {cur.skills[b.skill_id].name} [dim]({b.skill_id})[/dim]")
-    if wp.finished:
-        con.print(f"\nExpected to finish: {', '.join(cur.skills[s].name for s in wp.finished)}")
-    if wp.milestones_reached:
-        con.print(f"Milestones expected: {', '.join(cur.milestone(m).name for m in wp.milestones_reached)}")
+    with con.capture() as cap:
+        con.print(f"[b]From {first:%a %d %b %Y}[/b]: {fm(wp.planned_hours * 60)} planned "
+                  f"of {fm(wp.budget_minutes)} available")
+        for d in wp.days:
+            head = f"{d.day:%a %d %b}"
+            if d.off:
+                con.print(f"\n[b]{head}[/b]  time off")
+                continue
+            if not d.capacity_minutes and not d.reviews:
+                con.print(f"\n[b]{head}[/b]  rest day")
+                continue
+            con.print(f"\n[b]{head}[/b]  {fm(d.planned_minutes)}")
+            if d.reviews:
+                con.print(f"  {fm(d.review_minutes):>6}  {d.reviews} review{'s' if d.reviews != 1 else ''}")
+            for b in d.blocks:
+                name = cur.skills[b.skill_id].name
+                con.print(f"  {fm(b.minutes):>6}  {name[:50]} [dim]({b.skill_id})[/dim]", overflow="ellipsis",
+                          no_wrap=True, crop=True)
+        if wp.finished:
+            con.print(f"\nExpected to finish: {', '.join(cur.skills[s].name for s in wp.finished)}")
+        if wp.milestones_reached:
+            con.print(f"Milestones expected: {', '.join(cur.milestone(m).name for m in wp.milestones_reached)}")
+    return cap.get()
+
+
+@cli.command()
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.pass_context
+def milestones(ctx: click.Context, fmt: str) -> None:
+    """Each milestone: skills done, hours left, forecast date and target status.
+
+    The forecast plays your study plan forward at your weekly hours, study
+    days, time off and review load. Set a target with
+    `roadmap config target.MILESTONE_ID YYYY-MM-DD`.
+    """
+    from roadmap.planning import HORIZON_DAYS, milestone_forecasts
+    from roadmap.today import plan_context
+
+    ws = _ws(ctx)
+    now = _now()
+    with ws.read() as s:
+        pc = plan_context(s, ws.curriculum, now, days=60)
+    fcs = milestone_forecasts(ws.curriculum, pc.statuses, pc.settings, pc.today, logged=pc.logged,
+                              reviews=pc.reviews, time_off=pc.time_off, horizon_days=HORIZON_DAYS)
+    if fmt == "json":
+        _emit_json([{"id": f.progress.id, "name": f.progress.name, "done": f.progress.done,
+                     "required": f.progress.required, "hours_remaining": f.progress.hours_remaining,
+                     "forecast": f.forecast.isoformat() if f.forecast else None,
+                     "target": f.target.isoformat() if f.target else None, "status": f.status,
+                     "weeks_behind": f.weeks_behind, "needed_hours_per_week": f.needed_hours_per_week}
+                    for f in fcs])
+        return
+    from rich.table import Table
+
+    con = _console()
+    t = Table(box=None, pad_edge=False)
+    t.add_column("milestone", max_width=max(22, con.width - 58), overflow="ellipsis", no_wrap=True)
+    for col in ("done", "left"):
+        t.add_column(col, justify="right")
+    for col in ("forecast", "target", "status"):
+        t.add_column(col, no_wrap=col != "status")
+    for f in fcs:
+        p = f.progress
+        t.add_row(p.name, f"{p.done}/{p.required}", f"{p.hours_remaining:g} h",
+                  f.forecast.strftime("%d %b %y") if f.forecast else "—",
+                  f.target.strftime("%d %b %y") if f.target else "", _target_text(f))
+    con.print(t)
+
+
+def _target_text(f) -> str:
+    """Target status in a few words: 'on track', '8 wk late: 11.4h/wk' (hours per week needed), 'reached'."""
+    if f.status == "reached":
+        return "reached"
+    if f.target is None:
+        return "beyond 10 years" if f.status == "unreachable" else ""
+    if f.status == "on track":
+        return "on track"
+    if f.needed_hours_per_week is None:
+        return "target passed"
+    late = f"{f.weeks_behind} wk late" if f.weeks_behind else "late"
+    return late + f": {f.needed_hours_per_week:g}h/wk"
+
+
+@cli.command("log")
+@click.argument("skill_id")
+@click.argument("duration")
+@click.pass_context
+def log_(ctx: click.Context, skill_id: str, duration: str) -> None:
+    """Record study time on a skill, e.g. 90m, 1.5h or 1h30m.
+
+    The plan counts the skill's remaining hours (estimate minus logged). A
+    skill not started yet is marked in progress when its prerequisites are
+    learned.
+
+    Example: roadmap log python 1h30m
+    """
+    from roadmap import settings as sm, studylog
+    from roadmap.durations import parse_duration
+    from roadmap.models import Status
+    from roadmap.planning import remaining_hours, status_of
+    from roadmap.progress import ProgressError, load_statuses, resolve_ids, set_status
+
+    ws = _ws(ctx)
+    now = _now()
+    hours = parse_duration(duration)
+    if hours > 24:
+        from roadmap.durations import DurationError
+
+        raise DurationError(f"{duration!r} is more than a day; log each session separately")
+    (sid,) = resolve_ids(ws.curriculum, [skill_id])
+    with ws.write() as s:
+        studylog.log_time(s, sid, hours, now=now)
+        started = False
+        if status_of(load_statuses(s, ws.curriculum), sid) == Status.NOT_STARTED:
+            try:
+                with s.begin_nested():
+                    set_status(s, ws.curriculum, [sid], Status.IN_PROGRESS, now=now, settings=sm.load(s))
+                started = True
+            except ProgressError:
+                pass
+        total = studylog.logged_hours(s).get(sid, 0.0)
+    left = remaining_hours(ws.curriculum, sid, {sid: total})
+    click.echo(f"{sid}: logged {hours:g} h ({total:g} h in all, about {left:g} h left)"
+               + ("; marked in progress" if started else ""))
+
+
+@cli.group()
+def off() -> None:
+    """Time off: date ranges with no study (holidays). Reviews due then wait until after."""
+
+
+@off.command("add")
+@click.argument("first", metavar="FROM")
+@click.argument("last", metavar="TO")
+@click.option("--note", default="", help="What it is, e.g. 'holiday'.")
+@click.pass_context
+def off_add(ctx: click.Context, first: str, last: str, note: str) -> None:
+    """Add time off from FROM to TO (YYYY-MM-DD, both included).
+
+    Example: roadmap off add 2026-12-24 2027-01-02 --note holidays
+    """
+    from roadmap.timeoff import add_time_off
+
+    a, b = _parse_day(first, "FROM"), _parse_day(last, "TO")
+    with _ws(ctx).write() as s:
+        row = add_time_off(s, a, b, note)
+        click.echo(f"time off #{row.id}: {a:%a %d %b %Y} – {b:%a %d %b %Y} ({(b - a).days + 1} days)")
+
+
+@off.command("list")
+@click.pass_context
+def off_list(ctx: click.Context) -> None:
+    """List time off with ids."""
+    from roadmap.timeoff import list_time_off
+
+    with _ws(ctx).read() as s:
+        rows = list_time_off(s)
+    if not rows:
+        click.echo("No time off.")
+    for r in rows:
+        click.echo(f"#{r.id}  {r.first_day} – {r.last_day}  {r.note}".rstrip())
+
+
+@off.command("remove")
+@click.argument("time_off_id", type=int, metavar="ID")
+@click.pass_context
+def off_remove(ctx: click.Context, time_off_id: int) -> None:
+    """Remove time off by its id (see `roadmap off list`)."""
+    from roadmap.timeoff import remove_time_off
+
+    with _ws(ctx).write() as s:
+        row = remove_time_off(s, time_off_id)
+    click.echo(f"removed time off #{row.id}: {row.first_day} – {row.last_day}")
 
 
 def _settings(session):

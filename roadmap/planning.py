@@ -246,6 +246,7 @@ class WeekPlan:
     budget_minutes: int
     finished: list[str] = field(default_factory=list)
     milestones_reached: list[str] = field(default_factory=list)
+    finished_on: dict[str, date] = field(default_factory=dict)
 
     @property
     def budget_hours(self) -> float:
@@ -321,6 +322,7 @@ def weekly_plan(curriculum: Curriculum, statuses: Mapping[str, Status], settings
     queue = [[item.skill_id, round(item.hours * 60)] for item in study_plan(curriculum, statuses, logged)]
     queue = [q for q in queue if q[1] > 0] + [[q[0], 0] for q in queue if q[1] <= 0]
     finished: list[str] = []
+    finished_on: dict[str, date] = {}
     plan_days = []
     # Whole minutes per day, rounded on the running total so the days add up
     # to the budget exactly (7 x 10/7 h gives 600 minutes, not 602).
@@ -345,6 +347,7 @@ def weekly_plan(curriculum: Curriculum, statuses: Mapping[str, Status], settings
             queue[0][1] -= take
             if queue[0][1] <= 0:
                 finished.append(skill)
+                finished_on[skill] = d
                 queue.pop(0)
             if free <= 0:
                 break
@@ -355,4 +358,94 @@ def weekly_plan(curriculum: Curriculum, statuses: Mapping[str, Status], settings
                                     milestone_progress(curriculum, after, logged))
                if not p.reached and q.reached]
     budget = sum(d.capacity_minutes for d in plan_days)
-    return WeekPlan(days=plan_days, budget_minutes=budget, finished=finished, milestones_reached=reached)
+    return WeekPlan(days=plan_days, budget_minutes=budget, finished=finished, milestones_reached=reached,
+                    finished_on=finished_on)
+
+
+# -- milestone forecasts ----------------------------------------------------------
+
+HORIZON_DAYS = 3650
+
+
+@dataclass(frozen=True)
+class MilestoneForecast:
+    """A milestone's progress, forecast date and target status.
+
+    Attributes
+    ----------
+    progress : MilestoneProgress
+    forecast : date or None
+        The day its last skill is expected to be finished, playing the study
+        plan forward at the learner's capacity; None if not within
+        ``HORIZON_DAYS`` (or already reached).
+    target : date or None
+        The learner's target date (setting ``target.<id>``).
+    status : str
+        ``reached``, ``on track``, ``behind``, ``no target`` or ``unreachable``
+        (not within the horizon).
+    weeks_behind : int or None
+        Whole weeks the forecast is after the target, when behind.
+    needed_hours_per_week : float or None
+        Study hours per week that would finish it by the target, when behind
+        (remaining hours / weeks left; None if the target has passed).
+    """
+
+    progress: MilestoneProgress
+    forecast: date | None
+    target: date | None
+    status: str
+    weeks_behind: int | None = None
+    needed_hours_per_week: float | None = None
+
+
+def milestone_forecasts(curriculum: Curriculum, statuses: Mapping[str, Status], settings: Settings, today: date, *,
+                        logged: Mapping[str, float] | None = None, reviews: Mapping[date, int] | None = None,
+                        time_off: list[tuple[date, date]] | None = None,
+                        horizon_days: int = HORIZON_DAYS) -> list[MilestoneForecast]:
+    """Forecast every milestone by playing the plan forward from ``today``.
+
+    The study plan is laid on the learner's study days for up to
+    ``horizon_days`` with :func:`weekly_plan` (same budget, study days, time
+    off and review load), and each milestone's forecast is the day its last
+    unfinished skill is finished. ``reviews`` gives the expected reviews per
+    day; days past its last date repeat the average of its last 30 days (the
+    load of skills already in review; skills learned later add to it, so
+    forecasts far out are slightly optimistic).
+    """
+    load = dict(reviews or {})
+    if load:
+        last = max(load)
+        tail = [load.get(last - timedelta(days=i), 0) for i in range(30)]
+        avg = round(sum(tail) / len(tail))
+        for i in range(horizon_days):
+            d = today + timedelta(days=i)
+            load.setdefault(d, avg if d > last else 0)
+    played = weekly_plan(curriculum, statuses, settings, today, days=horizon_days, logged=logged,
+                         reviews=load, time_off=time_off)
+    out = []
+    for p in milestone_progress(curriculum, statuses, logged):
+        target = settings.targets.get(p.id)
+        if p.reached:
+            out.append(MilestoneForecast(p, None, target, "reached"))
+            continue
+        undone = [s for s in curriculum.milestone_skills(p.id) if status_of(statuses, s) not in DONE]
+        days_ = [played.finished_on.get(s) for s in undone]
+        forecast = None if any(d is None for d in days_) else max(days_)
+        if forecast is None:
+            out.append(MilestoneForecast(p, None, target, "unreachable" if target is None else "behind",
+                                         needed_hours_per_week=_needed(p, target, today)))
+        elif target is None:
+            out.append(MilestoneForecast(p, forecast, None, "no target"))
+        elif forecast <= target:
+            out.append(MilestoneForecast(p, forecast, target, "on track"))
+        else:
+            behind = -(-(forecast - target).days // 7)
+            out.append(MilestoneForecast(p, forecast, target, "behind", behind, _needed(p, target, today)))
+    return out
+
+
+def _needed(p: MilestoneProgress, target: date | None, today: date) -> float | None:
+    if target is None or target <= today:
+        return None
+    weeks = (target - today).days / 7
+    return round(p.hours_remaining / weeks, 1)

@@ -393,12 +393,15 @@ def card_states(session: Session, *, now: datetime, settings: Settings) -> dict[
     return out
 
 
-def forecast(session: Session, *, now: datetime, settings: Settings, days: int = 30) -> list[tuple[date, int]]:
+def forecast(session: Session, *, now: datetime, settings: Settings, days: int = 30,
+             time_off: list[tuple[date, date]] | None = None) -> list[tuple[date, int]]:
     """Reviews per study day for ``days`` days from today: (date, count).
 
     Cards are counted on their due day; overdue cards on today. The daily
     cap carries any excess over to the following days (most at risk first),
     as the queue does, so the forecast is what the learner will be shown.
+    Days inside ``time_off`` (inclusive date ranges) get no reviews: what
+    falls due then waits and comes after, within the cap.
     """
     tz = _tz(settings)
     today = study_day(now, tz, settings.rollover_hour)
@@ -411,6 +414,9 @@ def forecast(session: Session, *, now: datetime, settings: Settings, days: int =
     for i in range(days):
         d = today + timedelta(days=i)
         backlog += per_day.get(d, 0)
+        if any(a <= d <= b for a, b in time_off or ()):
+            out.append((d, 0))
+            continue
         shown = min(backlog, settings.daily_review_cap)
         backlog -= shown
         out.append((d, shown))

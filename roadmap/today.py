@@ -66,6 +66,44 @@ class Overview:
     week: WeekPlan
 
 
+@dataclass(frozen=True)
+class PlanContext:
+    """What every plan needs, read once: progress, settings, time off and review load.
+
+    ``settings.review_minutes`` is replaced by the median of the learner's
+    logged review durations once there are enough of them (20).
+    ``reviews`` maps each day of the horizon to the reviews expected then.
+    """
+
+    today: date
+    statuses: dict
+    logged: dict
+    settings: Settings
+    time_off: list[tuple[date, date]]
+    reviews: dict[date, int]
+
+
+def plan_context(session: Session, curriculum: Curriculum, now: datetime, *, days: int = 7,
+                 first: date | None = None) -> PlanContext:
+    """Read what plans need, with the review forecast covering ``first`` .. ``first + days``."""
+    from dataclasses import replace
+
+    from roadmap.timeoff import list_time_off
+
+    settings = settings_mod.load(session)
+    median = review.median_duration_seconds(session)
+    if median is not None:
+        settings = replace(settings, review_minutes=max(0.5, median / 60))
+    tz = zone(settings.timezone)
+    today = study_day(now, tz, settings.rollover_hour)
+    first = first or today
+    off = [(t.first_day, t.last_day) for t in list_time_off(session)]
+    horizon = max(1, (first - today).days + days)
+    counts = dict(review.forecast(session, now=now, settings=settings, days=horizon, time_off=off))
+    return PlanContext(today=today, statuses=load_statuses(session, curriculum), logged=studylog.logged_hours(session),
+                       settings=settings, time_off=off, reviews=counts)
+
+
 def streak(counts: dict[date, int], today: date) -> int:
     """Consecutive days with at least one review, ending today (or yesterday if none yet today)."""
     day = today if counts.get(today) else today - timedelta(days=1)
@@ -78,22 +116,16 @@ def streak(counts: dict[date, int], today: date) -> int:
 
 def overview(session: Session, curriculum: Curriculum, now: datetime) -> Overview:
     """Gather the Today screen's data at instant ``now`` (UTC). Read-only."""
-    settings = settings_mod.load(session)
+    ctx = plan_context(session, curriculum, now)
+    settings, today, statuses, logged = ctx.settings, ctx.today, ctx.statuses, ctx.logged
     tz = zone(settings.timezone)
-    today = study_day(now, tz, settings.rollover_hour)
-    statuses = load_statuses(session, curriculum)
-    logged = studylog.logged_hours(session)
     everything_due = review.due_queue(session, now=now, settings=settings, limit=10**9)
     cards = review.card_states(session, now=now, settings=settings)
     cards = {k: v for k, v in cards.items() if k in curriculum.skills}
     plan = study_plan(curriculum, statuses, logged)
     in_progress = [p for p in plan if p.status == Status.IN_PROGRESS]
     ready = [p for p in frontier(curriculum, statuses, logged) if p.status != Status.IN_PROGRESS]
-    counts = dict(review.forecast(session, now=now, settings=settings, days=7))
-    from roadmap.timeoff import list_time_off
-
-    wp = weekly_plan(curriculum, statuses, settings, today, logged=logged, reviews=counts,
-                     time_off=[(t.first_day, t.last_day) for t in list_time_off(session)])
+    wp = weekly_plan(curriculum, statuses, settings, today, logged=logged, reviews=ctx.reviews, time_off=ctx.time_off)
     history = review.history_counts(session, settings=settings,
                                     since=day_start(today - timedelta(days=400), tz, settings.rollover_hour))
     return Overview(

@@ -85,7 +85,7 @@ def test_week_json_shape_and_budget(run):
 
 def test_week_text_fits_80_columns(run):
     r = run("week")
-    assert r.exit_code == 0 and "Week from Sun 29 Nov 2026" in r.output
+    assert r.exit_code == 0 and "From Sun 29 Nov 2026" in r.output
     assert max(len(line) for line in r.output.splitlines()) <= 80
 
 

@@ -1,0 +1,130 @@
+"""The weekly plan in use: study time, time off, formats, milestone forecasts."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from icalendar import Calendar
+
+from roadmap import curriculum as cm
+from roadmap.planning import milestone_forecasts, weekly_plan
+from roadmap.settings import Settings, parse_study_days
+
+from conftest import NOW, SMALL, as_json
+
+
+def test_log_reduces_remaining_and_starts_the_skill(run):
+    r = run("log", "calculus", "90m")
+    assert r.exit_code == 0 and "1.5 h in all, about 1.5 h left" in r.output and "marked in progress" in r.output
+    plan = as_json(run("plan", "--format", "json"))
+    assert plan[0] == {**plan[0], "id": "calculus", "hours": 1.5, "status": "in_progress"}
+    r = run("log", "backprop", "1h")   # prerequisites missing: logged, not started
+    assert r.exit_code == 0 and "marked in progress" not in r.output
+    for bad in ("90", "-1h", "0m", "lots", "30h"):
+        r = run("log", "calculus", bad)
+        assert r.exit_code == 2 and "Traceback" not in r.output, bad
+
+
+def test_time_off_commands(run):
+    assert run("off", "add", "2026-12-01", "2026-12-02", "--note", "trip").exit_code == 0
+    assert "#1  2026-12-01 – 2026-12-02  trip" in run("off", "list").output
+    week = as_json(run("week", "--from", "2026-11-30", "--format", "json"))
+    assert [d["off"] for d in week["days"]][:4] == [False, True, True, False]
+    assert run("off", "add", "2026-12-05", "2026-12-01").exit_code == 2
+    assert run("off", "remove", "7").exit_code == 2
+    assert run("off", "remove", "1").exit_code == 0
+    assert "No time off" in run("off", "list").output
+
+
+def test_reviews_due_in_time_off_come_after_within_cap(run):
+    run("learn", "algebra", "calculus", "probability")   # all due on Tue 1 Dec
+    run("config", "daily_review_cap", "2")
+    run("off", "add", "2026-11-30", "2026-12-03")
+    week = as_json(run("week", "--from", "2026-11-29", "--format", "json"))
+    reviews = [d["reviews"] for d in week["days"]]
+    assert reviews == [0, 0, 0, 0, 0, 2, 1]
+
+
+def test_week_with_dst_change_golden():
+    """Europe/Berlin falls back on Sun 25 Oct 2026; the plan steps by dates, so every day appears once."""
+    cur = cm.load(SMALL)
+    s = Settings(weekly_hours=7, timezone="Europe/Berlin")
+    wp = weekly_plan(cur, {}, s, date(2026, 10, 22))
+    assert [d.day for d in wp.days] == [date(2026, 10, 22) + timedelta(days=i) for i in range(7)]
+    assert [(d.day.isoformat(), [(b.skill_id, b.minutes) for b in d.blocks]) for d in wp.days] == [
+        ("2026-10-22", [("calculus", 60)]), ("2026-10-23", [("calculus", 60)]), ("2026-10-24", [("calculus", 60)]),
+        ("2026-10-25", [("algebra", 60)]), ("2026-10-26", [("algebra", 60)]), ("2026-10-27", [("algebra", 60)]),
+        ("2026-10-28", [("algebra", 60)]),
+    ]
+
+
+def test_week_json_multiple_weeks_and_markdown(run, tmp_path):
+    week = as_json(run("week", "--weeks", "2", "--format", "json"))
+    assert len(week["days"]) == 14
+    out = tmp_path / "w.md"
+    r = run("week", "--format", "markdown", "--output", str(out))
+    assert r.exit_code == 0
+    md = out.read_text()
+    assert md.startswith("# Study plan Sun 29 Nov 2026") and "- [ ] 1h26m: Calculus (`calculus`)" in md
+
+
+def test_ics_parses_back_with_stable_uids(run, tmp_path):
+    run("config", "timezone", "Europe/Berlin")
+    run("config", "study_time", "19:30")
+    out = tmp_path / "w.ics"
+    assert run("week", "--format", "ics", "--output", str(out)).exit_code == 0
+    cal = Calendar.from_ical(out.read_bytes())
+    events = [c for c in cal.walk("VEVENT")]
+    assert len(events) >= 7
+    first = events[0]
+    start = first.decoded("dtstart")
+    assert (start.hour, start.minute) == (19, 30) and str(start.tzinfo) == "Europe/Berlin"
+    assert "Self-check" in str(first.get("description")) and "https://" in str(first.get("description"))
+    assert cal.walk("VTIMEZONE")
+    uids = [str(e.get("uid")) for e in events]
+    assert len(set(uids)) == len(uids)
+    again = Calendar.from_ical(run("week", "--format", "ics", now=NOW + timedelta(minutes=5)).stdout_bytes)
+    assert [str(e.get("uid")) for e in again.walk("VEVENT")] == uids
+
+
+def test_milestone_forecast_by_hand():
+    """basics needs calculus 3 h + algebra 4 h + regression 2 h = 9 h; at 1 h a day from Mon 30 Nov,
+    the last hour is on day 9: Tue 8 Dec. With a target of 4 Dec it is 1 week late and needs
+    9 h over (4 Dec - 30 Nov)/7 weeks = 15.8 h/week."""
+    cur = cm.load(SMALL)
+    s = Settings(weekly_hours=7, targets={"basics": date(2026, 12, 4), "all": date(2027, 6, 1)})
+    basics, everything = milestone_forecasts(cur, {}, s, date(2026, 11, 30))
+    assert basics.forecast == date(2026, 12, 8)
+    assert (basics.status, basics.weeks_behind, basics.needed_hours_per_week) == ("behind", 1, 15.8)
+    assert everything.forecast == date(2026, 12, 18) and everything.status == "on track"
+
+
+def test_milestone_forecast_counts_reviews_and_study_days():
+    cur = cm.load(SMALL)
+    s = Settings(weekly_hours=2, study_days=parse_study_days("SA=1,SU=1"))
+    (basics, _) = milestone_forecasts(cur, {}, s, date(2026, 11, 30), reviews={date(2026, 12, 5): 6})
+    # Sat 5 Dec: 30 min of reviews + 30 min study; 9 h need 9 more study days at 1 h
+    assert basics.forecast == date(2027, 1, 3)
+
+
+def test_milestones_cli(run):
+    run("config", "target.basics", "2026-12-01")
+    data = as_json(run("milestones", "--format", "json"))
+    basics = data[0]
+    assert basics["id"] == "basics" and basics["status"] == "behind" and basics["forecast"]
+    assert run("config", "target.nope", "2027-01-01").exit_code == 2
+    r = run("milestones")
+    assert r.exit_code == 0 and "late" in r.output
+    assert max(len(line) for line in r.output.splitlines()) <= 80
+
+
+def test_review_minutes_setting_used(run):
+    run("learn", "algebra", "calculus", "probability")
+    run("config", "review_minutes", "10")
+    week = as_json(run("week", "--format", "json"))
+    tue = next(d for d in week["days"] if d["reviews"])
+    assert tue["review_minutes"] == 30.0
+
+
+def test_now_fixture_is_sunday():
+    assert NOW.weekday() == 6 and NOW.tzinfo is UTC and isinstance(NOW, datetime)
