@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 import fsrs
-from sqlalchemy import func
+from sqlalchemy import Integer, String, cast, func, type_coerce
 from sqlmodel import Session, select
 
 from roadmap.days import day_end, day_start, study_day, zone
@@ -424,15 +424,40 @@ def forecast(session: Session, *, now: datetime, settings: Settings, days: int =
 
 
 def history_counts(session: Session, *, settings: Settings, since: datetime) -> dict[date, int]:
-    """Explicit reviews per local study day since ``since`` (for heatmaps and streaks)."""
+    """Explicit reviews per local study day since ``since`` (for heatmaps and streaks).
+
+    Aggregated in SQL by quarter-hour of UTC time (at most 96 groups a day,
+    whatever the length of the log), then each quarter-hour is mapped to its
+    study day, which is exact for every time zone offset in use (all are
+    multiples of 15 minutes).
+    """
     tz = _tz(settings)
-    rows = session.exec(select(ReviewLog.reviewed_at).where(ReviewLog.kind == "review",
-                                                            ReviewLog.reviewed_at >= since)).all()
+    at = ReviewLog.reviewed_at
+    minute = cast(func.substr(at, 15, 2), Integer) / 15 * 15
+    bucket = type_coerce(func.substr(at, 1, 14), String).concat(func.printf("%02d", minute))
+    rows = session.exec(select(bucket, func.count()).where(ReviewLog.kind == "review", at >= since)
+                        .group_by(bucket)).all()
     out: dict[date, int] = {}
-    for at in rows:
-        d = study_day(at, tz, settings.rollover_hour)
-        out[d] = out.get(d, 0) + 1
+    for key, n in rows:
+        instant = datetime.strptime(key, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+        d = study_day(instant, tz, settings.rollover_hour)
+        out[d] = out.get(d, 0) + n
     return out
+
+
+def retention_achieved(session: Session, *, since: datetime) -> tuple[float | None, int]:
+    """Share of explicit reviews since ``since`` not rated Again, and how many reviews that is.
+
+    This is the true retention to compare with the desired retention; None
+    when there are no reviews. One aggregate query.
+    """
+    total, again = session.exec(
+        select(func.count(), func.sum(func.iif(ReviewLog.rating == 1, 1, 0)))
+        .where(ReviewLog.kind == "review", ReviewLog.reviewed_at >= since)
+    ).one()
+    if not total:
+        return None, 0
+    return 1 - (again or 0) / total, total
 
 
 def median_duration_seconds(session: Session, minimum: int = 20) -> float | None:

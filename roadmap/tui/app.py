@@ -23,21 +23,39 @@ from roadmap.models import Status
 from roadmap.workspace import Workspace
 
 
+SCREEN_COMMANDS = [
+    ("Today", "The daily screen: due reviews, next skills, milestones", "today"),
+    ("Review due skills", "Start the review session", "review"),
+    ("Browse the roadmap", "All skills by category, with search and filters", "browse"),
+    ("Week plan", "The coming weeks' study blocks and reviews", "week"),
+    ("Milestones", "Progress, forecasts and targets", "milestones"),
+    ("Stats", "Review heatmap, forecast, retention", "stats"),
+    ("Settings", "Weekly hours, study days, retention, time zone…", "settings"),
+    ("Help: keys", "Every key of this screen", "help"),
+]
+
+
 class RoadmapCommands(Provider):
-    """Command palette: the screens, and every skill by name (opens it in the browser)."""
+    """Command palette: this screen's actions, the other screens, and every skill by name."""
 
     def _commands(self):
         app: RoadmapApp = self.app  # type: ignore[assignment]
-        yield "Today", "The daily screen", app.action_today
-        yield "Review due skills", "Start the review session", app.action_review
-        yield "Help: keys", "Every key on this screen", app.action_help
-        for sid, sk in app.workspace.curriculum.skills.items():
-            yield f"Skill: {sk.name}", f"{sid} — {app.workspace.curriculum.category_name(sk.category)}", \
+        screen = self.screen
+        for b in getattr(screen, "BINDINGS", []):
+            if isinstance(b, Binding) and b.description and b.action not in ("app.pop_screen", "back"):
+                yield (f"{b.description} ({screen.TITLE})", b.tooltip or b.description,
+                       (lambda action=b.action, screen=screen: screen.run_action(action)))
+        for name, help_, action in SCREEN_COMMANDS:
+            yield name, help_, (lambda action=action: app.run_action(action))
+        cur = app.workspace.curriculum
+        for sid, sk in cur.skills.items():
+            yield f"Skill: {sk.name}", f"{sid} · {cur.category_name(sk.category)}", \
                 (lambda sid=sid: app.action_show_skill(sid))
 
     async def discover(self):
-        for name, help_, cb in list(self._commands())[:3]:
-            yield DiscoveryHit(name, cb, help=help_)
+        for name, help_, cb in list(self._commands()):
+            if not name.startswith("Skill: "):
+                yield DiscoveryHit(name, cb, help=help_)
 
     async def search(self, query: str):
         matcher = self.matcher(query)
@@ -57,10 +75,19 @@ class RoadmapApp(App):
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave roadmap (everything is already saved)"),
         Binding("question_mark,f1", "help", "Help", id="app.help", key_display="?",
                 tooltip="Show every key of this screen"),
+        Binding("t", "today", "Today", id="app.today", show=False, tooltip="The Today screen"),
+        Binding("b", "browse", "Browse", id="app.browse", tooltip="All skills, with search and filters"),
+        Binding("w", "week", "Week", id="app.week", tooltip="The weekly plan"),
+        Binding("m", "milestones", "Milestones", id="app.milestones", show=False,
+                tooltip="Milestone progress, forecasts and targets"),
+        Binding("v", "stats", "Stats", id="app.stats", show=False, tooltip="Heatmap, forecast, retention"),
+        Binding("comma", "settings", "Settings", id="app.settings", show=False, key_display=",",
+                tooltip="Change settings"),
         Binding("ctrl+p", "command_palette", "Commands", id="app.commands", show=False,
-                tooltip="Jump to a screen or a skill by name"),
+                tooltip="Jump to a screen, an action or a skill by name"),
     ]
     POLL_SECONDS = 2.0
+    MIN_WIDTH, MIN_HEIGHT = 60, 18
 
     def __init__(self, workspace: Workspace, clock: Callable[[], datetime] | None = None) -> None:
         super().__init__()
@@ -77,6 +104,7 @@ class RoadmapApp(App):
 
         self.push_screen(TodayScreen())
         self.set_interval(self.POLL_SECONDS, self._poll_database)
+        self._check_size()
 
     # -- noticing other processes' writes ---------------------------------------
     def _stamp(self) -> tuple:
@@ -141,25 +169,84 @@ class RoadmapApp(App):
         else:
             self.push_screen(HelpScreen(self.screen))
 
+    def _go(self, screen_type, make=None):
+        """Show a screen: pop back to it if it is open, else open it above Today."""
+        from roadmap.tui.screens.today import TodayScreen
+
+        for i, sc in enumerate(self.screen_stack):
+            if isinstance(sc, screen_type):
+                while len(self.screen_stack) > i + 1:
+                    self.pop_screen()
+                return sc
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, TodayScreen):
+            self.pop_screen()
+        new = make() if make else screen_type()
+        self.push_screen(new)
+        return new
+
     def action_today(self) -> None:
         """Go back to the Today screen."""
         from roadmap.tui.screens.today import TodayScreen
 
-        while len(self.screen_stack) > 2 or not isinstance(self.screen, TodayScreen):
-            if len(self.screen_stack) <= 2:
-                break
-            self.pop_screen()
+        self._go(TodayScreen)
 
     def action_review(self) -> None:
         """Start the review session from Today."""
-        self.action_today()
-        review = getattr(self.screen, "action_review", None)
-        if review:
-            review()
+        from roadmap.tui.screens.today import TodayScreen
+
+        today = self._go(TodayScreen)
+        today.action_review()
+
+    def action_browse(self) -> None:
+        """Open the roadmap browser."""
+        from roadmap.tui.screens.browser import BrowserScreen
+
+        self._go(BrowserScreen)
+
+    def action_week(self) -> None:
+        """Open the weekly plan."""
+        from roadmap.tui.screens.week import WeekScreen
+
+        self._go(WeekScreen)
+
+    def action_milestones(self) -> None:
+        """Open the milestones."""
+        from roadmap.tui.screens.milestones import MilestonesScreen
+
+        self._go(MilestonesScreen)
+
+    def action_stats(self) -> None:
+        """Open the statistics."""
+        from roadmap.tui.screens.stats import StatsScreen
+
+        self._go(StatsScreen)
+
+    def action_settings(self) -> None:
+        """Open the settings."""
+        from roadmap.tui.screens.settings import SettingsScreen
+
+        self._go(SettingsScreen)
 
     def action_show_skill(self, skill_id: str) -> None:
-        """Select a skill on the Today screen if it is listed there (the browser shows all)."""
-        self.notify(f"{self.workspace.curriculum.skills[skill_id].name}: see the browser (b)", timeout=3)
+        """Open the browser on a skill."""
+        from roadmap.tui.screens.browser import BrowserScreen
+
+        browser = self._go(BrowserScreen, lambda: BrowserScreen(select=skill_id))
+        if browser.is_mounted:
+            browser.select(skill_id)
+
+    # -- too small -------------------------------------------------------------
+    def on_resize(self, event) -> None:
+        self._check_size()
+
+    def _check_size(self) -> None:
+        from roadmap.tui.screens.too_small import TooSmallScreen
+
+        small = self.size.width < self.MIN_WIDTH or self.size.height < self.MIN_HEIGHT
+        if small and not isinstance(self.screen, TooSmallScreen):
+            self.push_screen(TooSmallScreen(self.MIN_WIDTH, self.MIN_HEIGHT))
+        elif not small and isinstance(self.screen, TooSmallScreen):
+            self.pop_screen()
 
 
 def run(workspace: Workspace) -> None:

@@ -24,3 +24,12 @@ async def settle(pilot) -> None:
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+def text_of(widget) -> str:
+    """The plain text a widget renders (markup and tables included)."""
+    from rich.console import Console
+
+    console = Console(width=max(40, widget.size.width or 100), record=True, file=open("/dev/null", "w"))
+    console.print(widget.render())
+    return console.export_text()

@@ -11,7 +11,7 @@ from roadmap.progress import load_statuses, set_status
 from roadmap.settings import Settings
 
 from conftest import NOW
-from tui.conftest import settle
+from tui.conftest import settle, text_of
 
 
 def statuses(ws):
@@ -83,8 +83,8 @@ async def test_help_lists_keys(make_app):
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
-        text = str(app.screen.query_one("#help-text").render())
-        assert "Learned" in text and "Quit" in text
+        text = text_of(app.screen.query_one("#help-text"))
+        assert "Learn" in text and "Quit" in text and "Mark the selected skill as learned" in text
         await pilot.press("escape")
         await pilot.pause()
         assert type(app.screen).__name__ == "TodayScreen"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.markup import escape
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -11,21 +12,29 @@ from textual.widgets import Static
 
 
 def _key(b: Binding) -> str:
-    return b.key_display or ", ".join(k.replace("question_mark", "?") for k in b.key.split(","))
+    names = {"question_mark": "?", "slash": "/", "comma": ",", "left_square_bracket": "[",
+             "right_square_bracket": "]", "escape": "esc"}
+    return b.key_display or ", ".join(names.get(k, k) for k in b.key.split(","))
 
 
-def keys_markup(screen: Screen) -> str:
-    """Rich markup listing the bindings of ``screen`` and of the app."""
+def keys_table(screen: Screen) -> Table:
+    """A table of the bindings of ``screen`` and of the app: key, name, what it does."""
+    t = Table(box=None, show_header=False, pad_edge=False, expand=True)
+    t.add_column("key", no_wrap=True, style="bold", width=8)
+    t.add_column("name", no_wrap=True, width=11)
+    t.add_column("what", ratio=1)
     sections = [(screen.TITLE or type(screen).__name__, screen.BINDINGS), ("Everywhere", screen.app.BINDINGS)]
-    lines = []
-    for title, bindings in sections:
-        lines.append(f"[b]{escape(str(title))}[/b]")
+    for n, (title, bindings) in enumerate(sections):
+        if n:
+            t.add_row("", "", "")
+        t.add_row(f"[u]{escape(str(title))}[/u]", "", "")
         for b in bindings:
             if isinstance(b, Binding):
-                lines.append(f"  {_key(b):<10} {escape(b.description):<12} {escape(b.tooltip)}")
-        lines.append("")
-    lines.append("[dim]Ctrl+P opens the command palette: jump to any screen or skill by name.[/dim]")
-    return "\n".join(lines)
+                t.add_row(escape(_key(b)), escape(b.description), escape(b.tooltip))
+    t.add_row("", "", "")
+    t.add_row("", "", "[dim]Ctrl+P: the command palette — this screen's actions, every screen, "
+                      "and every skill by name.[/dim]")
+    return t
 
 
 class HelpScreen(ModalScreen):
@@ -39,4 +48,4 @@ class HelpScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(keys_markup(self.below), id="help-text")
+            yield Static(keys_table(self.below), id="help-text")

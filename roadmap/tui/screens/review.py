@@ -70,7 +70,7 @@ class ReviewScreen(Screen):
         with VerticalScroll(id="review-card"):
             yield Static(id="review-body")
         yield Static(id="review-choices")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self._show_current()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -11,8 +12,10 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from roadmap.durations import format_minutes
 from roadmap.models import Status
 from roadmap.today import Overview, fading, overview
+from roadmap.tui.widgets.columns import set_columns
 from roadmap.tui.widgets.milestones import MilestoneBars
 from roadmap.tui.widgets.skill_detail import SkillDetail
 
@@ -25,12 +28,14 @@ class TodayScreen(Screen):
         Binding("r", "review", "Review", id="today.review", tooltip="Start the review session of today's queue"),
         Binding("s", "set_status('in_progress')", "Start", id="today.start",
                 tooltip="Mark the selected skill as in progress"),
-        Binding("l", "set_status('learned')", "Learned", id="today.learn",
+        Binding("l", "set_status('learned')", "Learn", id="today.learn",
                 tooltip="Mark the selected skill as learned; it enters spaced review"),
         Binding("k", "set_status('skipped')", "Skip", id="today.skip",
                 tooltip="Skip the selected skill (already known or not wanted)"),
         Binding("x", "set_status('not_started')", "Reset", id="today.reset", show=False,
                 tooltip="Reset the selected skill to not started"),
+        Binding("enter", "open", "Open", id="today.open", show=False,
+                tooltip="Open the selected skill in the browser (prerequisite chain, search)"),
         Binding("f5", "reload", "Refresh", id="today.refresh", show=False, tooltip="Read the database again"),
     ]
 
@@ -53,13 +58,10 @@ class TodayScreen(Screen):
             with VerticalScroll(id="detail-scroll"):
                 yield SkillDetail(id="detail")
         yield MilestoneBars(id="milestones")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#skills", DataTable)
-        table.add_column("", key="mark", width=1)
-        table.add_column("Skill", key="skill")
-        table.add_column("h", key="hours")
         table.border_title = "Next up"
         self.query_one("#detail-scroll").border_title = "Skill"
         self.query_one("#milestones").border_title = "Milestones"
@@ -67,6 +69,10 @@ class TodayScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self.action_reload()
+
+    def on_resize(self) -> None:
+        if self.ov is not None:
+            self._show(self.Loaded(self.ov))
 
     def action_reload(self) -> None:
         """Re-read the database in a worker; the screen updates when it posts Loaded."""
@@ -88,19 +94,27 @@ class TodayScreen(Screen):
         due = f"[b]{len(ov.due)}[/b] review{'s' if len(ov.due) != 1 else ''} due"
         if ov.due_total > len(ov.due):
             due += f" (of {ov.due_total}; cap {ov.settings.daily_review_cap})"
-        parts = [due, f"today [b]{ov.today_hours:g} h[/b] planned",
+        parts = [due, f"today [b]{format_minutes(ov.today_hours * 60)}[/b] planned",
                  f"streak [b]{ov.streak_days}[/b] day{'s' if ov.streak_days != 1 else ''}"]
         if fade:
             parts.append(f"{len(fade)} fading")
-        self.query_one("#summary", Static).update("  ·  ".join(parts) + ("  — press [b]r[/b] to review" if ov.due else ""))
+        lines = "  ·  ".join(parts)
+        if ov.due:
+            names = ", ".join(f"{cur.skills[d.skill_id].name} {100 * d.retrievability:.0f}%" for d in ov.due[:3])
+            more = f" +{len(ov.due) - 3} more" if len(ov.due) > 3 else ""
+            lines += f"\n[b]r[/b] to review, most at risk first: {escape(names)}{more}"
+        self.query_one("#summary", Static).update(lines)
         table = self.query_one("#skills", DataTable)
         keep = table.cursor_row
         selected = self._selected_id()
-        table.clear()
+        set_columns(table, [("mark", "", 1), ("skill", "Skill", None), ("hours", "hours", 5)])
         for item in ov.in_progress + ov.next_up:
-            mark = "◐" if item.status == Status.IN_PROGRESS else "○"
-            table.add_row(mark, Text(cur.skills[item.skill_id].name, overflow="ellipsis", no_wrap=True),
-                          f"{item.hours:g}", key=item.skill_id)
+            sk = cur.skills[item.skill_id]
+            if item.status == Status.IN_PROGRESS:
+                mark, hours = "◐", f"{ov.logged.get(item.skill_id, 0):g}/{sk.hours:g}"
+            else:
+                mark, hours = "○", f"{sk.hours:g}"
+            table.add_row(mark, Text(sk.name, overflow="ellipsis", no_wrap=True), hours, key=item.skill_id)
         if table.row_count:
             rows = [r.value for r in table.rows]
             table.move_cursor(row=rows.index(selected) if selected in rows else min(keep, table.row_count - 1))
@@ -133,6 +147,16 @@ class TodayScreen(Screen):
             self.notify("No skill selected.", severity="warning")
             return
         self.app.change_status([sid], Status(status), then=self.action_reload)
+
+    def action_open(self) -> None:
+        """Open the selected skill in the browser."""
+        sid = self._selected_id()
+        if sid is not None:
+            self.app.action_show_skill(sid)
+
+    @on(DataTable.RowSelected, "#skills")
+    def _row_selected(self) -> None:
+        self.action_open()
 
     def action_review(self) -> None:
         """Open the review session on today's queue."""

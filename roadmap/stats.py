@@ -1,0 +1,102 @@
+"""Statistics: review heatmap, workload forecast, retention achieved, counts by status.
+
+All aggregates come from SQL (:func:`roadmap.review.history_counts`,
+:func:`roadmap.review.retention_achieved`, :func:`roadmap.review.forecast`);
+the review log is never loaded whole. The text renderers draw with
+characters whose density carries the value, so they read without colour.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session
+
+from roadmap import review, settings as settings_mod
+from roadmap.curriculum import Curriculum
+from roadmap.days import day_start, study_day, zone
+from roadmap.models import Status
+from roadmap.planning import status_of
+from roadmap.progress import load_statuses
+
+SHADES = " ░▒▓█"
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Everything the Stats screen shows.
+
+    ``history`` maps study days of the last ``weeks`` weeks to explicit
+    reviews; ``forecast`` is (date, count) for the next 30 days;
+    ``retention`` is the share of reviews in the last 365 days not rated
+    Again (None without reviews), out of ``retention_reviews``.
+    """
+
+    today: date
+    history: dict[date, int]
+    forecast: list[tuple[date, int]]
+    retention: float | None
+    retention_reviews: int
+    desired_retention: float
+    counts: dict[str, int]
+    total_reviews: int
+
+
+def gather(session: Session, curriculum: Curriculum, now: datetime, *, weeks: int = 52) -> Stats:
+    """Read the statistics at ``now``. Read-only; a few aggregate queries."""
+    settings = settings_mod.load(session)
+    tz = zone(settings.timezone)
+    today = study_day(now, tz, settings.rollover_hour)
+    since = day_start(today - timedelta(days=7 * weeks), tz, settings.rollover_hour)
+    history = review.history_counts(session, settings=settings, since=since)
+    retention, n = review.retention_achieved(
+        session, since=day_start(today - timedelta(days=365), tz, settings.rollover_hour))
+    statuses = load_statuses(session, curriculum)
+    counts = {s.value: 0 for s in Status}
+    for sid in curriculum.skills:
+        counts[status_of(statuses, sid).value] += 1
+    return Stats(today=today, history=history, forecast=review.forecast(session, now=now, settings=settings, days=30),
+                 retention=retention, retention_reviews=n, desired_retention=settings.desired_retention,
+                 counts=counts, total_reviews=sum(history.values()))
+
+
+def shade(n: int, peak: int) -> str:
+    """One character for a day's count: blank for 0, then four densities up to ``peak``."""
+    if n <= 0:
+        return SHADES[0]
+    return SHADES[min(4, 1 + (3 * (n - 1)) // max(1, peak))] if peak > 1 else SHADES[4]
+
+
+def heatmap_lines(history: dict[date, int], today: date, weeks: int = 52) -> list[str]:
+    """A contribution-calendar of reviews: 7 rows (Mon..Sun), one column per week, newest on the right.
+
+    The first line labels months. Days after ``today`` are left blank.
+    """
+    weeks = max(1, weeks)
+    start = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    peak = max(history.values(), default=0)
+    months = [" "] * weeks
+    for w in range(weeks):
+        d = start + timedelta(weeks=w)
+        if d.day <= 7:
+            label = d.strftime("%b")
+            if all(months[w + i] == " " for i in range(min(3, weeks - w))) and w + 3 <= weeks:
+                months[w:w + 3] = list(label)
+    lines = ["    " + "".join(months)]
+    for dow, name in enumerate(("Mon", "   ", "Wed", "   ", "Fri", "   ", "Sun")):
+        row = []
+        for w in range(weeks):
+            d = start + timedelta(weeks=w, days=dow)
+            row.append(" " if d > today else shade(history.get(d, 0), peak) if history.get(d) else "·")
+        lines.append(f"{name} " + "".join(row))
+    return lines
+
+
+def sparkline(values: list[int]) -> str:
+    """Values as block characters, the tallest at the maximum."""
+    peak = max(values, default=0)
+    if peak <= 0:
+        return SPARKS[0] * len(values)
+    return "".join(SPARKS[min(7, round(7 * v / peak))] for v in values)

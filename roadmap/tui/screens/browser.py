@@ -1,0 +1,209 @@
+"""The roadmap browser: every skill by category, filtered by status and text, with its detail."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from roadmap.models import Status
+from roadmap.planning import status_of
+from roadmap.today import Overview, fading, overview
+from roadmap.tui.widgets.columns import set_columns
+from roadmap.tui.widgets.skill_detail import STATUS_LABEL, SkillDetail
+
+FILTERS = ["all", "not_started", "in_progress", "learned", "skipped", "fading", "ready"]
+FILTER_LABEL = {"all": "all", "not_started": "not started", "in_progress": "in progress", "learned": "learned",
+                "skipped": "skipped", "fading": "fading", "ready": "ready"}
+
+
+class BrowserScreen(Screen):
+    """All skills grouped by category; `/` searches, `f` cycles the status filter."""
+
+    TITLE = "Browse"
+    BINDINGS = [
+        Binding("slash", "search", "Search", id="browser.search", key_display="/",
+                tooltip="Search skills by name, id or description"),
+        Binding("f", "cycle_filter", "Filter", id="browser.filter",
+                tooltip="Cycle the status filter: all, not started, in progress, learned, skipped, fading, ready"),
+        Binding("s", "set_status('in_progress')", "Start", id="browser.start",
+                tooltip="Mark the selected skill as in progress"),
+        Binding("l", "set_status('learned')", "Learn", id="browser.learn",
+                tooltip="Mark the selected skill as learned (refused while prerequisites are missing)"),
+        Binding("k", "set_status('skipped')", "Skip", id="browser.skip", tooltip="Skip the selected skill"),
+        Binding("x", "set_status('not_started')", "Reset", id="browser.reset",
+                tooltip="Reset the selected skill to not started"),
+        Binding("escape", "back", "Back", id="browser.back", tooltip="Leave the search, or go back to Today"),
+    ]
+
+    class Loaded(Message):
+        """Fresh data from the loading worker."""
+
+        def __init__(self, ov: Overview) -> None:
+            self.ov = ov
+            super().__init__()
+
+    def __init__(self, select: str | None = None) -> None:
+        super().__init__()
+        self.ov: Overview | None = None
+        self.filter = "all"
+        self.query_text = ""
+        self.pending_select = select
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="Search skills (name, id, description) — Esc to leave", id="search")
+        with Horizontal(id="browser-main"):
+            with Vertical(id="browser-left"):
+                yield DataTable(id="all-skills", cursor_type="row")
+            with VerticalScroll(id="browser-detail"):
+                yield SkillDetail(id="browser-skill")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#all-skills", DataTable)
+        self.query_one("#browser-detail").border_title = "Skill"
+        self._title()
+        self.action_reload()
+        table.focus()
+
+    def action_reload(self) -> None:
+        """Re-read progress in a worker."""
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self) -> None:
+        app = self.app
+        with app.workspace.read() as s:
+            ov = overview(s, app.workspace.curriculum, app.now())
+        self.post_message(self.Loaded(ov))
+
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.ov = message.ov
+        self._fill()
+
+    def on_resize(self) -> None:
+        self._fill()
+
+    def _matches(self, sid: str, fading_ids: set[str], ready: set[str]) -> bool:
+        cur = self.app.workspace.curriculum
+        st = status_of(self.ov.statuses, sid).value
+        if self.filter == "fading" and sid not in fading_ids:
+            return False
+        if self.filter == "ready" and sid not in ready:
+            return False
+        if self.filter not in ("all", "fading", "ready") and st != self.filter:
+            return False
+        if self.query_text:
+            sk = cur.skills[sid]
+            hay = f"{sk.id} {sk.name} {sk.description} {cur.category_name(sk.category)}".lower()
+            return all(word in hay for word in self.query_text.lower().split())
+        return True
+
+    def _fill(self) -> None:
+        if self.ov is None:
+            return
+        cur = self.app.workspace.curriculum
+        table = self.query_one("#all-skills", DataTable)
+        selected = self.pending_select or self._selected_id()
+        self.pending_select = None
+        fading_ids = set(fading(self.ov))
+        ready = {p.skill_id for p in self.ov.next_up + self.ov.in_progress}
+        wide = table.size.width >= 70
+        set_columns(table, [("mark", "", 1), ("skill", "Skill", None)]
+                    + ([("category", "Category", 16)] if wide else []) + [("hours", "h", 4)])
+        shown = 0
+        for c in cur.categories:
+            for sid, sk in cur.skills.items():
+                if sk.category != c.id or not self._matches(sid, fading_ids, ready):
+                    continue
+                st = status_of(self.ov.statuses, sid).value
+                mark = STATUS_LABEL[st][0] if sid not in fading_ids else "!"
+                cells = [mark, Text(sk.name, no_wrap=True, overflow="ellipsis")]
+                if wide:
+                    cells.append(Text(c.name, no_wrap=True, overflow="ellipsis"))
+                table.add_row(*cells, f"{sk.hours:g}", key=sid)
+                shown += 1
+        rows = [r.value for r in table.rows]
+        if selected in rows:
+            table.move_cursor(row=rows.index(selected))
+        table.border_title = f"Skills: {shown} of {len(cur.skills)} · filter: {FILTER_LABEL[self.filter]}"
+        table.border_subtitle = "○ not started ◐ in progress ● learned ⊘ skipped ! fading"
+        self._detail()
+
+    def _title(self) -> None:
+        self.sub_title = f"filter: {FILTER_LABEL[self.filter]}" + (f" · “{self.query_text}”" if self.query_text else "")
+
+    def _selected_id(self) -> str | None:
+        table = self.query_one("#all-skills", DataTable)
+        if not table.row_count:
+            return None
+        try:
+            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        except Exception:
+            return None
+
+    @on(DataTable.RowHighlighted, "#all-skills")
+    def _detail(self) -> None:
+        if self.ov is None:
+            return
+        sid = self._selected_id()
+        self.query_one("#browser-skill", SkillDetail).show_skill(
+            self.app.workspace.curriculum, sid, self.ov.statuses, logged=self.ov.logged,
+            card=self.ov.cards.get(sid) if sid else None)
+
+    def select(self, skill_id: str) -> None:
+        """Show every skill and put the cursor on ``skill_id``."""
+        self.filter, self.query_text = "all", ""
+        self.query_one("#search", Input).value = ""
+        self.pending_select = skill_id
+        self._title()
+        self._fill()
+
+    def action_search(self) -> None:
+        """Focus the search box."""
+        self.query_one("#search", Input).focus()
+
+    @on(Input.Changed, "#search")
+    def _search(self, event: Input.Changed) -> None:
+        self.query_text = event.value.strip()
+        self._title()
+        self._fill()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one("#all-skills", DataTable).focus()
+
+    def action_cycle_filter(self) -> None:
+        """Next status filter."""
+        self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
+        self._title()
+        self._fill()
+
+    def action_set_status(self, status: str) -> None:
+        """Change the selected skill's status."""
+        sid = self._selected_id()
+        if sid is None:
+            self.notify("No skill selected.", severity="warning")
+            return
+        self.app.change_status([sid], Status(status), then=self.action_reload)
+
+    def action_back(self) -> None:
+        """Leave the search box, or go back."""
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            self.query_one("#all-skills", DataTable).focus()
+        else:
+            self.app.pop_screen()
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # Letter keys type into the search box while it has focus.
+        if action in ("set_status", "cycle_filter", "search") and self.query_one("#search", Input).has_focus:
+            return False
+        return True

@@ -1,0 +1,98 @@
+"""Milestones: progress, hours left, forecast date and target status."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from roadmap.planning import milestone_forecasts
+from roadmap.today import plan_context
+from roadmap.tui.widgets.columns import set_columns
+from roadmap.tui.widgets.milestones import bar
+
+
+def target_text(f) -> str:
+    """The status column: 'on track', '3 wk late: needs 12.5 h/wk', 'reached', ..."""
+    if f.status == "reached":
+        return "reached ✓"
+    if f.target is None:
+        return "beyond 10 years" if f.status == "unreachable" else "no target"
+    if f.status == "on track":
+        return "on track"
+    if f.needed_hours_per_week is None:
+        return "target passed"
+    late = f"{f.weeks_behind} wk late" if f.weeks_behind else "late"
+    return f"{late}: needs {f.needed_hours_per_week:g} h/wk"
+
+
+class MilestonesScreen(Screen):
+    """Each milestone with a bar, its forecast, and how it stands against its target."""
+
+    TITLE = "Milestones"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="milestones.back", tooltip="Back to the previous screen"),
+    ]
+
+    class Forecast(Message):
+        """Computed forecasts from the worker."""
+
+        def __init__(self, forecasts: list) -> None:
+            self.forecasts = forecasts
+            super().__init__()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Forecasting…", id="milestones-note")
+        yield DataTable(id="milestones-table", cursor_type="row")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def on_resize(self) -> None:
+        if getattr(self, "forecasts", None) is not None:
+            self._show(self.Forecast(self.forecasts))
+
+    def action_reload(self) -> None:
+        """Recompute in a worker."""
+        self._forecast()
+
+    @work(thread=True, exclusive=True, group="load")
+    def _forecast(self) -> None:
+        app = self.app
+        cur = app.workspace.curriculum
+        with app.workspace.read() as s:
+            pc = plan_context(s, cur, app.now(), days=60)
+        fcs = milestone_forecasts(cur, pc.statuses, pc.settings, pc.today, logged=pc.logged, reviews=pc.reviews,
+                                  time_off=pc.time_off)
+        self.post_message(self.Forecast(fcs))
+
+    @on(Forecast)
+    def _show(self, m: Forecast) -> None:
+        self.forecasts = m.forecasts
+        t = self.query_one("#milestones-table", DataTable)
+        wide = self.size.width >= 110
+        cols = [("name", "Milestone", None), ("bar", "Progress", 16 if wide else 10), ("left", "Left", 6),
+                ("forecast", "Forecast", 11 if wide else 9)]
+        if wide:
+            cols += [("target", "Target", 11)]
+        cols += [("status", "Status", 26 if wide else 20)]
+        set_columns(t, cols)
+        for f in m.forecasts:
+            p = f.progress
+            date_fmt = "%d %b %Y" if wide else "%d %b %y"
+            row = [Text(p.name, no_wrap=True, overflow="ellipsis"),
+                   bar(p.fraction, 10 if wide else 5) + f" {round(100 * p.fraction):>3}%",
+                   f"{p.hours_remaining:g}h", f.forecast.strftime(date_fmt) if f.forecast else "—"]
+            if wide:
+                row.append(f.target.strftime(date_fmt) if f.target else "—")
+            row.append(Text(target_text(f), no_wrap=True, overflow="ellipsis"))
+            t.add_row(*row)
+        self.query_one("#milestones-note", Static).update(
+            "Forecasts play your study plan forward at your weekly hours, study days, time off and reviews. "
+            "Set a target in Settings (,) or with [b]roadmap config target.ID YYYY-MM-DD[/b].")

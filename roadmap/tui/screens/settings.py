@@ -1,0 +1,139 @@
+"""Settings: every setting, validated as you type, saved on confirm (Enter or Ctrl+S)."""
+
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Footer, Header, Input, Label, Static
+
+from roadmap import settings as sm
+from roadmap.errors import RoadmapError
+
+
+class SettingValidator(Validator):
+    """Runs the core parser of one setting; its error message is shown under the field."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            if self.key.startswith(sm.TARGET_PREFIX):
+                if value.strip().lower() not in ("", "none"):
+                    sm.parse_date(value, what="target date")
+            else:
+                sm.SPECS[self.key].parse(value)
+        except RoadmapError as e:
+            return self.failure(str(e))
+        return self.success()
+
+
+def _field_id(key: str) -> str:
+    return "set-" + key.replace(".", "--")
+
+
+class SettingsScreen(Screen):
+    """One input per setting; invalid values are explained and never saved."""
+
+    TITLE = "Settings"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="settings.save", tooltip="Save every changed, valid setting"),
+        Binding("escape", "app.pop_screen", "Back", id="settings.back", tooltip="Leave without saving"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Change a value, then press Enter or Ctrl+S to save. Esc leaves without saving.",
+                     id="settings-note")
+        with VerticalScroll(id="settings-form"):
+            for key in self._keys():
+                with Horizontal(classes="setting-row"):
+                    yield Label(key, classes="setting-key")
+                    yield Input(id=_field_id(key), validators=[SettingValidator(key)], classes="setting-input",
+                                compact=True, placeholder="none" if key.startswith(sm.TARGET_PREFIX) else "")
+                yield Static(escape(self._help(key)), id=_field_id(key) + "-error", classes="setting-help")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query(Input).first().focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self) -> None:
+        with self.app.workspace.read() as s:
+            current = sm.load(s)
+        self.app.call_from_thread(self._fill, current)
+
+    def _keys(self) -> list[str]:
+        return list(sm.SPECS) + [f"{sm.TARGET_PREFIX}{m.id}" for m in self.app.workspace.curriculum.milestones]
+
+    def _fill(self, current: sm.Settings) -> None:
+        self.original = {}
+        for key in self._keys():
+            text = sm.get_text(current, key)
+            if key.startswith(sm.TARGET_PREFIX) and text == "none":
+                text = ""
+            self.original[key] = text
+            self.query_one("#" + _field_id(key), Input).value = text
+
+    @on(Input.Changed, ".setting-input")
+    def _validate(self, event: Input.Changed) -> None:
+        note = self.query_one(f"#{event.input.id}-error", Static)
+        if event.validation_result is not None and not event.validation_result.is_valid:
+            note.update("✗ " + escape("; ".join(event.validation_result.failure_descriptions)))
+            note.add_class("invalid")
+        else:
+            key = next(k for k in self._keys() if _field_id(k) == event.input.id)
+            note.update(escape(self._help(key)))
+            note.remove_class("invalid")
+
+    def _help(self, key: str) -> str:
+        if key in sm.SPECS:
+            default = sm.SPECS[key].show(getattr(sm.Settings(), sm.SPECS[key].field))
+            return f"{sm.SPECS[key].help} (default {default})"
+        m = self.app.workspace.curriculum.milestone(key[len(sm.TARGET_PREFIX):])
+        return f"Target date for “{m.name}”: YYYY-MM-DD, empty for none"
+
+    @on(Input.Submitted, ".setting-input")
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        """Save every changed value if all are valid; otherwise say which are not."""
+        changed, bad = {}, []
+        for key in self._keys():
+            inp = self.query_one("#" + _field_id(key), Input)
+            if inp.value == self.original.get(key):
+                continue
+            result = inp.validate(inp.value)
+            if result is not None and not result.is_valid:
+                bad.append(key)
+            else:
+                changed[key] = inp.value
+        if bad:
+            self.notify(f"Not saved: fix {', '.join(bad)} first.", severity="error", timeout=6)
+            return
+        if not changed:
+            self.notify("Nothing changed.")
+            return
+        self._save(changed)
+
+    @work(thread=True, group="write")
+    def _save(self, changed: dict[str, str]) -> None:
+        app = self.app
+        milestone_ids = {m.id for m in app.workspace.curriculum.milestones}
+        try:
+            with app.workspace.write() as s:
+                for key, value in changed.items():
+                    sm.set_value(s, key, value if value.strip() else "none", milestone_ids=milestone_ids)
+        except RoadmapError as e:
+            app.call_from_thread(self.notify, str(e), severity="error", timeout=8)
+            return
+        app.call_from_thread(self.notify, "Saved: " + ", ".join(changed), timeout=4)
+        self._load()

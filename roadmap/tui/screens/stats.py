@@ -1,0 +1,79 @@
+"""Stats: review heatmap of the last year, the next 30 days' reviews, retention, counts."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from roadmap.stats import Stats, gather, heatmap_lines, sparkline
+
+
+class StatsScreen(Screen):
+    """Characters, not colours, carry the values, so it reads with NO_COLOR too."""
+
+    TITLE = "Stats"
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="stats.back", tooltip="Back to the previous screen")]
+
+    class Gathered(Message):
+        """Statistics from the worker."""
+
+        def __init__(self, stats: Stats) -> None:
+            self.stats = stats
+            super().__init__()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="stats-scroll"):
+            yield Static("Counting…", id="stats-heatmap")
+            yield Static(id="stats-forecast")
+            yield Static(id="stats-numbers")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#stats-heatmap").border_title = "Reviews, last 52 weeks"
+        self.query_one("#stats-forecast").border_title = "Reviews due, next 30 days"
+        self.query_one("#stats-numbers").border_title = "Retention and progress"
+        self.action_reload()
+
+    def on_resize(self) -> None:
+        if getattr(self, "stats", None) is not None:
+            self._draw(self.stats)
+
+    def action_reload(self) -> None:
+        """Recount in a worker."""
+        self._gather()
+
+    @work(thread=True, exclusive=True, group="load")
+    def _gather(self) -> None:
+        app = self.app
+        with app.workspace.read() as s:
+            st = gather(s, app.workspace.curriculum, app.now())
+        self.post_message(self.Gathered(st))
+
+    @on(Gathered)
+    def _show(self, m: Gathered) -> None:
+        self.stats = m.stats
+        self._draw(m.stats)
+
+    def _draw(self, st: Stats) -> None:
+        weeks = max(4, min(52, (self.size.width or 80) - 10))
+        lines = heatmap_lines(st.history, st.today, weeks)
+        legend = "less · ░ ▒ ▓ █ more   (· no reviews)"
+        self.query_one("#stats-heatmap", Static).update("\n".join(lines) + f"\n{legend}  total {st.total_reviews}")
+        counts = [n for _, n in st.forecast]
+        peak = max(counts, default=0)
+        first, last = st.forecast[0][0], st.forecast[-1][0]
+        self.query_one("#stats-forecast", Static).update(
+            f"{sparkline(counts)}  peak {peak}/day\n{first:%d %b}{' ' * max(1, len(counts) - 12)}{last:%d %b}")
+        if st.retention is None:
+            ret = "Retention achieved: no reviews in the last year yet"
+        else:
+            ret = (f"Retention achieved (last 365 days): [b]{100 * st.retention:.0f}%[/b] of {st.retention_reviews} "
+                   f"reviews recalled · desired {100 * st.desired_retention:.0f}%")
+        counts_line = " · ".join(f"{k.replace('_', ' ')} {v}" for k, v in st.counts.items())
+        self.query_one("#stats-numbers", Static).update(f"{ret}\nSkills: {counts_line}")
