@@ -44,9 +44,9 @@ class RoadmapCommands(Provider):
         for b in getattr(screen, "BINDINGS", []):
             if isinstance(b, Binding) and b.description and b.action not in ("app.pop_screen", "back"):
                 yield (f"{b.description} ({screen.TITLE})", b.tooltip or b.description,
-                       (lambda action=b.action, screen=screen: screen.run_action(action)))
+                       (lambda action=b.action, screen=screen: app.call_later(app.run_action, action, screen)))
         for name, help_, action in SCREEN_COMMANDS:
-            yield name, help_, (lambda action=action: app.run_action(action))
+            yield name, help_, (lambda action=action: app.call_later(app.run_action, action))
         cur = app.workspace.curriculum
         for sid, sk in cur.skills.items():
             yield f"Skill: {sk.name}", f"{sid} · {cur.category_name(sk.category)}", \
@@ -237,12 +237,13 @@ class RoadmapApp(App):
 
     # -- too small -------------------------------------------------------------
     def on_resize(self, event) -> None:
-        self._check_size()
+        self._check_size(event.size)
 
-    def _check_size(self) -> None:
+    def _check_size(self, size=None) -> None:
         from roadmap.tui.screens.too_small import TooSmallScreen
 
-        small = self.size.width < self.MIN_WIDTH or self.size.height < self.MIN_HEIGHT
+        size = size or self.size
+        small = size.width < self.MIN_WIDTH or size.height < self.MIN_HEIGHT
         if small and not isinstance(self.screen, TooSmallScreen):
             self.push_screen(TooSmallScreen(self.MIN_WIDTH, self.MIN_HEIGHT))
         elif not small and isinstance(self.screen, TooSmallScreen):

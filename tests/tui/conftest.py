@@ -31,5 +31,7 @@ def text_of(widget) -> str:
     from rich.console import Console
 
     console = Console(width=max(40, widget.size.width or 100), record=True, file=open("/dev/null", "w"))
-    console.print(widget.render())
+    rendered = widget.render()
+    rendered = getattr(rendered, "_renderable", rendered)  # a Rich renderable wrapped by Textual
+    console.print(rendered if not hasattr(rendered, "plain") else rendered.plain)
     return console.export_text()

@@ -49,8 +49,8 @@ async def test_review_session_end_to_end_with_undo(make_app, ws):
         await settle(pilot)
         screen = app.screen
         assert type(screen).__name__ == "ReviewScreen"
-        choices = str(screen.query_one("#review-choices").render())
-        assert "Again" in choices and "Easy" in choices and "d (" in choices
+        choices = text_of(screen.query_one("#review-choices"))
+        assert "Again" in choices and "Easy" in choices and "d · " in choices
         shown = screen.outcomes[3]
         first = screen.current
         await pilot.press("3")

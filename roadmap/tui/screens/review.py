@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from rich.markup import escape
+from rich.table import Table
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -118,9 +119,13 @@ class ReviewScreen(Screen):
         if message.skill_id != self.current:
             return
         self.outcomes = message.outcomes
-        parts = [f"[b]{r}[/b] {LABELS[r]} · {interval_text(o.interval_days)} ({o.due_day:%d %b})"
-                 for r, o in sorted(message.outcomes.items())]
-        self.query_one("#review-choices", Static).update("   ".join(parts))
+        grid = Table.grid(expand=True)
+        for _ in message.outcomes:
+            grid.add_column(ratio=1, justify="center")
+        items = sorted(message.outcomes.items())
+        grid.add_row(*(f"[b]{r}[/b] {LABELS[r]}" for r, _ in items))
+        grid.add_row(*(f"{interval_text(o.interval_days)} · {o.due_day:%a %d %b}" for _, o in items))
+        self.query_one("#review-choices", Static).update(grid)
 
     def action_toggle_details(self) -> None:
         """Show or hide the skill's description and resources."""

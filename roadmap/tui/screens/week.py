@@ -27,7 +27,7 @@ class WeekScreen(Screen):
                 tooltip="Show the week before"),
         Binding("right_square_bracket,right", "shift(1)", "Next week", id="week.next", key_display="]",
                 tooltip="Show the week after"),
-        Binding("home", "shift(0)", "This week", id="week.today", tooltip="Back to the week starting today"),
+        Binding("n", "shift(0)", "This week", id="week.today", tooltip="Back to the week starting today (now)"),
         Binding("escape", "app.pop_screen", "Back", id="week.back", tooltip="Back to the previous screen"),
     ]
 

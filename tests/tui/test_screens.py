@@ -1,0 +1,187 @@
+"""Every screen: user flows with Pilot, snapshots at 80x24 and 120x40, and a size sweep."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from textual.widgets import DataTable, Input
+
+from roadmap import review
+from roadmap.models import Status
+from roadmap.progress import load_statuses, set_status
+from roadmap.settings import Settings
+
+from conftest import NOW
+from tui.conftest import settle, text_of
+
+SCREENS = ["today", "review", "browse", "week", "milestones", "stats", "settings", "help"]
+
+
+def seed(ws) -> None:
+    """A learner a few weeks in: some skills learned and reviewed, one in progress."""
+    s0 = Settings(timezone="UTC")
+    with ws.write() as s:
+        set_status(s, ws.curriculum, ["algebra", "calculus"], Status.LEARNED, now=NOW - timedelta(days=20),
+                   settings=s0)
+        set_status(s, ws.curriculum, ["probability"], Status.IN_PROGRESS, now=NOW - timedelta(days=2), settings=s0)
+    with ws.write() as s:
+        review.record(s, "algebra", 3, now=NOW - timedelta(days=16), settings=s0)
+        review.record(s, "calculus", 1, now=NOW - timedelta(days=16), settings=s0)
+
+
+async def open_screen(pilot, name: str) -> None:
+    app = pilot.app
+    await settle(pilot)
+    if name == "review":
+        await pilot.press("r")
+    elif name == "help":
+        await pilot.press("question_mark")
+    elif name != "today":
+        await app.run_action({"browse": "browse", "week": "week", "milestones": "milestones", "stats": "stats",
+                        "settings": "settings"}[name])
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+@pytest.mark.parametrize("name", SCREENS)
+def test_snapshot(name, size, snap_compare, make_app, ws):
+    seed(ws)
+    app = make_app()
+
+    async def run_before(pilot):
+        await open_screen(pilot, name)
+
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+SIZES = [(40, 12), (59, 17), (60, 18), (72, 20), (100, 30), (140, 50), (200, 60)]
+
+
+@pytest.mark.parametrize("name", SCREENS)
+async def test_size_sweep(name, make_app, ws):
+    seed(ws)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_screen(pilot, name)
+        for w, h in SIZES:
+            await pilot.resize_terminal(w, h)
+            await settle(pilot)
+            small = w < app.MIN_WIDTH or h < app.MIN_HEIGHT
+            assert (type(app.screen).__name__ == "TooSmallScreen") == small, (w, h)
+            if small:
+                assert "Terminal too small" in text_of(app.screen.query_one("#too-small"))
+
+
+async def test_learn_from_browser_with_search(make_app, ws):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        await pilot.press("slash")
+        await pilot.press(*"prob")
+        await pilot.press("enter")
+        await settle(pilot)
+        table = app.screen.query_one("#all-skills", DataTable)
+        assert [r.value for r in table.rows] == ["probability"]
+        await pilot.press("l")
+        await settle(pilot)
+        with ws.read() as s:
+            assert load_statuses(s, ws.curriculum) == {"probability": Status.LEARNED}
+        await pilot.press("f", "f", "f")   # filter: learned
+        await settle(pilot)
+        await pilot.press("slash", "ctrl+u", "enter")
+        await settle(pilot)
+        assert [r.value for r in app.screen.query_one("#all-skills", DataTable).rows] == ["probability"]
+
+
+async def test_learning_a_locked_skill_is_refused_with_a_notification(make_app, ws):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.action_show_skill("backprop")
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert any("prerequisites not learned" in n.message for n in app._notifications)
+        with ws.read() as s:
+            assert load_statuses(s, ws.curriculum) == {}
+
+
+async def test_palette_jumps_to_a_skill(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Bayesian")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "BrowserScreen"
+        table = app.screen.query_one("#all-skills", DataTable)
+        assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "bayes"
+
+
+async def test_changing_a_setting_changes_the_plan(make_app, ws):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert "10h planned" in text_of(app.screen.query_one("#week-summary"))
+        await pilot.press("comma")
+        await settle(pilot)
+        field = app.screen.query_one("#set-weekly_hours", Input)
+        field.focus()
+        field.value = "-2"
+        await pilot.pause()
+        assert "above 0" in text_of(app.screen.query_one("#set-weekly_hours-error"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        with ws.read() as s:
+            from roadmap import settings as sm
+
+            assert sm.load(s).weekly_hours == 10
+        field.value = "3.5"
+        await pilot.press("enter")
+        await settle(pilot)
+        with ws.read() as s:
+            assert sm.load(s).weekly_hours == 3.5
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert "3h30m planned" in text_of(app.screen.query_one("#week-summary"))
+
+
+async def test_week_navigation(make_app):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert app.screen.sub_title.startswith("29 Nov")
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.screen.sub_title.startswith("06 Dec")
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen.sub_title.startswith("29 Nov")
+
+
+async def test_long_and_cjk_names_do_not_break_layout(make_app, ws, small_path):
+    text = small_path.read_text().replace('name = "Probability"',
+                                          'name = "確率論と統計的推論の基礎 🎲 with a very long English tail that goes on"')
+    small_path.write_text(text)
+    ws.__dict__.pop("curriculum", None)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for name in ("browse", "week", "milestones"):
+            await open_screen(pilot, name)
+            await pilot.resize_terminal(60, 18)
+            await settle(pilot)
+            await pilot.resize_terminal(80, 24)
+            await settle(pilot)
