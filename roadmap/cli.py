@@ -704,6 +704,40 @@ def forecast(ctx: click.Context, days: int, fmt: str) -> None:
         click.echo(f"{d:%a %d %b}  {n:>4}  {'▇' * round(40 * n / peak)}")
 
 
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True)
+@click.option("--focus", metavar="SKILL_ID", help="Only this skill, its prerequisites and what it unlocks.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.pass_context
+def graph(ctx: click.Context, fmt: str, focus: str | None, output: str | None) -> None:
+    """The prerequisite graph, coloured by status, for Mermaid or Graphviz.
+
+    States: ✓ learned, ! fading, ◐ in progress, ○ ready, · locked, ⊘ skipped.
+
+    \b
+    Examples:
+      roadmap graph --focus transformers            # paste into Markdown
+      roadmap graph --format dot -o g.dot && dot -Tsvg g.dot > g.svg
+    """
+    from roadmap import graph_export as ge
+    from roadmap.progress import resolve_ids
+    from roadmap.today import fading, overview
+
+    ws = _ws(ctx)
+    cur = ws.curriculum
+    sid = resolve_ids(cur, [focus])[0] if focus else None
+    with ws.read() as s:
+        ov = overview(s, cur, _now())
+    states = ge.node_states(cur, ov.statuses, fading(ov))
+    nodes = ge.focus_nodes(cur, sid)
+    text = (ge.to_dot if fmt == "dot" else ge.to_mermaid)(cur, states, nodes, sid)
+    if output:
+        _write(output, text.encode())
+        click.echo(f"Wrote {output}: {len(nodes)} skills", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
 def main() -> None:
     """Console-script entry point."""
     cli(prog_name="roadmap")
