@@ -107,8 +107,15 @@ def validate(ctx: click.Context, path: str | None) -> None:
     ws = _ws(ctx)
     cur = cm.load(path) if path else ws.curriculum
     n = cm.summary(cur)
-    click.echo(f"{cur.source}: ok — {n['skills']} skills, {n['prerequisites']} prerequisites, "
-               f"{n['categories']} categories, {n['milestones']} milestones")
+    click.echo(f"{cur.source}: ok — " + ", ".join(_count(n[k], k[:-1]) for k in
+                                                 ("skills", "prerequisites", "categories", "milestones")))
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 skill', '2 skills', '1 category', '3 categories'."""
+    if n == 1:
+        return f"1 {noun}"
+    return f"{n} {noun[:-1]}ies" if noun.endswith("y") else f"{n} {noun}s"
 
 
 # -- progress --------------------------------------------------------------------
@@ -171,6 +178,8 @@ def status(ctx: click.Context, fmt: str) -> None:
     for c in cats:
         t.add_row(c["name"], f"{c['done']}/{c['total']}", _bar(c["done"], c["total"]) + f" {c['percent']:>3}%")
     con.print(t)
+    if not ms:
+        con.print("No milestones in this curriculum.")
     t = Table(title="Milestones", title_justify="left", box=None, pad_edge=False)
     t.add_column("milestone")
     t.add_column("done", justify="right")
@@ -179,7 +188,9 @@ def status(ctx: click.Context, fmt: str) -> None:
     for m in ms:
         t.add_row(m.name, f"{m.done}/{m.required}", _bar(m.done, m.required) + f" {round(100 * m.fraction):>3}%",
                   f"{m.hours_remaining:g} h")
-    con.print(t)
+    if ms:
+        con.print(t)
+    con.print(f"[dim]Database: {ws.engine.url.database}[/dim]")
     if orphans:
         con.print(f"Orphaned (kept, no longer in the curriculum): {', '.join(orphans)}")
 
@@ -190,18 +201,21 @@ def _bar(done: int, total: int, width: int = 20) -> str:
 
 
 def _plan_table(cur, items, statuses, title):
+    """Plan items as a table; the id (what you type next) is never cut, the name is."""
     from rich.table import Table
 
+    id_w = max((len(i.skill_id) for i in items), default=2)
+    num_w = len(str(len(items)))
     t = Table(title=title, title_justify="left", box=None, pad_edge=False)
-    t.add_column("#", justify="right", style="dim")
-    t.add_column("skill")
-    t.add_column("category")
-    t.add_column("hours", justify="right")
-    t.add_column("status")
+    t.add_column("#", justify="right", style="dim", no_wrap=True, min_width=num_w)
+    t.add_column("id", no_wrap=True, min_width=id_w)
+    t.add_column("skill", no_wrap=True, overflow="ellipsis",
+                 max_width=max(8, _console().width - (num_w + id_w + 5 + 11 + 8)))
+    t.add_column("hours", justify="right", no_wrap=True, min_width=5)
+    t.add_column("status", no_wrap=True, min_width=11)
     for i, item in enumerate(items, 1):
         sk = cur.skills[item.skill_id]
-        t.add_row(str(i), f"{sk.name} [dim]({sk.id})[/dim]", cur.category_name(sk.category), f"{item.hours:g}",
-                  item.status.value.replace("_", " "))
+        t.add_row(str(i), sk.id, sk.name, f"{item.hours:g}", item.status.value.replace("_", " "))
     return t
 
 
@@ -255,39 +269,57 @@ def next_(ctx: click.Context, count: int, fmt: str) -> None:
     _console().print(_plan_table(ws.curriculum, items, statuses, "Ready to study"))
 
 
-def _status_command(name: str, status_value: str, verb: str, help_text: str):
-    @cli.command(name, help=help_text)
-    @click.argument("skill_ids", nargs=-1, required=True, metavar="SKILL_ID...")
-    @click.option("--force", is_flag=True, help="Allow it even if prerequisites are not learned or skipped.")
-    @click.pass_context
-    def command(ctx: click.Context, skill_ids: tuple[str, ...], force: bool) -> None:
-        from roadmap import settings as settings_mod
-        from roadmap.models import Status
-        from roadmap.progress import set_status
+def _status_command(name: str, status_value: str, verb: str, help_text: str, *, force: bool):
+    def command(ctx: click.Context, skill_ids: tuple[str, ...], force: bool = False) -> None:
+        from roadmap import review, settings as settings_mod
+        from roadmap.models import ReviewCard, Status
+        from roadmap.progress import PrerequisitesMissing, set_status
 
         ws = _ws(ctx)
         now = _now()
         cur = ws.curriculum
-        with ws.write() as s:
-            changes = set_status(s, cur, list(skill_ids), Status(status_value), now=now,
-                                 settings=settings_mod.load(s), force=force)
+        try:
+            with ws.write() as s:
+                settings = settings_mod.load(s)
+                changes = set_status(s, cur, list(skill_ids), Status(status_value), now=now, settings=settings,
+                                     force=force)
+                due = {c.skill_id: s.get(ReviewCard, c.skill_id) for c in changes if c.after == Status.LEARNED}
+        except PrerequisitesMissing as e:
+            raise PrerequisitesMissing(f"{e} (Or add --force.)") from None
         for c in changes:
-            name_ = cur.skills[c.skill_id].name
+            label = f"{c.skill_id} ({cur.skills[c.skill_id].name})"
             if c.before == c.after:
-                click.echo(f"{c.skill_id}: already {c.after.value.replace('_', ' ')}")
-            else:
-                click.echo(f"{c.skill_id}: {verb} ({name_})")
-    return command
+                click.echo(f"{label}: already {c.after.value.replace('_', ' ')}")
+                continue
+            line = f"{label}: {verb}"
+            card = due.get(c.skill_id)
+            if card is not None:
+                first = review.study_day(card.due, review.zone(settings.timezone), settings.rollover_hour)
+                line += f"; first review {first:%a %d %b %Y}"
+            if c.before == Status.LEARNED:
+                line += " (it leaves spaced review until learned again; its review history is kept)"
+            click.echo(line)
+
+    command.__name__ = name
+    command = click.pass_context(command)
+    if force:
+        command = click.option("--force", is_flag=True,
+                               help="Allow it even if prerequisites are not learned or skipped.")(command)
+    command = click.argument("skill_ids", nargs=-1, required=True, metavar="SKILL_ID...")(command)
+    return cli.command(name, help=help_text)(command)
 
 
-_status_command("start", "in_progress", "started", "Mark skills as in progress.\n\nExample: roadmap start python")
-_status_command("learn", "learned", "learned; first review in a few days",
+_status_command("start", "in_progress", "started", "Mark skills as in progress.\n\nExample: roadmap start python",
+                force=True)
+_status_command("learn", "learned", "learned",
                 "Mark skills as learned; each enters spaced review.\n\nRefused if a prerequisite is not learned "
-                "or skipped, unless --force.\n\nExample: roadmap learn linear-algebra calculus")
+                "or skipped, unless --force.\n\nExample: roadmap learn linear-algebra calculus", force=True)
 _status_command("skip", "skipped", "skipped",
-                "Mark skills as skipped (already known, or not wanted); they count as done for prerequisites.")
+                "Mark skills as skipped (already known, or not wanted); they count as done for prerequisites.",
+                force=False)
 _status_command("reset", "not_started", "reset to not started",
-                "Reset skills to not started; a learned skill leaves the review queue (its history is kept).")
+                "Reset skills to not started; a learned skill leaves the review queue (its history is kept).",
+                force=False)
 
 
 # -- the week ---------------------------------------------------------------------
@@ -572,18 +604,21 @@ def config(ctx: click.Context, key: str | None, value: str | None, unset: bool) 
     from roadmap import settings as sm
 
     ws = _ws(ctx)
+    if unset and key is None:
+        raise click.UsageError("--unset needs the KEY to reset, e.g. roadmap config --unset weekly_hours")
     if key is None:
         with ws.read() as s:
             current = sm.load(s)
         from rich.table import Table
 
-        t = Table(box=None, pad_edge=False)
-        for col in ("setting", "value", "default", "meaning"):
-            t.add_column(col, overflow="fold")
+        t = Table(box=None, pad_edge=False, caption=f"Database: {ws.engine.url.database}", caption_justify="left")
+        t.add_column("setting", no_wrap=True, min_width=18)
+        t.add_column("value", overflow="fold", min_width=10, max_width=22)
+        t.add_column("meaning (default)", ratio=1, min_width=20)
         for k, default, help_ in sm.describe():
-            t.add_row(k, sm.get_text(current, k), default, help_)
+            t.add_row(k, sm.get_text(current, k).replace(",", ", "), f"{help_} [dim](default {default})[/dim]")
         for mid, d in sorted(current.targets.items()):
-            t.add_row(f"{sm.TARGET_PREFIX}{mid}", d.isoformat(), "none", "Target date for this milestone.")
+            t.add_row(f"{sm.TARGET_PREFIX}{mid}", d.isoformat(), "Target date for this milestone.")
         _console().print(t)
         return
     if unset:
@@ -615,8 +650,9 @@ def due(ctx: click.Context, fmt: str, show_all: bool) -> None:
     now = _now()
     with ws.read() as s:
         settings = _settings(s)
-        items = review.due_queue(s, now=now, settings=settings, limit=10**9 if show_all else None)
-        total = len(review.due_queue(s, now=now, settings=settings, limit=10**9))
+        everything = review.due_queue(s, now=now, settings=settings, limit=10**9, skills=ws.curriculum.skills)
+        items = everything if show_all else everything[: settings.daily_review_cap]
+        total = len(everything)
     cur = ws.curriculum
     if fmt == "json":
         _emit_json([{"id": i.skill_id, "name": cur.skills[i.skill_id].name if i.skill_id in cur.skills else i.skill_id,
@@ -633,12 +669,13 @@ def due(ctx: click.Context, fmt: str, show_all: bool) -> None:
     t = Table(title=f"Due today: {len(items)}" + (f" of {total} (daily cap {settings.daily_review_cap})"
                                                    if total > len(items) else ""),
               title_justify="left", box=None, pad_edge=False)
-    t.add_column("skill")
-    t.add_column("memory", justify="right")
-    t.add_column("overdue", justify="right")
+    id_w = max((len(i.skill_id) for i in items), default=2)
+    t.add_column("id", no_wrap=True, min_width=id_w)
+    t.add_column("skill", no_wrap=True, overflow="ellipsis", max_width=max(8, _console().width - (id_w + 6 + 7 + 6)))
+    t.add_column("memory", justify="right", no_wrap=True, min_width=6)
+    t.add_column("overdue", justify="right", no_wrap=True, min_width=7)
     for i in items:
-        name = cur.skills[i.skill_id].name if i.skill_id in cur.skills else f"{i.skill_id} (orphaned)"
-        t.add_row(f"{name} [dim]({i.skill_id})[/dim]", f"{100 * i.retrievability:.0f}%",
+        t.add_row(i.skill_id, cur.skills[i.skill_id].name, f"{100 * i.retrievability:.0f}%",
                   f"{i.overdue_days} d" if i.overdue_days else "")
     _console().print(t)
 
@@ -652,7 +689,7 @@ def due(ctx: click.Context, fmt: str, show_all: bool) -> None:
 def review_(ctx: click.Context, skill_id: str, rating: str, duration: str | None) -> None:
     """Record a review of a learned skill and show when it is next due.
 
-    Example: roadmap review backpropagation --rating good
+    Example: roadmap review linear-algebra --rating good
     """
     from roadmap import review
     from roadmap.durations import parse_duration
@@ -681,8 +718,10 @@ def undo(ctx: click.Context) -> None:
     if undone is None:
         click.echo("Nothing to undo.")
     else:
+        with ws.read() as s:
+            tz = review.zone(_settings(s).timezone)
         click.echo(f"Undid the {review.RATING_NAMES[undone.rating]} review of {undone.skill_id} "
-                   f"from {undone.reviewed_at:%Y-%m-%d %H:%M} UTC")
+                   f"from {undone.reviewed_at.astimezone(tz):%Y-%m-%d %H:%M}")
 
 
 @cli.command()
@@ -695,7 +734,7 @@ def forecast(ctx: click.Context, days: int, fmt: str) -> None:
 
     ws = _ws(ctx)
     with ws.read() as s:
-        rows = review.forecast(s, now=_now(), settings=_settings(s), days=days)
+        rows = review.forecast(s, now=_now(), settings=_settings(s), days=days, skills=ws.curriculum.skills)
     if fmt == "json":
         _emit_json([{"date": d.isoformat(), "count": n} for d, n in rows])
         return

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from roadmap.errors import RoadmapError
 
 ENV_NOW = "ROADMAP_NOW"
+MIN_YEAR, MAX_YEAR = 1970, 2999  # plans reach years ahead; date arithmetic must never overflow
 
 
 class ClockError(RoadmapError):
@@ -34,6 +35,8 @@ def parse_instant(text: str, *, what: str = "instant") -> datetime:
                          "use e.g. 2026-03-01T09:00:00+01:00 or 2026-03-01T08:00:00Z") from None
     if value.tzinfo is None or value.utcoffset() is None:
         raise ClockError(f"{what} {text!r} has no UTC offset; add one, e.g. {text.strip()}+00:00 or Z")
+    if not (MIN_YEAR <= value.year <= MAX_YEAR):
+        raise ClockError(f"{what} {text!r} is outside the years {MIN_YEAR}-{MAX_YEAR} roadmap plans in")
     return value.astimezone(UTC)
 
 

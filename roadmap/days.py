@@ -30,8 +30,12 @@ def zone(name: str | None) -> tzinfo:
         return tz.tzlocal()
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError):
-        raise TimeZoneError(f"unknown time zone {name!r}; use an IANA name such as "
+    except (ZoneInfoNotFoundError, ValueError, IsADirectoryError, OSError):
+        from zoneinfo import available_timezones
+
+        near = [z for z in available_timezones() if z.lower() == name.lower()]
+        hint = f" (did you mean {near[0]}?)" if near else ""
+        raise TimeZoneError(f"unknown time zone {name!r}{hint}; use an IANA name such as "
                             "Europe/Berlin, America/New_York or UTC") from None
 
 

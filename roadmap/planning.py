@@ -173,7 +173,8 @@ def missing_prerequisites(curriculum: Curriculum, statuses: Mapping[str, Status]
     """Prerequisites of ``skill_id`` (direct and indirect) not yet learned or skipped, in study order."""
     ancestors = nx.ancestors(curriculum.graph, skill_id)
     missing = [a for a in ancestors if status_of(statuses, a) not in DONE]
-    return list(nx.topological_sort(curriculum.graph.subgraph(missing)))
+    order = {s: i for i, s in enumerate(curriculum.skills)}  # ties broken by file order: deterministic
+    return list(nx.lexicographical_topological_sort(curriculum.graph.subgraph(missing), key=order.__getitem__))
 
 
 # -- the weekly plan ------------------------------------------------------------

@@ -24,6 +24,10 @@ class ProgressError(RoadmapError):
     """An unknown skill id, or a status change that is not allowed (prerequisites missing)."""
 
 
+class PrerequisitesMissing(ProgressError):
+    """Learning or starting a skill whose prerequisites are not all learned or skipped."""
+
+
 @dataclass(frozen=True)
 class Change:
     """The result of a status change for one skill."""
@@ -124,10 +128,11 @@ def set_status(session: Session, curriculum: Curriculum, skill_ids: list[str], s
             missing = missing_prerequisites(curriculum, after, sid)
             if missing:
                 verb = "learn" if status == Status.LEARNED else "start"
-                problems.append(f"cannot {verb} {sid}: prerequisites not learned or skipped yet: "
-                                f"{', '.join(missing)}")
+                shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
+                problems.append(f"cannot {verb} {sid}: {len(missing)} prerequisite{'s' if len(missing) != 1 else ''}"
+                                f" not learned or skipped yet: {shown}")
         if problems:
-            raise ProgressError("\n".join(problems) + "\nLearn or skip them first, or add --force.")
+            raise PrerequisitesMissing("\n".join(problems) + "\nLearn or skip them first.")
     changes = []
     for sid in ids:
         row = _row(session, curriculum, sid)
@@ -170,6 +175,32 @@ def _row(session: Session, curriculum: Curriculum, sid: str) -> SkillProgress | 
         if row is not None:
             return row
     return None
+
+
+def apply_renames(session: Session, curriculum: Curriculum) -> list[tuple[str, str]]:
+    """Move history stored under a former id (``renamed_from``) to the skill's current id.
+
+    Every table that refers to skills is updated in the caller's transaction,
+    unless the current id already has history of its own (then nothing moves,
+    and the former id's rows stay, shown as orphaned). Returns the (old, new)
+    pairs moved.
+    """
+    from sqlalchemy import exists, update
+
+    from roadmap.models import ReviewCard, ReviewLog, StudySession
+
+    models = (SkillProgress, StatusEvent, ReviewCard, ReviewLog, StudySession)
+
+    def has_rows(skill_id: str) -> bool:
+        return any(session.exec(select(exists().where(m.skill_id == skill_id))).one() for m in models)
+
+    moved = []
+    for old, new in curriculum.aliases.items():
+        if has_rows(old) and not has_rows(new):
+            for m in models:
+                session.exec(update(m).where(m.skill_id == old).values(skill_id=new))
+            moved.append((old, new))
+    return moved
 
 
 def is_done(status: Status) -> bool:

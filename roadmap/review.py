@@ -30,6 +30,7 @@ import random
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
+from typing import Collection
 
 import fsrs
 from sqlalchemy import Integer, String, cast, func, type_coerce
@@ -274,8 +275,12 @@ def _card_row(session: Session, skill_id: str) -> ReviewCard:
     return row
 
 
+class StalePreviewError(ReviewError):
+    """The card changed (reviewed elsewhere) after its preview was shown; nothing was recorded."""
+
+
 def record(session: Session, skill_id: str, rating: int, *, now: datetime, settings: Settings,
-           duration_seconds: float | None = None) -> Outcome:
+           duration_seconds: float | None = None, expected_due_day: date | None = None) -> Outcome:
     """Record a review of a learned skill and reschedule it.
 
     Parameters
@@ -290,6 +295,11 @@ def record(session: Session, skill_id: str, rating: int, *, now: datetime, setti
     settings : Settings
     duration_seconds : float, optional
         Time the review took.
+    expected_due_day : date, optional
+        The due day the learner was shown for this rating; if the result
+        differs (the card was reviewed elsewhere meanwhile, or the study day
+        rolled over), nothing is recorded and StalePreviewError is raised,
+        so what is stored is always what was shown.
 
     Returns
     -------
@@ -319,6 +329,9 @@ def record(session: Session, skill_id: str, rating: int, *, now: datetime, setti
         return Outcome(rating, due_day, (due_day - study_day(last.reviewed_at, tz, settings.rollover_hour)).days, card)
     before = _to_card(row).to_dict()
     outcome = _outcomes(_to_card(row), skill_id, row.reviews, now, settings)[rating]
+    if expected_due_day is not None and outcome.due_day != expected_due_day:
+        raise StalePreviewError(f"{skill_id} changed since its choices were shown (reviewed elsewhere?); "
+                                f"nothing was recorded; here are the new choices")
     _apply(row, outcome.card, row.reviews + 1)
     session.add(row)
     session.add(ReviewLog(skill_id=skill_id, reviewed_at=now, rating=rating, kind="review",
@@ -327,14 +340,18 @@ def record(session: Session, skill_id: str, rating: int, *, now: datetime, setti
     return outcome
 
 
+def _undone_ids():
+    """A subquery of the ids of reviews that an ``undo`` row cancelled."""
+    return select(ReviewLog.undoes).where(ReviewLog.kind == "undo", ReviewLog.undoes.is_not(None))
+
+
 def undo_last(session: Session, *, now: datetime) -> ReviewLog | None:
     """Undo the most recent review that is not yet undone; returns its log row, or None if none.
 
     The card gets back its state from before that review; the log gains an
     ``undo`` row (nothing is deleted). Learning a skill is undone with reset.
     """
-    undone = select(ReviewLog.undoes).where(ReviewLog.kind == "undo", ReviewLog.undoes.is_not(None))
-    target = session.exec(select(ReviewLog).where(ReviewLog.kind == "review", ReviewLog.id.not_in(undone))
+    target = session.exec(select(ReviewLog).where(ReviewLog.kind == "review", ReviewLog.id.not_in(_undone_ids()))
                           .order_by(ReviewLog.id.desc()).limit(1)).first()
     if target is None:
         return None
@@ -357,12 +374,14 @@ def retrievability(row: ReviewCard, now: datetime, settings: Settings) -> float:
     return float(scheduler(settings).get_card_retrievability(_to_card(row), now.astimezone(UTC)))
 
 
-def due_queue(session: Session, *, now: datetime, settings: Settings, limit: int | None = None) -> list[DueItem]:
+def due_queue(session: Session, *, now: datetime, settings: Settings, limit: int | None = None,
+              skills: Collection[str] | None = None) -> list[DueItem]:
     """Today's review queue: cards due by the end of today's study day, most at risk first.
 
     At most ``settings.daily_review_cap`` items (or ``limit``), taken by
     lowest retrievability, so after a break the most-faded skills come first
     and the rest wait for the following days. Reads only due cards (indexed).
+    With ``skills``, cards of other skills (removed from the curriculum) are left out.
     """
     tz = _tz(settings)
     today = study_day(now, tz, settings.rollover_hour)
@@ -371,6 +390,8 @@ def due_queue(session: Session, *, now: datetime, settings: Settings, limit: int
     sched = scheduler(settings)
     items = []
     for row in rows:
+        if skills is not None and row.skill_id not in skills:
+            continue
         r = float(sched.get_card_retrievability(_to_card(row), now.astimezone(UTC)))
         due_day = study_day(row.due, tz, settings.rollover_hour)
         items.append(DueItem(row.skill_id, due_day, r, max(0, (today - due_day).days), row.stability, row.difficulty))
@@ -379,13 +400,16 @@ def due_queue(session: Session, *, now: datetime, settings: Settings, limit: int
     return items[:cap]
 
 
-def card_states(session: Session, *, now: datetime, settings: Settings) -> dict[str, DueItem]:
-    """Every review card's state now (retrievability, due day), by skill id."""
+def card_states(session: Session, *, now: datetime, settings: Settings,
+                skills: Collection[str] | None = None) -> dict[str, DueItem]:
+    """Every review card's state now (retrievability, due day), by skill id (only ``skills`` if given)."""
     tz = _tz(settings)
     today = study_day(now, tz, settings.rollover_hour)
     sched = scheduler(settings)
     out = {}
     for row in session.exec(select(ReviewCard)).all():
+        if skills is not None and row.skill_id not in skills:
+            continue
         due_day = study_day(row.due, tz, settings.rollover_hour)
         r = float(sched.get_card_retrievability(_to_card(row), now.astimezone(UTC)))
         out[row.skill_id] = DueItem(row.skill_id, due_day, r, max(0, (today - due_day).days), row.stability,
@@ -394,20 +418,25 @@ def card_states(session: Session, *, now: datetime, settings: Settings) -> dict[
 
 
 def forecast(session: Session, *, now: datetime, settings: Settings, days: int = 30,
-             time_off: list[tuple[date, date]] | None = None) -> list[tuple[date, int]]:
+             time_off: list[tuple[date, date]] | None = None,
+             skills: Collection[str] | None = None) -> list[tuple[date, int]]:
     """Reviews per study day for ``days`` days from today: (date, count).
 
     Cards are counted on their due day; overdue cards on today. The daily
     cap carries any excess over to the following days (most at risk first),
     as the queue does, so the forecast is what the learner will be shown.
     Days inside ``time_off`` (inclusive date ranges) get no reviews: what
-    falls due then waits and comes after, within the cap.
+    falls due then waits and comes after, within the cap. With ``skills``,
+    only those skills' cards count.
     """
     tz = _tz(settings)
     today = study_day(now, tz, settings.rollover_hour)
     horizon_end = day_end(today + timedelta(days=days - 1), tz, settings.rollover_hour)
     per_day: dict[date, int] = {}
-    for due in session.exec(select(ReviewCard.due).where(ReviewCard.due < horizon_end)).all():
+    for skill_id, due in session.exec(select(ReviewCard.skill_id, ReviewCard.due)
+                                      .where(ReviewCard.due < horizon_end)).all():
+        if skills is not None and skill_id not in skills:
+            continue
         d = max(today, study_day(due, tz, settings.rollover_hour))
         per_day[d] = per_day.get(d, 0) + 1
     out, backlog = [], 0
@@ -424,7 +453,7 @@ def forecast(session: Session, *, now: datetime, settings: Settings, days: int =
 
 
 def history_counts(session: Session, *, settings: Settings, since: datetime) -> dict[date, int]:
-    """Explicit reviews per local study day since ``since`` (for heatmaps and streaks).
+    """Explicit reviews (not undone) per local study day since ``since`` (for heatmaps and streaks).
 
     Aggregated in SQL by quarter-hour of UTC time (at most 96 groups a day,
     whatever the length of the log), then each quarter-hour is mapped to its
@@ -435,7 +464,8 @@ def history_counts(session: Session, *, settings: Settings, since: datetime) -> 
     at = ReviewLog.reviewed_at
     minute = cast(func.substr(at, 15, 2), Integer) / 15 * 15
     bucket = type_coerce(func.substr(at, 1, 14), String).concat(func.printf("%02d", minute))
-    rows = session.exec(select(bucket, func.count()).where(ReviewLog.kind == "review", at >= since)
+    rows = session.exec(select(bucket, func.count()).where(ReviewLog.kind == "review", at >= since,
+                                                           ReviewLog.id.not_in(_undone_ids()))
                         .group_by(bucket)).all()
     out: dict[date, int] = {}
     for key, n in rows:
@@ -453,7 +483,7 @@ def retention_achieved(session: Session, *, since: datetime) -> tuple[float | No
     """
     total, again = session.exec(
         select(func.count(), func.sum(func.iif(ReviewLog.rating == 1, 1, 0)))
-        .where(ReviewLog.kind == "review", ReviewLog.reviewed_at >= since)
+        .where(ReviewLog.kind == "review", ReviewLog.reviewed_at >= since, ReviewLog.id.not_in(_undone_ids()))
     ).one()
     if not total:
         return None, 0

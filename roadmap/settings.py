@@ -102,9 +102,9 @@ def _positive_hours(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        raise SettingsError(f"{text!r} is not a number; weekly_hours takes hours per week, above 0 and at most 168") from None
-    if not (0 < value <= 168):
-        raise SettingsError(f"{text} is out of range; weekly_hours takes hours per week, above 0 and at most 168")
+        raise SettingsError(f"{text!r} is not a number; weekly_hours takes hours per week, from 0.5 to 168") from None
+    if not (0.5 <= value <= 168):
+        raise SettingsError(f"{text} is out of range; weekly_hours takes hours per week, from 0.5 to 168")
     return value
 
 
@@ -119,7 +119,7 @@ def parse_study_days(text: str) -> dict[int, float | None]:
     if not parts:
         raise SettingsError("study_days needs at least one day, e.g. MO,TU,TH,SA=3")
     for part in parts:
-        m = re.fullmatch(r"([A-Za-z]{2})(?:=(\d+(?:\.\d+)?)h?)?", part)
+        m = re.fullmatch(r"([A-Za-z]{2})(?:=(-?\d+(?:\.\d+)?)h?)?", part)
         if not m or m.group(1).upper() not in WEEKDAYS:
             raise SettingsError(f"{part!r} is not a study day; use two-letter days "
                                 f"{','.join(WEEKDAYS)}, optionally with hours as SA=3")
@@ -182,15 +182,20 @@ def _show_steps(steps: tuple[float, ...]) -> str:
 
 def parse_date(text: str, *, what: str = "date") -> date:
     """Parse ``YYYY-MM-DD``. Raises SettingsError naming ``what`` and the accepted form."""
+    from roadmap.clock import MAX_YEAR, MIN_YEAR
+
     try:
-        return date.fromisoformat(text.strip())
+        value = date.fromisoformat(text.strip())
     except ValueError:
         raise SettingsError(f"{what} {text!r} is not a date; use YYYY-MM-DD, e.g. 2027-06-30") from None
+    if not (MIN_YEAR <= value.year <= MAX_YEAR):
+        raise SettingsError(f"{what} {text!r} is outside the years {MIN_YEAR}-{MAX_YEAR}")
+    return value
 
 
 SPECS: dict[str, Spec] = {s.key: s for s in [
     Spec("weekly_hours", "weekly_hours", _positive_hours, lambda v: f"{v:g}",
-         "Study budget per week, in hours (above 0, at most 168)."),
+         "Study budget per week, in hours (0.5 to 168)."),
     Spec("study_days", "study_days", parse_study_days, show_study_days,
          "Study weekdays as MO,TU,WE,TH,FR,SA,SU; SA=3 fixes that day's hours."),
     Spec("study_time", "study_time", _time, lambda v: v.strftime("%H:%M"),
@@ -230,8 +235,8 @@ def _spec(key: str) -> Spec:
     import difflib
 
     near = difflib.get_close_matches(key, list(SPECS), n=1)
-    hint = f"; did you mean {near[0]}?" if near else ""
-    raise SettingsError(f"unknown setting {key!r}{hint} Settings: {', '.join(SPECS)}, "
+    hint = f" (did you mean {near[0]}?)" if near else ""
+    raise SettingsError(f"unknown setting {key!r}{hint}. Settings: {', '.join(SPECS)}, "
                         f"and {TARGET_PREFIX}<milestone-id> for a milestone's target date")
 
 
@@ -272,8 +277,8 @@ def set_value(session: Session, key: str, text: str, *, milestone_ids: set[str] 
             import difflib
 
             near = difflib.get_close_matches(mid, sorted(milestone_ids), n=1)
-            hint = f"; did you mean {TARGET_PREFIX}{near[0]}?" if near else ""
-            raise SettingsError(f"unknown milestone {mid!r}{hint} Milestones: {', '.join(sorted(milestone_ids))}")
+            hint = f" (did you mean {TARGET_PREFIX}{near[0]}?)" if near else ""
+            raise SettingsError(f"unknown milestone {mid!r}{hint}. Milestones: {', '.join(sorted(milestone_ids))}")
         row = session.get(Setting, key)
         if text.strip().lower() in ("none", ""):
             if row is not None:

@@ -57,7 +57,8 @@ def gather(session: Session, curriculum: Curriculum, now: datetime, *, weeks: in
     counts = {s.value: 0 for s in Status}
     for sid in curriculum.skills:
         counts[status_of(statuses, sid).value] += 1
-    return Stats(today=today, history=history, forecast=review.forecast(session, now=now, settings=settings, days=30),
+    return Stats(today=today, history=history, forecast=review.forecast(session, now=now, settings=settings, days=30,
+                                                  skills=curriculum.skills),
                  retention=retention, retention_reviews=n, desired_retention=settings.desired_retention,
                  counts=counts, total_reviews=sum(history.values()))
 

@@ -59,6 +59,12 @@ def _alembic_config(url: str):
     return cfg
 
 
+def _head() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config("sqlite://")).get_current_head()
+
+
 def _on_connect(dbapi_connection, _record) -> None:
     # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin
     # (see _on_begin), and set up WAL and the busy timeout on every connection.
@@ -170,6 +176,7 @@ def open_database(path: Path | str | None = None, *, create_parent: bool | None 
     if create_parent is None:
         create_parent = is_default and not os.environ.get(ENV_DB)
     existed = _check_path(path, create_parent=create_parent)
+    current, head = _check_schema(path) if existed else (None, None)
 
     old_umask = os.umask(0o077)  # the database, its WAL and backups: owner only
     try:
@@ -177,7 +184,7 @@ def open_database(path: Path | str | None = None, *, create_parent: bool | None 
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "begin", _on_begin)
         try:
-            _migrate(engine, path, existed)
+            _migrate(engine, path, current, head or _head())
         except StoreError:
             engine.dispose()
             raise
@@ -189,23 +196,34 @@ def open_database(path: Path | str | None = None, *, create_parent: bool | None 
     return engine
 
 
-def _migrate(engine: Engine, path: Path, existed: bool) -> None:
-    from alembic import command
-    from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
-    from sqlalchemy.exc import DatabaseError
+def _inspect(path: Path) -> tuple[str | None, set[str]]:
+    """The schema revision and table names of an existing file, read without changing a byte.
 
-    cfg = _alembic_config(str(engine.url))
-    script = ScriptDirectory.from_config(cfg)
-    head = script.get_current_head()
+    Raises StoreError if SQLite cannot read it.
+    """
+    uri = f"file:{path.as_posix()}?mode=ro"
     try:
-        with engine.connect() as conn:
-            current = MigrationContext.configure(conn).get_current_revision()
-            tables = set(engine.dialect.get_table_names(conn))
-    except DatabaseError as e:
-        raise StoreError(f"{path} cannot be opened as a database ({e.orig}); it was left untouched") from None
-    if current == head:
-        return
+        con = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            current = None
+            if "alembic_version" in tables:
+                row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+                current = row[0] if row else None
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{path} cannot be read as a database ({e}); it was left untouched") from None
+    return current, tables
+
+
+def _check_schema(path: Path) -> tuple[str | None, str]:
+    """Refuse foreign or newer databases before anything writes to them; return (current, head)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config(f"sqlite:///{path}"))
+    head = script.get_current_head()
+    current, tables = _inspect(path)
     if current is not None:
         try:
             script.get_revision(current)
@@ -214,10 +232,20 @@ def _migrate(engine: Engine, path: Path, existed: bool) -> None:
                 f"{path} was written by a newer version of roadmap (schema revision {current}); "
                 "this version cannot read it and left it untouched. Upgrade roadmap (pip install -U roadmap)."
             ) from None
-    elif existed and tables:
+    elif tables:
         raise StoreError(f"{path} is an SQLite database, but not a roadmap one (it has tables "
                          f"{', '.join(sorted(tables)[:5])}); it was left untouched; choose another --db path")
-    saved = backup(path) if existed and current is not None else None
+    return current, head
+
+
+def _migrate(engine: Engine, path: Path, current: str | None, head: str) -> None:
+    from alembic import command
+
+    cfg = _alembic_config(str(engine.url))
+    if current == head:
+        return
+    existed = current is not None
+    saved = backup(path) if existed else None
     try:
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
@@ -226,10 +254,15 @@ def _migrate(engine: Engine, path: Path, existed: bool) -> None:
         engine.dispose()
         if saved is not None:
             _restore(saved, path)
-            raise StoreError(f"upgrading {path} failed ({e}); the database was restored from the backup "
-                             f"{saved}, which is kept. Please report this.") from None
-        raise StoreError(f"creating the database {path} failed: {e}") from None
+            raise StoreError(f"upgrading {path} failed ({_first_line(e)}); the database was restored from the "
+                             f"backup {saved}, which is kept. Please report this.") from None
+        raise StoreError(f"creating the database {path} failed: {_first_line(e)}") from None
     os.chmod(path, 0o600)
+
+
+def _first_line(e: BaseException) -> str:
+    text = str(getattr(e, "orig", None) or e).strip()
+    return text.splitlines()[0] if text else type(e).__name__
 
 
 @contextmanager
@@ -239,19 +272,31 @@ def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
     ``write=True`` takes SQLite's write lock at the start (BEGIN IMMEDIATE),
     waiting up to the busy timeout for another writer, so concurrent writers
     queue instead of failing; ``write=False`` is for reads.
+
+    Raises StoreError (after rolling back) if the database stays locked past
+    the busy timeout or SQLite reports another operational error.
     """
-    with engine.connect() as conn:
-        conn.info["write"] = write
-        try:
-            with Session(bind=conn, expire_on_commit=False) as session:
-                try:
-                    yield session
-                    session.commit()
-                except BaseException:
-                    session.rollback()
-                    raise
-        finally:
-            conn.info.pop("write", None)
+    from sqlalchemy.exc import OperationalError
+
+    try:
+        with engine.connect() as conn:
+            conn.info["write"] = write
+            try:
+                with Session(bind=conn, expire_on_commit=False) as session:
+                    try:
+                        yield session
+                        session.commit()
+                    except BaseException:
+                        session.rollback()
+                        raise
+            finally:
+                conn.info.pop("write", None)
+    except OperationalError as e:
+        where = engine.url.database
+        if "locked" in str(e) or "busy" in str(e):
+            raise StoreError(f"the database {where} is busy: another program kept it locked for "
+                             f"{BUSY_TIMEOUT_MS // 1000} s; nothing was changed; try again") from None
+        raise StoreError(f"the database {where} could not be used ({_first_line(e)}); nothing was changed") from None
 
 
 def read(engine: Engine):

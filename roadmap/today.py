@@ -99,7 +99,8 @@ def plan_context(session: Session, curriculum: Curriculum, now: datetime, *, day
     first = first or today
     off = [(t.first_day, t.last_day) for t in list_time_off(session)]
     horizon = max(1, (first - today).days + days)
-    counts = dict(review.forecast(session, now=now, settings=settings, days=horizon, time_off=off))
+    counts = dict(review.forecast(session, now=now, settings=settings, days=horizon, time_off=off,
+                                  skills=curriculum.skills))
     return PlanContext(today=today, statuses=load_statuses(session, curriculum), logged=studylog.logged_hours(session),
                        settings=settings, time_off=off, reviews=counts)
 
@@ -119,9 +120,8 @@ def overview(session: Session, curriculum: Curriculum, now: datetime) -> Overvie
     ctx = plan_context(session, curriculum, now)
     settings, today, statuses, logged = ctx.settings, ctx.today, ctx.statuses, ctx.logged
     tz = zone(settings.timezone)
-    everything_due = review.due_queue(session, now=now, settings=settings, limit=10**9)
-    cards = review.card_states(session, now=now, settings=settings)
-    cards = {k: v for k, v in cards.items() if k in curriculum.skills}
+    everything_due = review.due_queue(session, now=now, settings=settings, limit=10**9, skills=curriculum.skills)
+    cards = review.card_states(session, now=now, settings=settings, skills=curriculum.skills)
     plan = study_plan(curriculum, statuses, logged)
     in_progress = [p for p in plan if p.status == Status.IN_PROGRESS]
     ready = [p for p in frontier(curriculum, statuses, logged) if p.status != Status.IN_PROGRESS]
@@ -130,7 +130,7 @@ def overview(session: Session, curriculum: Curriculum, now: datetime) -> Overvie
                                     since=day_start(today - timedelta(days=400), tz, settings.rollover_hour))
     return Overview(
         today=today,
-        due=[d for d in everything_due if d.skill_id in curriculum.skills][: settings.daily_review_cap],
+        due=everything_due[: settings.daily_review_cap],
         due_total=len(everything_due),
         in_progress=in_progress,
         next_up=ready,

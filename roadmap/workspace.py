@@ -41,6 +41,7 @@ class Workspace:
         self.db_path = Path(db).expanduser() if db else None
         env = os.environ.get(ENV_CURRICULUM)
         self.curriculum_path = Path(curriculum).expanduser() if curriculum else (Path(env).expanduser() if env else None)
+        self._synced = False
 
     @cached_property
     def curriculum(self) -> Curriculum:
@@ -59,11 +60,25 @@ class Workspace:
 
     def write(self):
         """A write transaction on the database (see roadmap.store.transaction)."""
+        self._sync_renames()
         return transaction(self.engine)
 
     def read(self):
         """A read transaction on the database."""
+        self._sync_renames()
         return read(self.engine)
+
+    def _sync_renames(self) -> None:
+        # Once per workspace, when the curriculum is loaded and renames a skill
+        # (renamed_from), move its stored history to the new id.
+        if self._synced or "curriculum" not in self.__dict__:
+            return
+        self._synced = True
+        if self.curriculum.aliases:
+            from roadmap.progress import apply_renames
+
+            with transaction(self.engine) as s:
+                apply_renames(s, self.curriculum)
 
     def close(self) -> None:
         """Release the database connections, if open."""

@@ -94,7 +94,7 @@ def test_config(run):
     assert r.exit_code == 0 and "weekly_hours" in r.output and "desired_retention" in r.output
     assert run("config", "weekly_hours").output.strip() == "10"
     r = run("config", "weekly_hours", "-3")
-    assert r.exit_code == 2 and "above 0" in r.stderr
+    assert r.exit_code == 2 and "0.5 to 168" in r.stderr
     r = run("config", "weekly_hour", "3")
     assert r.exit_code == 2 and "did you mean weekly_hours" in r.stderr
     assert run("config", "desired_retention", "0.5").exit_code == 2

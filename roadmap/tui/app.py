@@ -31,7 +31,6 @@ SCREEN_COMMANDS = [
     ("Milestones", "Progress, forecasts and targets", "milestones"),
     ("Stats", "Review heatmap, forecast, retention", "stats"),
     ("Settings", "Weekly hours, study days, retention, time zone…", "settings"),
-    ("Help: keys", "Every key of this screen", "help"),
 ]
 
 
@@ -76,8 +75,8 @@ class RoadmapApp(App):
         Binding("question_mark,f1", "help", "Help", id="app.help", key_display="?",
                 tooltip="Show every key of this screen"),
         Binding("t", "today", "Today", id="app.today", show=False, tooltip="The Today screen"),
-        Binding("b", "browse", "Browse", id="app.browse", tooltip="All skills, with search and filters"),
-        Binding("w", "week", "Week", id="app.week", tooltip="The weekly plan"),
+        Binding("b", "browse", "Browse", id="app.browse", show=False, tooltip="All skills, with search and filters"),
+        Binding("w", "week", "Week", id="app.week", show=False, tooltip="The weekly plan"),
         Binding("m", "milestones", "Milestones", id="app.milestones", show=False,
                 tooltip="Milestone progress, forecasts and targets"),
         Binding("v", "stats", "Stats", id="app.stats", show=False, tooltip="Heatmap, forecast, retention"),
@@ -105,6 +104,20 @@ class RoadmapApp(App):
         self.push_screen(TodayScreen())
         self.set_interval(self.POLL_SECONDS, self._poll_database)
         self._check_size()
+
+    def on_worker_state_changed(self, event) -> None:
+        """A worker that failed shows its error as a notification; the app keeps running."""
+        from textual.worker import WorkerState
+
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        if isinstance(error, RoadmapError):
+            self.notify(str(error), title="Not done", severity="error", timeout=10)
+        else:
+            self.log.error(repr(error))
+            self.notify(f"Unexpected error: {error!r}. Nothing was changed; please report it.",
+                        title="Error", severity="error", timeout=15)
 
     # -- noticing other processes' writes ---------------------------------------
     def _stamp(self) -> tuple:
@@ -136,7 +149,7 @@ class RoadmapApp(App):
         """Set the status of skills in a worker; notify the result; call ``then`` after."""
         self._change_status(skill_ids, status, force, then)
 
-    @work(thread=True, group="write")
+    @work(thread=True, group="write", exit_on_error=False)
     def _change_status(self, skill_ids, status, force, then) -> None:
         from roadmap import settings as sm
         from roadmap.progress import set_status

@@ -137,7 +137,7 @@ async def test_changing_a_setting_changes_the_plan(make_app, ws):
         field.focus()
         field.value = "-2"
         await pilot.pause()
-        assert "above 0" in text_of(app.screen.query_one("#set-weekly_hours-error"))
+        assert "out of range" in text_of(app.screen.query_one("#set-weekly_hours-error"))
         await pilot.press("ctrl+s")
         await settle(pilot)
         with ws.read() as s:

@@ -83,7 +83,7 @@ async def test_help_lists_keys(make_app):
         await settle(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
-        text = text_of(app.screen.query_one("#help-text"))
+        text = " ".join(text_of(w) for w in app.screen.query("#help-grid Static"))
         assert "Learn" in text and "Quit" in text and "Mark the selected skill as learned" in text
         await pilot.press("escape")
         await pilot.pause()

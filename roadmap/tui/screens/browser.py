@@ -76,7 +76,7 @@ class BrowserScreen(Screen):
         """Re-read progress in a worker."""
         self._load()
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
         app = self.app
         with app.workspace.read() as s:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from rich.markup import escape
-from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Grid, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
@@ -17,24 +16,26 @@ def _key(b: Binding) -> str:
     return b.key_display or ", ".join(names.get(k, k) for k in b.key.split(","))
 
 
-def keys_table(screen: Screen) -> Table:
-    """A table of the bindings of ``screen`` and of the app: key, name, what it does."""
-    t = Table(box=None, show_header=False, pad_edge=False, expand=True)
-    t.add_column("key", no_wrap=True, style="bold", width=8)
-    t.add_column("name", no_wrap=True, width=11)
-    t.add_column("what", ratio=1)
+def key_rows(screen: Screen) -> list[tuple[str, str, str]]:
+    """(key, name, what it does) rows for the bindings of ``screen`` and of the app, with section
+    headings as rows whose key is the heading and whose other cells are empty."""
+    rows: list[tuple[str, str, str]] = []
     sections = [(screen.TITLE or type(screen).__name__, screen.BINDINGS), ("Everywhere", screen.app.BINDINGS)]
-    for n, (title, bindings) in enumerate(sections):
-        if n:
-            t.add_row("", "", "")
-        t.add_row(f"[u]{escape(str(title))}[/u]", "", "")
-        for b in bindings:
-            if isinstance(b, Binding):
-                t.add_row(escape(_key(b)), escape(b.description), escape(b.tooltip))
-    t.add_row("", "", "")
-    t.add_row("", "", "[dim]Ctrl+P: the command palette — this screen's actions, every screen, "
-                      "and every skill by name.[/dim]")
-    return t
+    for title, bindings in sections:
+        rows.append((str(title), "", ""))
+        rows += [(_key(b), b.description, b.tooltip) for b in bindings if isinstance(b, Binding)]
+    rows += [
+        ("Moving", "", ""),
+        ("↑ ↓", "Select", "Move in lists and tables; PgUp/PgDn scroll; Tab moves between panels"),
+        ("ctrl+p", "Commands", "The command palette: this screen's actions, every screen, every skill by name"),
+        ("esc", "Close", "Close this help (so do ?, F1 and q)"),
+        ("Words", "", ""),
+        ("○◐●⊘", "Status", "not started · in progress · learned · skipped"),
+        ("!", "Fading", "A learned skill whose memory (retrievability) is below your desired retention"),
+        ("", "Streak", "Consecutive study days, up to today, with at least one review"),
+        ("", "Frontier", "Skills whose prerequisites are all learned or skipped: ready to study"),
+    ]
+    return rows
 
 
 class HelpScreen(ModalScreen):
@@ -48,4 +49,11 @@ class HelpScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
-            yield Static(keys_table(self.below), id="help-text")
+            with Grid(id="help-grid"):
+                for key, name, what in key_rows(self.below):
+                    if not name and not what:
+                        yield Static(f"[b u]{escape(key)}[/b u]", classes="help-section")
+                    else:
+                        yield Static(escape(key), classes="help-key")
+                        yield Static(escape(name))
+                        yield Static(escape(what))

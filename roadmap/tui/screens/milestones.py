@@ -62,7 +62,7 @@ class MilestonesScreen(Screen):
         """Recompute in a worker."""
         self._forecast()
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _forecast(self) -> None:
         app = self.app
         cur = app.workspace.curriculum

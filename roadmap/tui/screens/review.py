@@ -96,16 +96,19 @@ class ReviewScreen(Screen):
         progress.update(f"Review {self.index + 1} of {len(self.queue)}")
         sk = cur.skills[sid]
         if self.details:
-            text = skill_markup(cur, sid, {}, show_checks=True)
+            from roadmap.models import Status
+
+            text = skill_markup(cur, sid, {sid: Status.LEARNED}, show_checks=True)
         else:
             text = (f"[b]{escape(sk.name)}[/b]  [dim]{sid}[/dim]\n\nAnswer to yourself, then rate how well you "
                     "recalled it:\n\n" + "\n".join(f" • {escape(c)}" for c in sk.checks))
         body.update(text)
         choices.update("[dim]computing intervals…[/dim]")
+        self.outcomes = {}
         self.shown_at = time.monotonic()
         self._preview(sid)
 
-    @work(thread=True, exclusive=True, group="preview")
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def _preview(self, sid: str) -> None:
         app = self.app
         with app.workspace.read() as s:
@@ -136,28 +139,37 @@ class ReviewScreen(Screen):
     def action_rate(self, rating: int) -> None:
         """Record the rating for the current skill and move to the next."""
         sid = self.current
-        if sid is None or self.busy:
+        if sid is None or self.busy or rating not in self.outcomes:
             return
         self.busy = True
-        self._record(sid, rating, time.monotonic() - self.shown_at)
+        self._record(sid, rating, time.monotonic() - self.shown_at, self.outcomes[rating].due_day)
 
-    @work(thread=True, exclusive=False, group="write")
-    def _record(self, sid: str, rating: int, seconds: float) -> None:
+    @work(thread=True, group="write", exit_on_error=False)
+    def _record(self, sid: str, rating: int, seconds: float, expected) -> None:
         app = self.app
         try:
             with app.workspace.write() as s:
                 from roadmap import settings as sm
 
                 out = review.record(s, sid, rating, now=app.now(), settings=sm.load(s),
-                                    duration_seconds=round(seconds, 1))
-        except RoadmapError as e:
-            app.call_from_thread(self._failed, str(e))
+                                    duration_seconds=round(seconds, 1), expected_due_day=expected)
+        except Exception as e:  # shown, never a crash; nothing was written
+            app.call_from_thread(self._failed, e)
             return
         app.call_from_thread(self._recorded, sid, rating, out)
 
-    def _failed(self, message: str) -> None:
+    def _failed(self, error: Exception) -> None:
         self.busy = False
-        self.notify(message, severity="error", timeout=8)
+        self.notify(str(error) if isinstance(error, RoadmapError) else f"Unexpected error: {error!r}",
+                    severity="error", timeout=8)
+        if isinstance(error, review.StalePreviewError):
+            self._show_current()
+
+    def action_reload(self) -> None:
+        """Another process changed the database: refresh the current skill's choices."""
+        if self.current is not None and not self.busy:
+            self.outcomes = {}
+            self._preview(self.current)
 
     def _recorded(self, sid: str, rating: int, out: review.Outcome) -> None:
         self.busy = False
@@ -171,7 +183,7 @@ class ReviewScreen(Screen):
         """Undo the last review and show that skill again."""
         self._undo()
 
-    @work(thread=True, group="write")
+    @work(thread=True, group="write", exit_on_error=False)
     def _undo(self) -> None:
         app = self.app
         with app.workspace.write() as s:

@@ -64,7 +64,7 @@ class SettingsScreen(Screen):
         self.query(Input).first().focus()
         self._load()
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
         with self.app.workspace.read() as s:
             current = sm.load(s)
@@ -124,7 +124,7 @@ class SettingsScreen(Screen):
             return
         self._save(changed)
 
-    @work(thread=True, group="write")
+    @work(thread=True, group="write", exit_on_error=False)
     def _save(self, changed: dict[str, str]) -> None:
         app = self.app
         milestone_ids = {m.id for m in app.workspace.curriculum.milestones}

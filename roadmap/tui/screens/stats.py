@@ -48,7 +48,7 @@ class StatsScreen(Screen):
         """Recount in a worker."""
         self._gather()
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _gather(self) -> None:
         app = self.app
         with app.workspace.read() as s:

@@ -34,6 +34,8 @@ class TodayScreen(Screen):
                 tooltip="Skip the selected skill (already known or not wanted)"),
         Binding("x", "set_status('not_started')", "Reset", id="today.reset", show=False,
                 tooltip="Reset the selected skill to not started"),
+        Binding("b", "app.browse", "Browse", id="today.browse", tooltip="All skills, with search and filters"),
+        Binding("w", "app.week", "Week", id="today.week", tooltip="The weekly plan"),
         Binding("enter", "open", "Open", id="today.open", show=False,
                 tooltip="Open the selected skill in the browser (prerequisite chain, search)"),
         Binding("f5", "reload", "Refresh", id="today.refresh", show=False, tooltip="Read the database again"),
@@ -78,7 +80,7 @@ class TodayScreen(Screen):
         """Re-read the database in a worker; the screen updates when it posts Loaded."""
         self._load()
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
         app = self.app
         with app.workspace.read() as s:
@@ -114,7 +116,8 @@ class TodayScreen(Screen):
                 mark, hours = "◐", f"{ov.logged.get(item.skill_id, 0):g}/{sk.hours:g}"
             else:
                 mark, hours = "○", f"{sk.hours:g}"
-            table.add_row(mark, Text(sk.name, overflow="ellipsis", no_wrap=True), hours, key=item.skill_id)
+            table.add_row(mark, Text(sk.name, overflow="ellipsis", no_wrap=True), Text(hours, justify="right"),
+                          key=item.skill_id)
         if table.row_count:
             rows = [r.value for r in table.rows]
             table.move_cursor(row=rows.index(selected) if selected in rows else min(keep, table.row_count - 1))
@@ -136,6 +139,11 @@ class TodayScreen(Screen):
         if self.ov is None:
             return
         sid = self._selected_id()
+        if sid is None and not self.ov.in_progress and not self.ov.next_up:
+            self.query_one("#detail", SkillDetail).update(
+                "[b]Nothing left to study.[/b]\n\nEvery skill is learned or skipped. Keep your reviews going "
+                "(r), or extend the curriculum (see docs/curriculum.md).")
+            return
         self.query_one("#detail", SkillDetail).show_skill(
             self.app.workspace.curriculum, sid, self.ov.statuses, logged=self.ov.logged,
             card=self.ov.cards.get(sid) if sid else None)

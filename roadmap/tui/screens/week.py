@@ -60,7 +60,7 @@ class WeekScreen(Screen):
         self.week_offset = 0 if weeks == 0 else self.week_offset + weeks
         self.action_reload()
 
-    @work(thread=True, exclusive=True, group="load")
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _plan(self, offset: int) -> None:
         app = self.app
         cur = app.workspace.curriculum
