@@ -76,6 +76,9 @@ def cli(ctx: click.Context, db: str | None, curriculum_path: str | None) -> None
     """
     from roadmap.workspace import Workspace
 
+    for name, value in (("--db", db), ("--curriculum", curriculum_path)):
+        if value is not None and not value.strip():
+            raise click.BadParameter("is empty; give a file path or leave the option out", param_hint=name)
     ctx.obj = Workspace(db, curriculum_path)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
@@ -485,7 +488,7 @@ def _target_text(f) -> str:
     return late + f": {f.needed_hours_per_week:g}h/wk"
 
 
-@cli.command("log")
+@cli.command("log", context_settings={"ignore_unknown_options": True})
 @click.argument("skill_id")
 @click.argument("duration")
 @click.pass_context
@@ -741,6 +744,60 @@ def forecast(ctx: click.Context, days: int, fmt: str) -> None:
     peak = max((n for _, n in rows), default=0) or 1
     for d, n in rows:
         click.echo(f"{d:%a %d %b}  {n:>4}  {'▇' * round(40 * n / peak)}")
+
+
+@cli.command("export")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file (default: standard output).")
+@click.pass_context
+def export_(ctx: click.Context, output: str | None) -> None:
+    """Export all progress, settings, study time, time off and the review log as JSON.
+
+    The format is documented in docs/export-format.md. Keep it as a backup,
+    or move to another machine with `roadmap import`.
+
+    Example: roadmap export -o roadmap-backup.json
+    """
+    from roadmap import transfer
+
+    ws = _ws(ctx)
+    with ws.read() as s:
+        doc = transfer.export_document(s, now=_now())
+    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    if output:
+        _write(output, text.encode())
+        click.echo(f"Wrote {output}: {len(doc['progress'])} skills with progress, "
+                   f"{len(doc['review_log'])} review log entries", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(dir_okay=False))
+@click.pass_context
+def import_(ctx: click.Context, path: str) -> None:
+    """Import a file made by `roadmap export`, merging it into this database.
+
+    The whole file is checked first; then everything is added in one
+    transaction, or nothing is. Rows already here are skipped, so importing
+    the same file twice changes nothing.
+    """
+    from roadmap import transfer
+
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError) as e:
+        raise transfer.TransferError(f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
+    try:
+        doc = transfer.parse_document(text)
+    except transfer.TransferError as e:
+        raise transfer.TransferError(f"{path} was not imported: {e}") from None
+    ws = _ws(ctx)
+    with ws.write() as s:
+        added = transfer.import_document(s, doc)
+    total = sum(added.values())
+    click.echo(f"Imported {path}: " + (", ".join(f"{n} {k.replace('_', ' ')}" for k, n in added.items() if n)
+                                         if total else "nothing new (everything was already here)"))
 
 
 @cli.command()

@@ -501,6 +501,33 @@ def median_duration_seconds(session: Session, minimum: int = 20) -> float | None
                         .order_by(ReviewLog.duration_seconds).offset(n // 2).limit(1)).one()
 
 
+def card_from_dict_checked(d: dict) -> None:
+    """Raise KeyError/TypeError/ValueError unless ``d`` is a valid fsrs ``Card.to_dict()``."""
+    card = fsrs.Card.from_dict(d)
+    if card.due.tzinfo is None:
+        raise ValueError("due has no time zone")
+
+
+def card_row_from_dict(skill_id: str, d: dict, reviews: int) -> ReviewCard:
+    """A ReviewCard row from an fsrs ``Card.to_dict()``."""
+    return _card_from_dict(skill_id, d, reviews)
+
+
+def review_counts(session: Session) -> dict[str, int]:
+    """Explicit reviews per skill since it was last learned, undone ones excluded (from the log)."""
+    counts: dict[str, int] = {}
+    for kind, skill_id in session.exec(select(ReviewLog.kind, ReviewLog.skill_id).order_by(ReviewLog.id)).all():
+        if kind == "learn":
+            counts[skill_id] = 0
+        elif kind == "review":
+            counts[skill_id] = counts.get(skill_id, 0) + 1
+        elif kind == "undo":
+            counts[skill_id] = max(0, counts.get(skill_id, 0) - 1)
+        elif kind == "retire":
+            counts.pop(skill_id, None)
+    return counts
+
+
 def rebuild_cards(session: Session) -> dict[str, dict]:
     """Every current card's state, rebuilt from the review log alone: skill id -> ``Card.to_dict()``.
 

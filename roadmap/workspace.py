@@ -71,10 +71,16 @@ class Workspace:
     def _sync_renames(self) -> None:
         # Once per workspace, when the curriculum is loaded and renames a skill
         # (renamed_from), move its stored history to the new id.
-        if self._synced or "curriculum" not in self.__dict__:
+        if self._synced:
             return
         self._synced = True
-        if self.curriculum.aliases:
+        from roadmap.curriculum import CurriculumError
+
+        try:
+            aliases = self.curriculum.aliases
+        except CurriculumError:
+            return  # commands that do not need the curriculum (export, config) still work
+        if aliases:
             from roadmap.progress import apply_renames
 
             with transaction(self.engine) as s:

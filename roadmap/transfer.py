@@ -1,0 +1,320 @@
+"""Export and import of everything a learner has: progress, settings, study time, time off, reviews.
+
+The document is JSON (see ``docs/export-format.md``)::
+
+    {"format": "roadmap-export", "version": 1, "exported_at": "...Z",
+     "settings": {key: value as typed}, "progress": [...], "status_events": [...],
+     "study_sessions": [...], "time_off": [...], "review_log": [...]}
+
+Row ids are not exported; a review log entry that undoes another names it by
+its position in ``review_log`` (``undoes_index``). Review cards are not
+exported either: they are rebuilt from the review log, which is the record.
+
+Import validates the whole document first, then merges it in one
+transaction: rows already present (same natural key) are skipped, so
+importing the same file twice changes nothing, and an export of an empty
+database after import equals the imported document.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from roadmap import settings as sm
+from roadmap.errors import RoadmapError
+from roadmap.models import (ReviewCard, ReviewLog, Setting, SkillProgress, Status, StatusEvent, StudySession,
+                            TimeOff)
+
+FORMAT = "roadmap-export"
+VERSION = 1
+KINDS = {"learn", "review", "undo", "retire", "credit"}
+
+
+class TransferError(RoadmapError):
+    """An import file that is not a roadmap export of a known version, or is malformed."""
+
+
+def _ts(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+def export_document(session: Session, *, now: datetime) -> dict[str, Any]:
+    """Everything in the database as a JSON-ready dict (see the module docstring)."""
+    log = session.exec(select(ReviewLog).order_by(ReviewLog.id)).all()
+    position = {row.id: i for i, row in enumerate(log)}
+    settings = {}
+    for row in session.exec(select(Setting).order_by(Setting.key)).all():
+        try:
+            settings[row.key] = json.loads(row.value)
+        except ValueError:
+            continue
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": _ts(now),
+        "settings": settings,
+        "progress": [
+            {"skill": p.skill_id, "status": p.status, "started_at": _ts(p.started_at), "learned_at": _ts(p.learned_at),
+             "skipped_at": _ts(p.skipped_at), "updated_at": _ts(p.updated_at)}
+            for p in session.exec(select(SkillProgress).order_by(SkillProgress.skill_id)).all()
+        ],
+        "status_events": [
+            {"skill": e.skill_id, "status": e.status, "at": _ts(e.at)}
+            for e in session.exec(select(StatusEvent).order_by(StatusEvent.id)).all()
+        ],
+        "study_sessions": [
+            {"skill": s.skill_id, "at": _ts(s.at), "hours": s.hours}
+            for s in session.exec(select(StudySession).order_by(StudySession.id)).all()
+        ],
+        "time_off": [
+            {"from": t.first_day.isoformat(), "to": t.last_day.isoformat(), "note": t.note}
+            for t in session.exec(select(TimeOff).order_by(TimeOff.first_day, TimeOff.last_day, TimeOff.note)).all()
+        ],
+        "review_log": [
+            {"skill": r.skill_id, "at": _ts(r.reviewed_at), "rating": r.rating, "kind": r.kind,
+             "duration_seconds": r.duration_seconds,
+             "undoes_index": position.get(r.undoes) if r.undoes is not None else None,
+             "card_before": json.loads(r.card_before) if r.card_before else None,
+             "card_after": json.loads(r.card_after)}
+            for r in log
+        ],
+    }
+
+
+# -- validation ---------------------------------------------------------------------
+
+def _need(cond: bool, where: str, what: str) -> None:
+    if not cond:
+        raise TransferError(f"{where}: {what}")
+
+
+def _instant(value: Any, where: str, *, optional: bool = False) -> datetime | None:
+    if value is None and optional:
+        return None
+    _need(isinstance(value, str), where, "expected an ISO 8601 time with offset, e.g. 2026-03-01T09:00:00Z")
+    try:
+        out = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise TransferError(f"{where}: {value!r} is not an ISO 8601 time") from None
+    _need(out.tzinfo is not None, where, f"{value!r} has no UTC offset")
+    return out.astimezone(UTC)
+
+
+def _records(doc: dict, key: str) -> list[dict]:
+    value = doc.get(key, [])
+    _need(isinstance(value, list) and all(isinstance(r, dict) for r in value), key, "expected a list of objects")
+    return value
+
+
+def _skill(rec: dict, where: str) -> str:
+    value = rec.get("skill")
+    _need(isinstance(value, str) and value.strip() != "", where, "'skill' must be a skill id")
+    return value
+
+
+def _card(value: Any, where: str) -> dict:
+    from roadmap.review import card_from_dict_checked
+
+    _need(isinstance(value, dict), where, "expected a review card object")
+    try:
+        card_from_dict_checked(value)
+    except (KeyError, TypeError, ValueError):
+        raise TransferError(f"{where}: not a valid review card") from None
+    return value
+
+
+def parse_document(text: str) -> dict[str, Any]:
+    """Parse and validate an export document completely; nothing is written.
+
+    Raises
+    ------
+    TransferError
+        Not JSON, not a roadmap export, an unknown version, or any malformed
+        record (the message names it, e.g. ``review_log[12]: rating must be 1-4``).
+    """
+    try:
+        doc = json.loads(text)
+    except ValueError as e:
+        raise TransferError(f"not JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
+    _need(isinstance(doc, dict) and doc.get("format") == FORMAT, "document",
+          "not a roadmap export (its 'format' is not \"roadmap-export\")")
+    _need(doc.get("version") == VERSION, "document",
+          f"export version {doc.get('version')!r} is not supported; this roadmap reads version {VERSION}")
+    settings = doc.get("settings", {})
+    _need(isinstance(settings, dict), "settings", "expected an object")
+    for key, value in settings.items():
+        _need(isinstance(value, str), f"settings.{key}", "expected the value as text")
+        try:
+            if key.startswith(sm.TARGET_PREFIX):
+                sm.parse_date(value, what=key)
+            elif key in sm.SPECS:
+                sm.SPECS[key].parse(value)
+            else:
+                raise TransferError(f"settings.{key}: unknown setting")
+        except RoadmapError as e:
+            raise TransferError(f"settings.{key}: {e}") from None
+    statuses = {s.value for s in Status}
+    for i, r in enumerate(_records(doc, "progress")):
+        w = f"progress[{i}]"
+        _skill(r, w)
+        _need(r.get("status") in statuses, w, f"status must be one of {', '.join(sorted(statuses))}")
+        for k in ("started_at", "learned_at", "skipped_at"):
+            _instant(r.get(k), f"{w}.{k}", optional=True)
+        _instant(r.get("updated_at"), f"{w}.updated_at")
+    for i, r in enumerate(_records(doc, "status_events")):
+        w = f"status_events[{i}]"
+        _skill(r, w)
+        _need(r.get("status") in statuses, w, "unknown status")
+        _instant(r.get("at"), f"{w}.at")
+    for i, r in enumerate(_records(doc, "study_sessions")):
+        w = f"study_sessions[{i}]"
+        _skill(r, w)
+        _instant(r.get("at"), f"{w}.at")
+        h = r.get("hours")
+        _need(isinstance(h, (int, float)) and not isinstance(h, bool) and 0 < h <= 24, w, "hours must be 0-24")
+    for i, r in enumerate(_records(doc, "time_off")):
+        w = f"time_off[{i}]"
+        try:
+            a, b = date.fromisoformat(r.get("from", "")), date.fromisoformat(r.get("to", ""))
+        except (TypeError, ValueError):
+            raise TransferError(f"{w}: 'from' and 'to' must be dates YYYY-MM-DD") from None
+        _need(a <= b, w, "'to' is before 'from'")
+        _need(isinstance(r.get("note", ""), str), w, "note must be text")
+    log = _records(doc, "review_log")
+    for i, r in enumerate(log):
+        w = f"review_log[{i}]"
+        _skill(r, w)
+        _instant(r.get("at"), f"{w}.at")
+        _need(r.get("kind") in KINDS, w, f"kind must be one of {', '.join(sorted(KINDS))}")
+        _need(isinstance(r.get("rating"), int) and 0 <= r["rating"] <= 4, w, "rating must be 0-4")
+        d = r.get("duration_seconds")
+        _need(d is None or (isinstance(d, (int, float)) and d >= 0), w, "duration_seconds must be >= 0")
+        u = r.get("undoes_index")
+        _need(u is None or (isinstance(u, int) and 0 <= u < i and log[u].get("kind") == "review"), w,
+              "undoes_index must point to an earlier review")
+        if r.get("card_before") is not None:
+            _card(r["card_before"], f"{w}.card_before")
+        if r.get("kind") != "retire":
+            _card(r.get("card_after"), f"{w}.card_after")
+    return doc
+
+
+# -- import -------------------------------------------------------------------------
+
+def import_document(session: Session, doc: dict[str, Any]) -> dict[str, int]:
+    """Merge a validated document (see :func:`parse_document`) in the caller's transaction.
+
+    Rows already present are skipped: progress by skill (the newer
+    ``updated_at`` wins), events, study sessions, time off and review log
+    entries by all their fields, settings by key (the file's value wins).
+    Review cards are then rebuilt from the merged review log.
+
+    Returns counts of rows added per section.
+    """
+    added = {k: 0 for k in ("settings", "progress", "status_events", "study_sessions", "time_off", "review_log")}
+    for key, value in doc.get("settings", {}).items():
+        row = session.get(Setting, key)
+        encoded = json.dumps(value)
+        if row is None or row.value != encoded:
+            session.add(Setting(key=key, value=encoded) if row is None else _set(row, value=encoded))
+            added["settings"] += 1
+    for r in doc.get("progress", []):
+        row = session.get(SkillProgress, r["skill"])
+        incoming = SkillProgress(skill_id=r["skill"], status=r["status"],
+                                 started_at=_instant(r.get("started_at"), "", optional=True),
+                                 learned_at=_instant(r.get("learned_at"), "", optional=True),
+                                 skipped_at=_instant(r.get("skipped_at"), "", optional=True),
+                                 updated_at=_instant(r["updated_at"], ""))
+        if row is None:
+            session.add(incoming)
+            added["progress"] += 1
+        elif incoming.updated_at > row.updated_at:
+            for k in ("status", "started_at", "learned_at", "skipped_at", "updated_at"):
+                setattr(row, k, getattr(incoming, k))
+            session.add(row)
+            added["progress"] += 1
+    existing = {(e.skill_id, e.status, e.at) for e in session.exec(select(StatusEvent)).all()}
+    for r in doc.get("status_events", []):
+        key = (r["skill"], r["status"], _instant(r["at"], ""))
+        if key not in existing:
+            session.add(StatusEvent(skill_id=key[0], status=key[1], at=key[2]))
+            existing.add(key)
+            added["status_events"] += 1
+    existing = {(s.skill_id, s.at, s.hours) for s in session.exec(select(StudySession)).all()}
+    for r in doc.get("study_sessions", []):
+        key = (r["skill"], _instant(r["at"], ""), float(r["hours"]))
+        if key not in existing:
+            session.add(StudySession(skill_id=key[0], at=key[1], hours=key[2]))
+            existing.add(key)
+            added["study_sessions"] += 1
+    existing = {(t.first_day, t.last_day, t.note) for t in session.exec(select(TimeOff)).all()}
+    for r in doc.get("time_off", []):
+        key = (date.fromisoformat(r["from"]), date.fromisoformat(r["to"]), r.get("note", ""))
+        if key not in existing:
+            session.add(TimeOff(first_day=key[0], last_day=key[1], note=key[2]))
+            existing.add(key)
+            added["time_off"] += 1
+    added["review_log"] = _import_log(session, doc.get("review_log", []))
+    session.flush()
+    rebuild_review_cards(session)
+    return added
+
+
+def _set(row, **values):
+    for k, v in values.items():
+        setattr(row, k, v)
+    return row
+
+
+def _log_key(skill: str, at: datetime, kind: str, rating: int) -> tuple:
+    return (skill, at, kind, rating)
+
+
+def _import_log(session: Session, records: list[dict]) -> int:
+    ids: dict[tuple, int] = {}
+    for row in session.exec(select(ReviewLog).order_by(ReviewLog.id)).all():
+        ids.setdefault(_log_key(row.skill_id, row.reviewed_at, row.kind, row.rating), row.id)
+    position_ids: list[int] = []
+    added = 0
+    for r in records:
+        at = _instant(r["at"], "")
+        key = _log_key(r["skill"], at, r["kind"], r["rating"])
+        if key in ids:
+            position_ids.append(ids[key])
+            continue
+        undoes = position_ids[r["undoes_index"]] if r.get("undoes_index") is not None else None
+        row = ReviewLog(skill_id=r["skill"], reviewed_at=at, rating=r["rating"], kind=r["kind"],
+                        duration_seconds=r.get("duration_seconds"), undoes=undoes,
+                        card_before=json.dumps(r["card_before"]) if r.get("card_before") is not None else None,
+                        card_after=json.dumps(r.get("card_after")))
+        session.add(row)
+        session.flush()
+        ids[key] = row.id
+        position_ids.append(row.id)
+        added += 1
+    return added
+
+
+def rebuild_review_cards(session: Session) -> None:
+    """Set the review cards to what the review log says (see roadmap.review.rebuild_cards)."""
+    from roadmap.review import card_row_from_dict, rebuild_cards, review_counts
+
+    rebuilt = rebuild_cards(session)
+    counts = review_counts(session)
+    for row in session.exec(select(ReviewCard)).all():
+        if row.skill_id not in rebuilt:
+            session.delete(row)
+    session.flush()
+    for skill_id, card in rebuilt.items():
+        new = card_row_from_dict(skill_id, card, counts.get(skill_id, 0))
+        old = session.get(ReviewCard, skill_id)
+        if old is None:
+            session.add(new)
+        else:
+            for k in ("state", "step", "stability", "difficulty", "due", "last_review", "reviews"):
+                setattr(old, k, getattr(new, k))
+            session.add(old)
