@@ -161,6 +161,7 @@ class Curriculum:
     milestones: tuple[Milestone, ...]
     graph: nx.DiGraph = field(repr=False)
     aliases: Mapping[str, str] = field(default_factory=dict, repr=False)
+    _closures: dict = field(default_factory=dict, repr=False, compare=False)
 
     def category_name(self, category_id: str) -> str:
         """The display name of a category id (the id itself if unknown)."""
@@ -178,11 +179,13 @@ class Curriculum:
 
     def milestone_skills(self, milestone_id: str) -> frozenset[str]:
         """All skills a milestone needs: those it lists and all their prerequisites."""
-        m = self.milestone(milestone_id)
-        needed = set(m.requires)
-        for skill_id in m.requires:
-            needed |= nx.ancestors(self.graph, skill_id)
-        return frozenset(needed)
+        if milestone_id not in self._closures:  # computed once per milestone (the graph never changes)
+            m = self.milestone(milestone_id)
+            needed = set(m.requires)
+            for skill_id in m.requires:
+                needed |= nx.ancestors(self.graph, skill_id)
+            self._closures[milestone_id] = frozenset(needed)
+        return self._closures[milestone_id]
 
     def dependents(self, skill_id: str) -> list[str]:
         """Ids of the skills that list ``skill_id`` as a direct prerequisite."""
@@ -225,16 +228,84 @@ def load(path: str | Path | None = None) -> Curriculum:
     p = Path(path) if path is not None else bundled_path()
     shown = str(path) if path is not None else str(p)
     try:
-        text = p.read_text(encoding="utf-8")
+        raw = p.read_bytes()
+        cached = _cache_get(raw, shown)
+        if cached is not None:
+            return cached
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise CurriculumError([Problem(shown, None, None, "no such file; check the path")])
     except IsADirectoryError:
         raise CurriculumError([Problem(shown, None, None, "is a directory, not a curriculum TOML file")])
     except UnicodeDecodeError as e:
-        raise CurriculumError([Problem(shown, None, None, f"is not UTF-8 text ({e.reason} at byte {e.start})")])
+        raise CurriculumError([Problem(shown, None, None, f"the file is not UTF-8 text ({e.reason} at byte {e.start}); "
+                                                          "save it as UTF-8")])
     except OSError as e:
         raise CurriculumError([Problem(shown, None, None, f"cannot be read: {e.strerror}")])
-    return parse(text, shown)
+    cur = parse(text, shown)
+    _cache_put(raw, cur)
+    return cur
+
+
+# -- a cache of validated curricula, keyed by content ------------------------------
+# Parsing and validating TOML is pure Python: ~60 ms for the bundled file and
+# seconds for a curriculum of 10 000 skills. A validated curriculum is stored
+# as a pickle in the user cache dir under the SHA-256 of the file's bytes and
+# of this code's version, so an edited file or a new roadmap never reads a
+# stale entry. Any problem with the cache falls back to parsing.
+
+_CACHE_VERSION = "1"
+
+
+def _cache_path(raw: bytes):
+    import hashlib
+
+    import platformdirs
+
+    from roadmap import __version__
+
+    digest = hashlib.sha256(raw + f"|{__version__}|{_CACHE_VERSION}|{FORMAT_VERSION}".encode()).hexdigest()
+    return platformdirs.user_cache_path("roadmap", appauthor=False) / f"curriculum-{digest[:32]}.pickle"
+
+
+def _cache_get(raw: bytes, source: str) -> Curriculum | None:
+    import pickle
+
+    try:
+        with open(_cache_path(raw), "rb") as f:
+            state = pickle.load(f)
+        return _from_state(state, source)
+    except Exception:  # missing, unreadable or from another version: parse instead
+        return None
+
+
+def _cache_put(raw: bytes, cur: Curriculum) -> None:
+    import os
+    import pickle
+    import tempfile
+
+    try:
+        target = _cache_path(raw)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".curriculum-")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(_to_state(cur), f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, target)
+    except OSError:
+        pass  # a read-only cache dir only costs speed
+
+
+def _to_state(cur: Curriculum) -> tuple:
+    return (cur.categories, dict(cur.skills), cur.milestones, dict(cur.aliases))
+
+
+def _from_state(state: tuple, source: str) -> Curriculum:
+    categories, skills, milestones, aliases = state
+    graph = nx.DiGraph()
+    graph.add_nodes_from(skills)
+    graph.add_edges_from((r, s.id) for s in skills.values() for r in s.requires)
+    return Curriculum(source=source, categories=categories, skills=MappingProxyType(skills),
+                      milestones=milestones, graph=nx.freeze(graph), aliases=MappingProxyType(aliases))
 
 
 def parse(text: str, source: str = "<string>") -> Curriculum:

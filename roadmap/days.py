@@ -25,9 +25,7 @@ def zone(name: str | None) -> tzinfo:
     Raises TimeZoneError for an unknown name.
     """
     if not name:
-        from dateutil import tz
-
-        return tz.tzlocal()
+        return system_zone()
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, IsADirectoryError, OSError):
@@ -37,6 +35,30 @@ def zone(name: str | None) -> tzinfo:
         hint = f" (did you mean {near[0]}?)" if near else ""
         raise TimeZoneError(f"unknown time zone {name!r}{hint}; use an IANA name such as "
                             "Europe/Berlin, America/New_York or UTC") from None
+
+
+def system_zone() -> tzinfo:
+    """The computer's time zone: as a ZoneInfo when its IANA name can be found ($TZ or
+    /etc/localtime), else dateutil's tzlocal (slower, but always right)."""
+    import os
+
+    candidates = []
+    if os.environ.get("TZ"):
+        candidates.append(os.environ["TZ"].lstrip(":"))
+    try:
+        target = os.path.realpath("/etc/localtime")
+        if "zoneinfo/" in target:
+            candidates.append(target.split("zoneinfo/", 1)[1])
+    except OSError:
+        pass
+    for name in candidates:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError, IsADirectoryError, OSError):
+            continue
+    from dateutil import tz
+
+    return tz.tzlocal()
 
 
 def study_day(instant: datetime, tz: tzinfo, rollover_hour: int) -> date:

@@ -156,17 +156,19 @@ def study_plan(curriculum: Curriculum, statuses: Mapping[str, Status],
 
 
 def frontier(curriculum: Curriculum, statuses: Mapping[str, Status],
-             logged: Mapping[str, float] | None = None) -> list[PlanItem]:
+             logged: Mapping[str, float] | None = None, *, plan: list[PlanItem] | None = None) -> list[PlanItem]:
     """Skills ready to study: not learned or skipped, every prerequisite learned or skipped.
 
-    Returned best first, in study-plan order.
+    Returned best first, in study-plan order. ``plan`` is the study plan if
+    the caller already has it (it is computed otherwise).
     """
     ready = {
         s for s in curriculum.skills
         if status_of(statuses, s) not in DONE
         and all(status_of(statuses, p) in DONE for p in curriculum.graph.predecessors(s))
     }
-    return [item for item in study_plan(curriculum, statuses, logged) if item.skill_id in ready]
+    plan = plan if plan is not None else study_plan(curriculum, statuses, logged)
+    return [item for item in plan if item.skill_id in ready]
 
 
 def missing_prerequisites(curriculum: Curriculum, statuses: Mapping[str, Status], skill_id: str) -> list[str]:
@@ -287,7 +289,7 @@ def day_capacities(settings: Settings, days: list[date]) -> dict[date, float]:
 def weekly_plan(curriculum: Curriculum, statuses: Mapping[str, Status], settings: Settings, start: date, *,
                 days: int = 7, logged: Mapping[str, float] | None = None,
                 reviews: Mapping[date, int] | None = None, time_off: list[tuple[date, date]] | None = None,
-                review_minutes: float | None = None) -> WeekPlan:
+                review_minutes: float | None = None, plan: list[PlanItem] | None = None) -> WeekPlan:
     """Lay the study plan and expected reviews onto study days.
 
     Parameters
@@ -307,6 +309,8 @@ def weekly_plan(curriculum: Curriculum, statuses: Mapping[str, Status], settings
         Inclusive date ranges with no study.
     review_minutes : float, optional
         Minutes per review; ``settings.review_minutes`` when None.
+    plan : list of PlanItem, optional
+        The study plan, if the caller already has it.
 
     Returns
     -------
@@ -320,7 +324,8 @@ def weekly_plan(curriculum: Curriculum, statuses: Mapping[str, Status], settings
     caps = day_capacities(settings, dates)
     minutes_per_review = settings.review_minutes if review_minutes is None else review_minutes
     off_days = {d for d in dates for a, b in (time_off or []) if a <= d <= b}
-    queue = [[item.skill_id, round(item.hours * 60)] for item in study_plan(curriculum, statuses, logged)]
+    plan = plan if plan is not None else study_plan(curriculum, statuses, logged)
+    queue = [[item.skill_id, round(item.hours * 60)] for item in plan]
     queue = [q for q in queue if q[1] > 0] + [[q[0], 0] for q in queue if q[1] <= 0]
     finished: list[str] = []
     finished_on: dict[str, date] = {}

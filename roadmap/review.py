@@ -469,7 +469,7 @@ def history_counts(session: Session, *, settings: Settings, since: datetime) -> 
                         .group_by(bucket)).all()
     out: dict[date, int] = {}
     for key, n in rows:
-        instant = datetime.strptime(key, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
+        instant = datetime.fromisoformat(key).replace(tzinfo=UTC)
         d = study_day(instant, tz, settings.rollover_hour)
         out[d] = out.get(d, 0) + n
     return out
@@ -490,15 +490,20 @@ def retention_achieved(session: Session, *, since: datetime) -> tuple[float | No
     return 1 - (again or 0) / total, total
 
 
-def median_duration_seconds(session: Session, minimum: int = 20) -> float | None:
-    """Median logged review duration, seconds, once at least ``minimum`` are logged; else None."""
-    n = session.exec(select(func.count()).select_from(ReviewLog)
-                     .where(ReviewLog.kind == "review", ReviewLog.duration_seconds.is_not(None))).one()
-    if n < minimum:
-        return None
-    return session.exec(select(ReviewLog.duration_seconds)
+def median_duration_seconds(session: Session, minimum: int = 20, recent: int = 200) -> float | None:
+    """Median duration of the ``recent`` latest timed reviews, seconds; None until ``minimum`` are logged.
+
+    Reads at most ``recent`` rows, newest first by primary key, whatever the
+    length of the log.
+    """
+    rows = session.exec(select(ReviewLog.duration_seconds)
                         .where(ReviewLog.kind == "review", ReviewLog.duration_seconds.is_not(None))
-                        .order_by(ReviewLog.duration_seconds).offset(n // 2).limit(1)).one()
+                        .order_by(ReviewLog.id.desc()).limit(recent)).all()
+    if len(rows) < minimum:
+        return None
+    rows = sorted(rows)
+    mid = len(rows) // 2
+    return rows[mid] if len(rows) % 2 else (rows[mid - 1] + rows[mid]) / 2
 
 
 def card_from_dict_checked(d: dict) -> None:

@@ -26,6 +26,7 @@ from sqlmodel import Session, create_engine
 from roadmap.errors import RoadmapError
 
 ENV_DB = "ROADMAP_DB"
+SCHEMA_HEAD = "0003"  # the newest revision in migrations/versions; a test keeps the two equal
 BACKUPS_KEPT = 5
 BUSY_TIMEOUT_MS = 15_000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -57,12 +58,6 @@ def _alembic_config(url: str):
     cfg.set_main_option("script_location", str(migrations_path()))
     cfg.set_main_option("sqlalchemy.url", url)
     return cfg
-
-
-def _head() -> str:
-    from alembic.script import ScriptDirectory
-
-    return ScriptDirectory.from_config(_alembic_config("sqlite://")).get_current_head()
 
 
 def _on_connect(dbapi_connection, _record) -> None:
@@ -184,7 +179,7 @@ def open_database(path: Path | str | None = None, *, create_parent: bool | None 
         event.listen(engine, "connect", _on_connect)
         event.listen(engine, "begin", _on_begin)
         try:
-            _migrate(engine, path, current, head or _head())
+            _migrate(engine, path, current, head or SCHEMA_HEAD)
         except StoreError:
             engine.dispose()
             raise
@@ -218,12 +213,18 @@ def _inspect(path: Path) -> tuple[str | None, set[str]]:
 
 
 def _check_schema(path: Path) -> tuple[str | None, str]:
-    """Refuse foreign or newer databases before anything writes to them; return (current, head)."""
+    """Refuse foreign or newer databases before anything writes to them; return (current, head).
+
+    At head (the usual case) this reads one row with the sqlite3 module and
+    never imports Alembic, which keeps start-up fast.
+    """
+    current, tables = _inspect(path)
+    if current == SCHEMA_HEAD:
+        return current, SCHEMA_HEAD
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(_alembic_config(f"sqlite:///{path}"))
     head = script.get_current_head()
-    current, tables = _inspect(path)
     if current is not None:
         try:
             script.get_revision(current)
@@ -239,11 +240,11 @@ def _check_schema(path: Path) -> tuple[str | None, str]:
 
 
 def _migrate(engine: Engine, path: Path, current: str | None, head: str) -> None:
+    if current == head:
+        return
     from alembic import command
 
     cfg = _alembic_config(str(engine.url))
-    if current == head:
-        return
     existed = current is not None
     saved = backup(path) if existed else None
     try:

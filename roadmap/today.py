@@ -105,6 +105,9 @@ def plan_context(session: Session, curriculum: Curriculum, now: datetime, *, day
                        settings=settings, time_off=off, reviews=counts)
 
 
+STREAK_WINDOW = 60  # days read for the streak, unless it is longer
+
+
 def streak(counts: dict[date, int], today: date) -> int:
     """Consecutive days with at least one review, ending today (or yesterday if none yet today)."""
     day = today if counts.get(today) else today - timedelta(days=1)
@@ -124,10 +127,14 @@ def overview(session: Session, curriculum: Curriculum, now: datetime) -> Overvie
     cards = review.card_states(session, now=now, settings=settings, skills=curriculum.skills)
     plan = study_plan(curriculum, statuses, logged)
     in_progress = [p for p in plan if p.status == Status.IN_PROGRESS]
-    ready = [p for p in frontier(curriculum, statuses, logged) if p.status != Status.IN_PROGRESS]
-    wp = weekly_plan(curriculum, statuses, settings, today, logged=logged, reviews=ctx.reviews, time_off=ctx.time_off)
+    ready = [p for p in frontier(curriculum, statuses, logged, plan=plan) if p.status != Status.IN_PROGRESS]
+    wp = weekly_plan(curriculum, statuses, settings, today, logged=logged, reviews=ctx.reviews, time_off=ctx.time_off,
+                     plan=plan)
     history = review.history_counts(session, settings=settings,
-                                    since=day_start(today - timedelta(days=400), tz, settings.rollover_hour))
+                                    since=day_start(today - timedelta(days=STREAK_WINDOW), tz, settings.rollover_hour))
+    if streak(history, today) >= STREAK_WINDOW - 1:  # a long streak: count it over the whole log
+        history = review.history_counts(session, settings=settings,
+                                        since=day_start(date(1970, 1, 2), tz, settings.rollover_hour))
     return Overview(
         today=today,
         due=everything_due[: settings.daily_review_cap],

@@ -155,3 +155,22 @@ def test_renamed_from_maps_old_ids():
     assert cur.canonical_id("old") == "new"
     assert cur.canonical_id("new") == "new"
     assert cur.canonical_id("other") is None
+
+
+def test_validated_curriculum_is_cached_by_content(tmp_path, monkeypatch):
+    p = tmp_path / "c.toml"
+    p.write_text(SMALL.read_text())
+    first = cm.load(p)
+    cached = list((tmp_path / "xdg-cache" / "roadmap").glob("curriculum-*.pickle"))
+    assert len(cached) == 1
+    again = cm.load(p)
+    assert again.skills == first.skills and set(again.graph.edges) == set(first.graph.edges)
+    assert again.source == str(p)
+    # an edit is a new key: the broken file is validated, not served from the cache
+    p.write_text(SMALL.read_text().replace('requires = ["regression"]', 'requires = ["regresion"]'))
+    with pytest.raises(CurriculumError, match="did you mean 'regression'"):
+        cm.load(p)
+    # a corrupt cache entry falls back to parsing
+    cached[0].write_bytes(b"garbage")
+    p.write_text(SMALL.read_text())
+    assert cm.load(p).skills == first.skills

@@ -17,9 +17,10 @@ from roadmap import store
 from roadmap.store import StoreError, open_database
 
 
-def test_one_head():
+def test_one_head_and_the_code_knows_it():
     script = ScriptDirectory.from_config(store._alembic_config("sqlite://"))
     assert len(script.get_heads()) == 1
+    assert script.get_current_head() == store.SCHEMA_HEAD
 
 
 def test_upgrade_from_empty_equals_models(db_path):
