@@ -81,7 +81,7 @@ class ReviewScreen(Screen):
         """The skill being reviewed, or None when the queue is done."""
         return self.queue[self.index] if self.index < len(self.queue) else None
 
-    def _show_current(self) -> None:
+    def _show_current(self, outcomes: dict | None = None) -> None:
         cur = self.app.workspace.curriculum
         sid = self.current
         progress = self.query_one("#review-progress", Static)
@@ -103,9 +103,12 @@ class ReviewScreen(Screen):
             text = (f"[b]{escape(sk.name)}[/b]  [dim]{sid}[/dim]\n\nAnswer to yourself, then rate how well you "
                     "recalled it:\n\n" + "\n".join(f" • {escape(c)}" for c in sk.checks))
         body.update(text)
+        self.shown_at = time.monotonic()
+        if outcomes is not None:
+            self._show_choices(self.Previewed(sid, outcomes))
+            return
         choices.update("[dim]computing intervals…[/dim]")
         self.outcomes = {}
-        self.shown_at = time.monotonic()
         self._preview(sid)
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
@@ -146,17 +149,23 @@ class ReviewScreen(Screen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _record(self, sid: str, rating: int, seconds: float, expected) -> None:
+        # One transaction, one hop back to the screen: record this rating and
+        # compute the next skill's choices at the same instant.
         app = self.app
+        nxt = self.queue[self.index + 1] if self.index + 1 < len(self.queue) else None
         try:
             with app.workspace.write() as s:
                 from roadmap import settings as sm
 
-                out = review.record(s, sid, rating, now=app.now(), settings=sm.load(s),
+                settings = sm.load(s)
+                now = app.now()
+                out = review.record(s, sid, rating, now=now, settings=settings,
                                     duration_seconds=round(seconds, 1), expected_due_day=expected)
+                upcoming = review.preview(s, nxt, now=now, settings=settings) if nxt else None
         except Exception as e:  # shown, never a crash; nothing was written
             app.call_from_thread(self._failed, e)
             return
-        app.call_from_thread(self._recorded, sid, rating, out)
+        app.call_from_thread(self._recorded, sid, rating, out, upcoming)
 
     def _failed(self, error: Exception) -> None:
         self.busy = False
@@ -171,13 +180,13 @@ class ReviewScreen(Screen):
             self.outcomes = {}
             self._preview(self.current)
 
-    def _recorded(self, sid: str, rating: int, out: review.Outcome) -> None:
+    def _recorded(self, sid: str, rating: int, out: review.Outcome, upcoming: dict | None) -> None:
         self.busy = False
         self.done += 1
         self.index += 1
         self.notify(f"{LABELS[rating]}: next review of {self.app.workspace.curriculum.skills[sid].name} "
                     f"on {out.due_day:%a %d %b}", timeout=3)
-        self._show_current()
+        self._show_current(upcoming)
 
     def action_undo(self) -> None:
         """Undo the last review and show that skill again."""
