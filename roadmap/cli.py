@@ -164,8 +164,18 @@ def status(ctx: click.Context, fmt: str) -> None:
                      "percent": round(100 * done / len(ids)) if ids else 100})
     ms = milestone_progress(cur, statuses)
     orphans = orphaned(cur, statuses)
+    from roadmap import review
+
+    with ws.read() as s:
+        settings = _settings(s)
+        cards = review.card_states(s, now=_now(), settings=settings, skills=cur.skills)
+    fading = sorted((c for c in cards.values() if c.retrievability < settings.desired_retention),
+                    key=lambda c: c.retrievability)
     if fmt == "json":
         _emit_json({"counts": counts, "total": len(cur.skills), "categories": cats,
+                    "memory": [{"id": c.skill_id, "retrievability": round(c.retrievability, 4),
+                                "due": c.due_day.isoformat(), "fading": c.retrievability < settings.desired_retention}
+                               for c in sorted(cards.values(), key=lambda c: c.retrievability)],
                     "milestones": [{"id": m.id, "name": m.name, "done": m.done, "required": m.required,
                                     "hours_remaining": m.hours_remaining} for m in ms],
                     "orphaned": orphans})
@@ -194,6 +204,14 @@ def status(ctx: click.Context, fmt: str) -> None:
     if ms:
         con.print(t)
     con.print(f"[dim]Database: {ws.engine.url.database}[/dim]")
+    if cards:
+        strong = len(cards) - len(fading)
+        line = (f"Memory: {strong} of {len(cards)} learned skills at or above your desired retention "
+                f"({100 * settings.desired_retention:.0f}%)")
+        if fading:
+            line += "; fading: " + ", ".join(f"{c.skill_id} {100 * c.retrievability:.0f}%" for c in fading[:8])
+            line += f" and {len(fading) - 8} more" if len(fading) > 8 else ""
+        con.print(line)
     if orphans:
         con.print(f"Orphaned (kept, no longer in the curriculum): {', '.join(orphans)}")
 
@@ -636,7 +654,12 @@ def config(ctx: click.Context, key: str | None, value: str | None, unset: bool) 
     milestone_ids = {m.id for m in ws.curriculum.milestones} if key.startswith(sm.TARGET_PREFIX) else None
     with ws.write() as s:
         stored = sm.set_value(s, key, value, milestone_ids=milestone_ids)
+        current = sm.load(s)
     click.echo(f"{key} = {stored}")
+    if key in ("study_days", "weekly_hours") and all(h is not None for h in current.study_days.values()):
+        fixed = sum(current.study_days.values())
+        click.echo(f"note: every study day has fixed hours ({fixed:g} h a week), so weekly_hours "
+                   f"({current.weekly_hours:g}) is not used; leave a day without =H to share the rest")
 
 
 # -- review -----------------------------------------------------------------------

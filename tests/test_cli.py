@@ -158,3 +158,20 @@ def test_no_traceback_on_bad_db_path(run, tmp_path):
 
 def test_now_is_reported_in_utc():
     assert NOW.tzinfo is UTC and datetime(2026, 1, 1, tzinfo=UTC) < NOW
+
+
+def test_status_shows_memory_and_fading(run):
+    run("learn", "algebra", "calculus")
+    run("review", "algebra", "--rating", "again", now=NOW + timedelta(days=3))
+    status = as_json(run("status", "--format", "json", now=NOW + timedelta(days=20)))
+    mem = {m["id"]: m for m in status["memory"]}
+    assert set(mem) == {"algebra", "calculus"}
+    assert all(0 < m["retrievability"] < 1 for m in mem.values())
+    assert mem["algebra"]["fading"] and mem["calculus"]["fading"]
+    r = run("status", now=NOW + timedelta(days=20))
+    assert "fading: " in r.output and "algebra" in r.output
+
+
+def test_fixed_study_days_note(run):
+    r = run("config", "study_days", "SA=3,SU=2")
+    assert r.exit_code == 0 and "weekly_hours (10) is not used" in r.output

@@ -118,14 +118,6 @@ def test_missing_directory_and_directory_path(tmp_path):
         open_database(tmp_path)
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write read-only files")
-def test_read_only_database(db_path):
-    open_database(db_path).dispose()
-    os.chmod(db_path, 0o400)
-    with pytest.raises(StoreError, match="read-only"):
-        open_database(db_path)
-
-
 def test_failed_upgrade_restores_backup(db_path, monkeypatch):
     _upgrade_to(db_path, "0001")
     from alembic import command
@@ -147,3 +139,12 @@ def test_default_path_uses_env_and_data_dir(monkeypatch, tmp_path):
     assert store.default_path() == tmp_path / "a.db"
     monkeypatch.delenv("ROADMAP_DB")
     assert store.default_path().name == "roadmap.db" and "roadmap" in str(store.default_path().parent)
+
+
+def test_read_only_database_even_as_root(db_path, monkeypatch):
+    open_database(db_path).dispose()
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode: False if (mode & os.W_OK and str(p) == str(db_path))
+                        else real(p, mode))
+    with pytest.raises(StoreError, match="read-only"):
+        open_database(db_path)

@@ -128,3 +128,24 @@ def test_review_minutes_setting_used(run):
 
 def test_now_fixture_is_sunday():
     assert NOW.weekday() == 6 and NOW.tzinfo is UTC and isinstance(NOW, datetime)
+
+
+def test_median_review_time_replaces_the_estimate(ws, run):
+    from roadmap import review
+    from roadmap.models import Status
+    from roadmap.progress import set_status
+
+    s0 = Settings(timezone="UTC")
+    with ws.write() as s:
+        set_status(s, ws.curriculum, ["algebra"], Status.LEARNED, now=NOW, settings=s0)
+    t = NOW
+    for i in range(25):
+        t += timedelta(days=3)
+        with ws.write() as s:
+            review.record(s, "algebra", 3 if i % 2 else 2, now=t, settings=s0, duration_seconds=120)
+    with ws.read() as s:
+        assert review.median_duration_seconds(s) == 120
+    from roadmap.today import plan_context
+
+    with ws.read() as s:
+        assert plan_context(s, ws.curriculum, t).settings.review_minutes == 2

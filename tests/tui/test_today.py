@@ -101,3 +101,13 @@ async def test_external_change_is_shown(make_app, ws):
         await settle(pilot)
         rows = [r.value for r in app.screen.query_one("#skills", DataTable).rows]
         assert "calculus" not in rows
+
+
+async def test_no_color_is_respected(make_app, monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.no_color
+        rows = [r.value for r in app.screen.query_one("#skills", DataTable).rows]
+        assert rows  # still usable; states carry symbols (○ ◐), not colour alone
