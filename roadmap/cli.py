@@ -488,22 +488,8 @@ def milestones(ctx: click.Context, fmt: str) -> None:
         p = f.progress
         t.add_row(p.name, f"{p.done}/{p.required}", f"{p.hours_remaining:g} h",
                   f.forecast.strftime("%d %b %y") if f.forecast else "—",
-                  f.target.strftime("%d %b %y") if f.target else "", _target_text(f))
+                  f.target.strftime("%d %b %y") if f.target else "", f.status_text())
     con.print(t)
-
-
-def _target_text(f) -> str:
-    """Target status in a few words: 'on track', '8 wk late: 11.4h/wk' (hours per week needed), 'reached'."""
-    if f.status == "reached":
-        return "reached"
-    if f.target is None:
-        return "beyond 10 years" if f.status == "unreachable" else ""
-    if f.status == "on track":
-        return "on track"
-    if f.needed_hours_per_week is None:
-        return "target passed"
-    late = f"{f.weeks_behind} wk late" if f.weeks_behind else "late"
-    return late + f": {f.needed_hours_per_week:g}h/wk"
 
 
 @cli.command("log")

@@ -403,6 +403,19 @@ class MilestoneForecast:
     weeks_behind: int | None = None
     needed_hours_per_week: float | None = None
 
+    def status_text(self) -> str:
+        """A few words for a table: 'on track', '8 wk late: 11.4 h/wk', 'reached', 'target passed', ''."""
+        if self.status == "reached":
+            return "reached"
+        if self.target is None:
+            return "beyond 10 years" if self.status == "unreachable" else ""
+        if self.status == "on track":
+            return "on track"
+        if self.needed_hours_per_week is None:
+            return "target passed"
+        late = f"{self.weeks_behind} wk late" if self.weeks_behind else "late"
+        return f"{late}: {self.needed_hours_per_week:g} h/wk"
+
 
 def milestone_forecasts(curriculum: Curriculum, statuses: Mapping[str, Status], settings: Settings, today: date, *,
                         logged: Mapping[str, float] | None = None, reviews: Mapping[date, int] | None = None,

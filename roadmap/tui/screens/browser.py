@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
-from roadmap.models import Status
 from roadmap.planning import status_of
-from roadmap.today import Overview, fading, overview
+from roadmap.today import Overview, fading
+from roadmap.tui.screens.base import SkillListScreen
 from roadmap.tui.widgets.columns import set_columns
 from roadmap.tui.widgets.skill_detail import STATUS_LABEL, SkillDetail
 
@@ -22,10 +20,12 @@ FILTER_LABEL = {"all": "all", "not_started": "not started", "in_progress": "in p
                 "skipped": "skipped", "fading": "fading", "ready": "ready"}
 
 
-class BrowserScreen(Screen):
+class BrowserScreen(SkillListScreen):
     """All skills grouped by category; `/` searches, `f` cycles the status filter."""
 
     TITLE = "Browse"
+    TABLE = "all-skills"
+    DETAIL = "browser-skill"
     BINDINGS = [
         Binding("slash", "search", "Search", id="browser.search", key_display="/",
                 tooltip="Search skills by name, id or description"),
@@ -41,16 +41,8 @@ class BrowserScreen(Screen):
         Binding("escape", "back", "Back", id="browser.back", tooltip="Leave the search, or go back to Today"),
     ]
 
-    class Loaded(Message):
-        """Fresh data from the loading worker."""
-
-        def __init__(self, ov: Overview) -> None:
-            self.ov = ov
-            super().__init__()
-
     def __init__(self, select: str | None = None) -> None:
         super().__init__()
-        self.ov: Overview | None = None
         self.filter = "all"
         self.query_text = ""
         self.pending_select = select
@@ -60,32 +52,20 @@ class BrowserScreen(Screen):
         yield Input(placeholder="Search skills (name, id, description) — Esc to leave", id="search")
         with Horizontal(id="browser-main"):
             with Vertical(id="browser-left"):
-                yield DataTable(id="all-skills", cursor_type="row")
+                yield DataTable(id=self.TABLE, cursor_type="row")
             with VerticalScroll(id="browser-detail"):
-                yield SkillDetail(id="browser-skill")
+                yield SkillDetail(id=self.DETAIL)
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#all-skills", DataTable)
         self.query_one("#browser-detail").border_title = "Skill"
         self._title()
-        self.action_reload()
         table.focus()
 
-    def action_reload(self) -> None:
-        """Re-read progress in a worker."""
-        self._load()
-
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _load(self) -> None:
-        app = self.app
-        with app.workspace.read() as s:
-            ov = overview(s, app.workspace.curriculum, app.now())
-        self.post_message(self.Loaded(ov))
-
-    @on(Loaded)
-    def _loaded(self, message: Loaded) -> None:
-        self.ov = message.ov
+    def show(self, ov: Overview) -> None:
+        """Draw the skills that pass the filters."""
+        self.ov = ov
         self._fill()
 
     def on_resize(self) -> None:
@@ -111,7 +91,7 @@ class BrowserScreen(Screen):
             return
         cur = self.app.workspace.curriculum
         table = self.query_one("#all-skills", DataTable)
-        selected = self.pending_select or self._selected_id()
+        selected = self.pending_select or self.selected_id()
         self.pending_select = None
         fading_ids = set(fading(self.ov))
         ready = {p.skill_id for p in self.ov.next_up + self.ov.in_progress}
@@ -135,28 +115,10 @@ class BrowserScreen(Screen):
             table.move_cursor(row=rows.index(selected))
         table.border_title = f"Skills: {shown} of {len(cur.skills)} · filter: {FILTER_LABEL[self.filter]}"
         table.border_subtitle = "○ not started ◐ in progress ● learned ⊘ skipped ! fading"
-        self._detail()
+        self.show_detail()
 
     def _title(self) -> None:
         self.sub_title = f"filter: {FILTER_LABEL[self.filter]}" + (f" · “{self.query_text}”" if self.query_text else "")
-
-    def _selected_id(self) -> str | None:
-        table = self.query_one("#all-skills", DataTable)
-        if not table.row_count:
-            return None
-        try:
-            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:
-            return None
-
-    @on(DataTable.RowHighlighted, "#all-skills")
-    def _detail(self) -> None:
-        if self.ov is None:
-            return
-        sid = self._selected_id()
-        self.query_one("#browser-skill", SkillDetail).show_skill(
-            self.app.workspace.curriculum, sid, self.ov.statuses, logged=self.ov.logged,
-            card=self.ov.cards.get(sid) if sid else None)
 
     def select(self, skill_id: str) -> None:
         """Show every skill and put the cursor on ``skill_id``."""
@@ -185,14 +147,6 @@ class BrowserScreen(Screen):
         self.filter = FILTERS[(FILTERS.index(self.filter) + 1) % len(FILTERS)]
         self._title()
         self._fill()
-
-    def action_set_status(self, status: str) -> None:
-        """Change the selected skill's status."""
-        sid = self._selected_id()
-        if sid is None:
-            self.notify("No skill selected.", severity="warning")
-            return
-        self.app.change_status([sid], Status(status), then=self.action_reload)
 
     def action_back(self) -> None:
         """Leave the search box, or go back."""

@@ -3,34 +3,18 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from roadmap.planning import milestone_forecasts
 from roadmap.today import plan_context
+from roadmap.tui.screens.base import LoadingScreen
 from roadmap.tui.widgets.columns import set_columns
 from roadmap.tui.widgets.milestones import bar
 
 
-def target_text(f) -> str:
-    """The status column: 'on track', '3 wk late: needs 12.5 h/wk', 'reached', ..."""
-    if f.status == "reached":
-        return "reached ✓"
-    if f.target is None:
-        return "beyond 10 years" if f.status == "unreachable" else "no target"
-    if f.status == "on track":
-        return "on track"
-    if f.needed_hours_per_week is None:
-        return "target passed"
-    late = f"{f.weeks_behind} wk late" if f.weeks_behind else "late"
-    return f"{late}: needs {f.needed_hours_per_week:g} h/wk"
-
-
-class MilestonesScreen(Screen):
+class MilestonesScreen(LoadingScreen):
     """Each milestone with a bar, its forecast, and how it stands against its target."""
 
     TITLE = "Milestones"
@@ -38,43 +22,29 @@ class MilestonesScreen(Screen):
         Binding("escape", "app.pop_screen", "Back", id="milestones.back", tooltip="Back to the previous screen"),
     ]
 
-    class Forecast(Message):
-        """Computed forecasts from the worker."""
-
-        def __init__(self, forecasts: list) -> None:
-            self.forecasts = forecasts
-            super().__init__()
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Forecasting…", id="milestones-note")
         yield DataTable(id="milestones-table", cursor_type="row")
         yield Footer(show_command_palette=False)
 
-    def on_mount(self) -> None:
-        self.action_reload()
+    forecasts: list | None = None
 
     def on_resize(self) -> None:
-        if getattr(self, "forecasts", None) is not None:
-            self._show(self.Forecast(self.forecasts))
+        if self.forecasts is not None:
+            self.show(self.forecasts)
 
-    def action_reload(self) -> None:
-        """Recompute in a worker."""
-        self._forecast()
-
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _forecast(self) -> None:
+    def read(self) -> list:
         app = self.app
         cur = app.workspace.curriculum
         with app.workspace.read() as s:
             pc = plan_context(s, cur, app.now(), days=60)
-        fcs = milestone_forecasts(cur, pc.statuses, pc.settings, pc.today, logged=pc.logged, reviews=pc.reviews,
-                                  time_off=pc.time_off)
-        self.post_message(self.Forecast(fcs))
+        return milestone_forecasts(cur, pc.statuses, pc.settings, pc.today, logged=pc.logged, reviews=pc.reviews,
+                                   time_off=pc.time_off)
 
-    @on(Forecast)
-    def _show(self, m: Forecast) -> None:
-        self.forecasts = m.forecasts
+    def show(self, forecasts: list) -> None:
+        """Draw one row per milestone."""
+        self.forecasts = forecasts
         t = self.query_one("#milestones-table", DataTable)
         wide = self.size.width >= 110
         cols = [("name", "Milestone", None), ("bar", "Progress", 16 if wide else 10), ("left", "Left", 6),
@@ -83,7 +53,7 @@ class MilestonesScreen(Screen):
             cols += [("target", "Target", 11)]
         cols += [("status", "Status", 26 if wide else 20)]
         set_columns(t, cols)
-        for f in m.forecasts:
+        for f in forecasts:
             p = f.progress
             date_fmt = "%d %b %Y" if wide else "%d %b %y"
             row = [Text(p.name, no_wrap=True, overflow="ellipsis"),
@@ -91,7 +61,7 @@ class MilestonesScreen(Screen):
                    f"{p.hours_remaining:g}h", f.forecast.strftime(date_fmt) if f.forecast else "—"]
             if wide:
                 row.append(f.target.strftime(date_fmt) if f.target else "—")
-            row.append(Text(target_text(f), no_wrap=True, overflow="ellipsis"))
+            row.append(Text(f.status_text() or "no target", no_wrap=True, overflow="ellipsis"))
             t.add_row(*row)
         self.query_one("#milestones-note", Static).update(
             "Forecasts play your study plan forward at your weekly hours, study days, time off and reviews. "

@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from roadmap.stats import Stats, gather, heatmap_lines, sparkline
+from roadmap.tui.screens.base import LoadingScreen
 
 
-class StatsScreen(Screen):
+class StatsScreen(LoadingScreen):
     """Characters, not colours, carry the values, so it reads with NO_COLOR too."""
 
     TITLE = "Stats"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="stats.back", tooltip="Back to the previous screen")]
 
-    class Gathered(Message):
-        """Statistics from the worker."""
-
-        def __init__(self, stats: Stats) -> None:
-            self.stats = stats
-            super().__init__()
+    stats: Stats | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -38,29 +31,19 @@ class StatsScreen(Screen):
         self.query_one("#stats-heatmap").border_title = "Reviews, last 52 weeks"
         self.query_one("#stats-forecast").border_title = "Reviews due, next 30 days"
         self.query_one("#stats-numbers").border_title = "Retention and progress"
-        self.action_reload()
 
     def on_resize(self) -> None:
-        if getattr(self, "stats", None) is not None:
-            self._draw(self.stats)
+        if self.stats is not None:
+            self.show(self.stats)
 
-    def action_reload(self) -> None:
-        """Recount in a worker."""
-        self._gather()
-
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _gather(self) -> None:
+    def read(self) -> Stats:
         app = self.app
         with app.workspace.read() as s:
-            st = gather(s, app.workspace.curriculum, app.now())
-        self.post_message(self.Gathered(st))
+            return gather(s, app.workspace.curriculum, app.now())
 
-    @on(Gathered)
-    def _show(self, m: Gathered) -> None:
-        self.stats = m.stats
-        self._draw(m.stats)
-
-    def _draw(self, st: Stats) -> None:
+    def show(self, st: Stats) -> None:
+        """Draw the heatmap, the forecast and the numbers."""
+        self.stats = st
         weeks = max(4, min(52, (self.size.width or 80) - 10))
         lines = heatmap_lines(st.history, st.today, weeks)
         legend = "less · ░ ▒ ▓ █ more   (· no reviews)"

@@ -4,23 +4,22 @@ from __future__ import annotations
 
 from rich.markup import escape
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from roadmap.durations import format_minutes
 from roadmap.models import Status
-from roadmap.today import Overview, fading, overview
+from roadmap.today import Overview, fading
+from roadmap.tui.screens.base import SkillListScreen
 from roadmap.tui.widgets.columns import set_columns
 from roadmap.tui.widgets.milestones import MilestoneBars
 from roadmap.tui.widgets.skill_detail import SkillDetail
 
 
-class TodayScreen(Screen):
+class TodayScreen(SkillListScreen):
     """The daily driver: what is due, what to study next, how far the milestones are."""
 
     TITLE = "Today"
@@ -41,17 +40,6 @@ class TodayScreen(Screen):
         Binding("f5", "reload", "Refresh", id="today.refresh", show=False, tooltip="Read the database again"),
     ]
 
-    class Loaded(Message):
-        """Posted by the loading worker with fresh data."""
-
-        def __init__(self, ov: Overview) -> None:
-            self.ov = ov
-            super().__init__()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.ov: Overview | None = None
-
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Loading…", id="summary")
@@ -67,29 +55,17 @@ class TodayScreen(Screen):
         table.border_title = "Next up"
         self.query_one("#detail-scroll").border_title = "Skill"
         self.query_one("#milestones").border_title = "Milestones"
-        self.action_reload()
 
     def on_screen_resume(self) -> None:
         self.action_reload()
 
     def on_resize(self) -> None:
         if self.ov is not None:
-            self._show(self.Loaded(self.ov))
+            self.show(self.ov)
 
-    def action_reload(self) -> None:
-        """Re-read the database in a worker; the screen updates when it posts Loaded."""
-        self._load()
-
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _load(self) -> None:
-        app = self.app
-        with app.workspace.read() as s:
-            ov = overview(s, app.workspace.curriculum, app.now())
-        self.post_message(self.Loaded(ov))
-
-    @on(Loaded)
-    def _show(self, message: Loaded) -> None:
-        ov = self.ov = message.ov
+    def show(self, ov: Overview) -> None:
+        """Draw the day's overview."""
+        self.ov = ov
         cur = self.app.workspace.curriculum
         self.sub_title = f"{ov.today:%A %d %B %Y}"
         fade = fading(ov)
@@ -108,7 +84,7 @@ class TodayScreen(Screen):
         self.query_one("#summary", Static).update(lines)
         table = self.query_one("#skills", DataTable)
         keep = table.cursor_row
-        selected = self._selected_id()
+        selected = self.selected_id()
         set_columns(table, [("mark", "", 1), ("skill", "Skill", None), ("hours", "hours", 5)])
         for item in ov.in_progress + ov.next_up:
             sk = cur.skills[item.skill_id]
@@ -122,43 +98,19 @@ class TodayScreen(Screen):
             rows = [r.value for r in table.rows]
             table.move_cursor(row=rows.index(selected) if selected in rows else min(keep, table.row_count - 1))
         table.border_subtitle = f"{len(ov.in_progress)} in progress · {len(ov.next_up)} ready"
-        self.query_one("#milestones", MilestoneBars).show(ov.milestones, self.query_one("#milestones").content_size.width or None)
-        self._show_detail()
+        self.query_one("#milestones", MilestoneBars).show(ov.milestones,
+                                                          self.query_one("#milestones").content_size.width or None)
+        self.show_detail()
 
-    def _selected_id(self) -> str | None:
-        table = self.query_one("#skills", DataTable)
-        if not table.row_count:
-            return None
-        try:
-            return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:
-            return None
-
-    @on(DataTable.RowHighlighted, "#skills")
-    def _show_detail(self) -> None:
-        if self.ov is None:
-            return
-        sid = self._selected_id()
-        if sid is None and not self.ov.in_progress and not self.ov.next_up:
-            self.query_one("#detail", SkillDetail).update(
-                "[b]Nothing left to study.[/b]\n\nEvery skill is learned or skipped. Keep your reviews going "
-                "(r), or extend the curriculum (see docs/curriculum.md).")
-            return
-        self.query_one("#detail", SkillDetail).show_skill(
-            self.app.workspace.curriculum, sid, self.ov.statuses, logged=self.ov.logged,
-            card=self.ov.cards.get(sid) if sid else None)
-
-    def action_set_status(self, status: str) -> None:
-        """Change the selected skill's status (persisted at once)."""
-        sid = self._selected_id()
-        if sid is None:
-            self.notify("No skill selected.", severity="warning")
-            return
-        self.app.change_status([sid], Status(status), then=self.action_reload)
+    def empty_text(self) -> str | None:
+        if self.ov is not None and not self.ov.in_progress and not self.ov.next_up:
+            return ("[b]Nothing left to study.[/b]\n\nEvery skill is learned or skipped. Keep your reviews going "
+                    "(r), or extend the curriculum (see docs/curriculum.md).")
+        return None
 
     def action_open(self) -> None:
         """Open the selected skill in the browser."""
-        sid = self._selected_id()
+        sid = self.selected_id()
         if sid is not None:
             self.app.action_show_skill(sid)
 

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from rich.text import Text
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from roadmap.durations import format_minutes
 from roadmap.planning import WeekPlan, weekly_plan
 from roadmap.today import plan_context
+from roadmap.tui.screens.base import LoadingScreen
 from roadmap.tui.widgets.columns import set_columns
 
 
-class WeekScreen(Screen):
+class WeekScreen(LoadingScreen):
     """The plan for one week; `[` and `]` (or ← →) move a week back and forward."""
 
     TITLE = "Week"
@@ -31,13 +29,6 @@ class WeekScreen(Screen):
         Binding("escape", "app.pop_screen", "Back", id="week.back", tooltip="Back to the previous screen"),
     ]
 
-    class Planned(Message):
-        """A computed plan, from the worker."""
-
-        def __init__(self, plan: WeekPlan, first: date, today: date) -> None:
-            self.plan, self.first, self.today = plan, first, today
-            super().__init__()
-
     def __init__(self) -> None:
         super().__init__()
         self.week_offset = 0
@@ -48,20 +39,13 @@ class WeekScreen(Screen):
         yield DataTable(id="week-table", cursor_type="row")
         yield Footer(show_command_palette=False)
 
-    def on_mount(self) -> None:
-        self.action_reload()
-
-    def action_reload(self) -> None:
-        """Recompute the plan in a worker."""
-        self._plan(self.week_offset)
-
     def action_shift(self, weeks: int) -> None:
         """Move by ``weeks`` (0: back to this week)."""
         self.week_offset = 0 if weeks == 0 else self.week_offset + weeks
         self.action_reload()
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def _plan(self, offset: int) -> None:
+    def read(self) -> tuple:
+        offset = self.week_offset
         app = self.app
         cur = app.workspace.curriculum
         with app.workspace.read() as s:
@@ -83,13 +67,13 @@ class WeekScreen(Screen):
             logged, statuses = pc.logged, pc.statuses
         plan = weekly_plan(cur, statuses, pc.settings, first, logged=logged, reviews=pc.reviews,
                            time_off=pc.time_off)
-        self.post_message(self.Planned(plan, first, pc.today))
+        return plan, first, pc.today
 
-    @on(Planned)
-    def _show(self, m: Planned) -> None:
+    def show(self, data: tuple) -> None:
+        """Draw the week: a row per review batch and study block."""
+        plan, first, today = data
         cur = self.app.workspace.curriculum
-        plan = m.plan
-        self.sub_title = f"{m.first:%d %b} – {m.first + timedelta(days=6):%d %b %Y}"
+        self.sub_title = f"{first:%d %b} – {first + timedelta(days=6):%d %b %Y}"
         parts = [f"[b]{format_minutes(plan.planned_hours * 60)}[/b] planned of "
                  f"{format_minutes(plan.budget_minutes)} available"]
         if plan.finished:
@@ -100,7 +84,7 @@ class WeekScreen(Screen):
         t = self.query_one("#week-table", DataTable)
         set_columns(t, [("day", "Day", 8), ("time", "Time", 6), ("what", "What", None)])
         for d in plan.days:
-            label = f"{d.day:%a %d}" + (" •" if d.day == m.today else "")
+            label = f"{d.day:%a %d}" + (" •" if d.day == today else "")
             if d.off:
                 t.add_row(label, "", Text("time off", style="italic"))
                 continue
