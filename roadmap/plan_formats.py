@@ -81,7 +81,7 @@ def plan_ics(plan: WeekPlan, curriculum: Curriculum, settings: Settings, *, now:
     each study block right after the previous one. Times carry the learner's
     IANA zone (with a VTIMEZONE) when ``settings.timezone`` is set, else UTC.
     """
-    from icalendar import Calendar, Event
+    from icalendar import Calendar
 
     from roadmap.days import zone
 
@@ -98,29 +98,33 @@ def plan_ics(plan: WeekPlan, curriculum: Curriculum, settings: Settings, *, now:
         if not settings.timezone:
             start = start.astimezone(UTC)
         if d.reviews:
-            ev = Event()
-            ev.add("uid", f"roadmap-{d.day.isoformat()}-reviews@{UID_DOMAIN}")
-            ev.add("dtstamp", stamp)
-            ev.add("dtstart", start)
-            ev.add("dtend", start + timedelta(minutes=d.review_minutes))
-            ev.add("summary", f"Review {d.reviews} skill{'s' if d.reviews != 1 else ''}")
-            ev.add("description", "Run `roadmap` and press r to review today's due skills.")
-            cal.add_component(ev)
+            cal.add_component(_event(f"roadmap-{d.day.isoformat()}-reviews", stamp, start, d.review_minutes,
+                                     f"Review {d.reviews} skill{'s' if d.reviews != 1 else ''}",
+                                     "Run `roadmap` and press r to review today's due skills."))
             start += timedelta(minutes=d.review_minutes)
         for i, b in enumerate(d.blocks, 1):
             sk = curriculum.skills[b.skill_id]
-            ev = Event()
-            ev.add("uid", f"roadmap-{d.day.isoformat()}-{i}@{UID_DOMAIN}")
-            ev.add("dtstamp", stamp)
-            ev.add("dtstart", start)
-            ev.add("dtend", start + timedelta(minutes=b.minutes))
-            ev.add("summary", f"Study: {sk.name}")
             checks = "\n".join(f"- {c}" for c in sk.checks)
             res = "\n".join(f"- {r.title}: {r.url}" for r in sk.resources)
-            ev.add("description", f"{sk.description}\n\nSelf-check:\n{checks}\n\nResources:\n{res}\n\nSkill id: {sk.id}")
+            ev = _event(f"roadmap-{d.day.isoformat()}-{i}", stamp, start, b.minutes, f"Study: {sk.name}",
+                        f"{sk.description}\n\nSelf-check:\n{checks}\n\nResources:\n{res}\n\nSkill id: {sk.id}")
             ev.add("categories", [curriculum.category_name(sk.category)])
             cal.add_component(ev)
             start += timedelta(minutes=b.minutes)
     if settings.timezone:
         cal.add_missing_timezones()
     return cal.to_ical()
+
+
+def _event(uid: str, stamp: datetime, start: datetime, minutes: float, summary: str, description: str):
+    """One VEVENT: ``minutes`` long from ``start``, with a stable UID."""
+    from icalendar import Event
+
+    ev = Event()
+    ev.add("uid", f"{uid}@{UID_DOMAIN}")
+    ev.add("dtstamp", stamp)
+    ev.add("dtstart", start)
+    ev.add("dtend", start + timedelta(minutes=minutes))
+    ev.add("summary", summary)
+    ev.add("description", description)
+    return ev
