@@ -180,12 +180,20 @@ class Curriculum:
     def milestone_skills(self, milestone_id: str) -> frozenset[str]:
         """All skills a milestone needs: those it lists and all their prerequisites."""
         if milestone_id not in self._closures:  # computed once per milestone (the graph never changes)
-            m = self.milestone(milestone_id)
-            needed = set(m.requires)
-            for skill_id in m.requires:
-                needed |= nx.ancestors(self.graph, skill_id)
-            self._closures[milestone_id] = frozenset(needed)
+            self._closures[milestone_id] = self.with_prerequisites(self.milestone(milestone_id).requires)
         return self._closures[milestone_id]
+
+    def with_prerequisites(self, skill_ids) -> frozenset[str]:
+        """``skill_ids`` and all their prerequisites, direct and indirect (one graph walk, O(V + E))."""
+        pred = self.graph.pred
+        seen = set(skill_ids)
+        stack = list(seen)
+        while stack:
+            for p in pred[stack.pop()]:
+                if p not in seen:
+                    seen.add(p)
+                    stack.append(p)
+        return frozenset(seen)
 
     def dependents(self, skill_id: str) -> list[str]:
         """Ids of the skills that list ``skill_id`` as a direct prerequisite."""
@@ -254,7 +262,7 @@ def load(path: str | Path | None = None) -> Curriculum:
 # of this code's version, so an edited file or a new roadmap never reads a
 # stale entry. Any problem with the cache falls back to parsing.
 
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "2"
 
 
 def _cache_path(raw: bytes):
@@ -296,16 +304,18 @@ def _cache_put(raw: bytes, cur: Curriculum) -> None:
 
 
 def _to_state(cur: Curriculum) -> tuple:
-    return (cur.categories, dict(cur.skills), cur.milestones, dict(cur.aliases))
+    closures = {m.id: cur.milestone_skills(m.id) for m in cur.milestones}
+    return (cur.categories, dict(cur.skills), cur.milestones, dict(cur.aliases), closures)
 
 
 def _from_state(state: tuple, source: str) -> Curriculum:
-    categories, skills, milestones, aliases = state
+    categories, skills, milestones, aliases, closures = state
     graph = nx.DiGraph()
     graph.add_nodes_from(skills)
     graph.add_edges_from((r, s.id) for s in skills.values() for r in s.requires)
     return Curriculum(source=source, categories=categories, skills=MappingProxyType(skills),
-                      milestones=milestones, graph=nx.freeze(graph), aliases=MappingProxyType(aliases))
+                      milestones=milestones, graph=nx.freeze(graph), aliases=MappingProxyType(aliases),
+                      _closures=dict(closures))
 
 
 def parse(text: str, source: str = "<string>") -> Curriculum:

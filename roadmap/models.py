@@ -15,6 +15,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
+from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
 
@@ -93,6 +94,8 @@ class ReviewLog(SQLModel, table=True):
     """
 
     __tablename__ = "review_log"
+    # Heatmaps, streaks and retention read explicit reviews by time: this index covers them.
+    __table_args__ = (Index("ix_review_log_kind_reviewed_at", "kind", "reviewed_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     skill_id: str = Field(index=True)
@@ -100,7 +103,7 @@ class ReviewLog(SQLModel, table=True):
     rating: int
     kind: str = "review"
     duration_seconds: float | None = None
-    undoes: int | None = None
+    undoes: int | None = Field(default=None, index=True)
     card_before: str | None = None
     card_after: str
 

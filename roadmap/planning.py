@@ -81,10 +81,11 @@ def milestone_progress(curriculum: Curriculum, statuses: Mapping[str, Status],
     A milestone requires the skills it lists *and all their prerequisites*.
     ``hours_remaining`` sums the remaining hours of its unfinished skills.
     """
+    done = {s for s, st in statuses.items() if st in DONE}
     out = []
     for m in curriculum.milestones:
         needed = curriculum.milestone_skills(m.id)
-        undone = [s for s in needed if status_of(statuses, s) not in DONE]
+        undone = needed - done
         out.append(MilestoneProgress(
             id=m.id, name=m.name, done=len(needed) - len(undone), required=len(needed),
             hours_remaining=round(sum(remaining_hours(curriculum, s, logged) for s in undone), 2),

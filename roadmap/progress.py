@@ -46,14 +46,14 @@ def load_statuses(session: Session, curriculum: Curriculum | None = None) -> dic
     """
     out: dict[str, Status] = {}
     renamed: dict[str, Status] = {}
-    for row in session.exec(select(SkillProgress)).all():
-        status = Status(row.status)
-        if curriculum is not None and row.skill_id not in curriculum.skills:
-            new = curriculum.canonical_id(row.skill_id)
+    for skill_id, value in session.exec(select(SkillProgress.skill_id, SkillProgress.status)).all():
+        status = Status(value)
+        if curriculum is not None and skill_id not in curriculum.skills:
+            new = curriculum.canonical_id(skill_id)
             if new is not None:
                 renamed[new] = status
                 continue
-        out[row.skill_id] = status
+        out[skill_id] = status
     for k, v in renamed.items():
         out.setdefault(k, v)
     return out

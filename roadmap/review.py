@@ -342,7 +342,7 @@ def record(session: Session, skill_id: str, rating: int, *, now: datetime, setti
 
 def _undone_ids():
     """A subquery of the ids of reviews that an ``undo`` row cancelled."""
-    return select(ReviewLog.undoes).where(ReviewLog.kind == "undo", ReviewLog.undoes.is_not(None))
+    return select(ReviewLog.undoes).where(ReviewLog.undoes.is_not(None))  # only undo rows set it (indexed)
 
 
 def undo_last(session: Session, *, now: datetime) -> ReviewLog | None:

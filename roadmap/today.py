@@ -41,7 +41,7 @@ class Overview:
         Study hours the weekly plan gives today (blocks and reviews).
     milestones : list of MilestoneProgress
     streak_days : int
-        Consecutive study days, ending today or yesterday, with a review.
+        Consecutive study days, ending today or yesterday, with a review (at most STREAK_MAX).
     statuses : dict
         Skill id to Status.
     logged : dict
@@ -105,7 +105,8 @@ def plan_context(session: Session, curriculum: Curriculum, now: datetime, *, day
                        settings=settings, time_off=off, reviews=counts)
 
 
-STREAK_WINDOW = 60  # days read for the streak, unless it is longer
+STREAK_WINDOWS = (30, 120, 400)  # days read for the streak; a longer one shows as 400+
+STREAK_MAX = STREAK_WINDOWS[-1]
 
 
 def streak(counts: dict[date, int], today: date) -> int:
@@ -130,11 +131,13 @@ def overview(session: Session, curriculum: Curriculum, now: datetime) -> Overvie
     ready = [p for p in frontier(curriculum, statuses, logged, plan=plan) if p.status != Status.IN_PROGRESS]
     wp = weekly_plan(curriculum, statuses, settings, today, logged=logged, reviews=ctx.reviews, time_off=ctx.time_off,
                      plan=plan)
-    history = review.history_counts(session, settings=settings,
-                                    since=day_start(today - timedelta(days=STREAK_WINDOW), tz, settings.rollover_hour))
-    if streak(history, today) >= STREAK_WINDOW - 1:  # a long streak: count it over the whole log
+    # The streak is counted over a window that grows only while the streak fills it, so
+    # its cost follows the streak's length (at most STREAK_MAX days), not the log's.
+    for window in STREAK_WINDOWS:
         history = review.history_counts(session, settings=settings,
-                                        since=day_start(date(1970, 1, 2), tz, settings.rollover_hour))
+                                        since=day_start(today - timedelta(days=window), tz, settings.rollover_hour))
+        if streak(history, today) < window:
+            break
     return Overview(
         today=today,
         due=everything_due[: settings.daily_review_cap],
@@ -143,7 +146,7 @@ def overview(session: Session, curriculum: Curriculum, now: datetime) -> Overvie
         next_up=ready,
         today_hours=wp.days[0].planned_hours,
         milestones=milestone_progress(curriculum, statuses, logged),
-        streak_days=streak(history, today),
+        streak_days=min(streak(history, today), STREAK_MAX),
         statuses=statuses,
         logged=logged,
         settings=settings,

@@ -82,7 +82,7 @@ def test_killed_in_the_middle_of_writes_leaves_a_consistent_database(db_path):
     open_database(db_path).dispose()  # opens normally afterwards
 
 
-@pytest.mark.parametrize("rev", ["0001", "0002", "0003"])
+@pytest.mark.parametrize("rev", sorted(p.stem.split("_")[1] for p in FIXTURES.glob("rev_*.sql")))
 def test_fixture_of_each_revision_upgrades_with_every_row(tmp_path, rev):
     db = tmp_path / "old.db"
     con = sqlite3.connect(db)
@@ -94,9 +94,9 @@ def test_fixture_of_each_revision_upgrades_with_every_row(tmp_path, rev):
     con = sqlite3.connect(db)
     for table, rows in before.items():
         assert con.execute(f"SELECT * FROM {table}").fetchall() == rows, table
-    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0003"
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == store.SCHEMA_HEAD
     con.close()
-    assert bool(store.list_backups(db)) == (rev != "0003")  # a backup before each upgrade
+    assert bool(store.list_backups(db)) == (rev != store.SCHEMA_HEAD)  # a backup before each upgrade
     ws = Workspace(db)  # and the bundled curriculum reads it
     with ws.read() as s:
         assert load_statuses(s, ws.curriculum)["linear-algebra"] == Status.LEARNED

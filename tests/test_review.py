@@ -239,3 +239,20 @@ def test_published_vectors_reproduce_through_the_wrapper():
         history.append(out.interval_days)
         t = lib_card.due
     assert history == [0, 2, 11, 46, 163, 498, 0, 0, 2, 4, 7, 12, 21]
+
+
+def test_streak_counts_consecutive_study_days(ws):
+    from roadmap.today import STREAK_MAX, overview, streak
+
+    day = NOW.date()
+    assert streak({day: 2, day - timedelta(days=1): 1, day - timedelta(days=3): 1}, day) == 2
+    assert streak({day - timedelta(days=1): 1}, day) == 1       # nothing yet today: yesterday's streak holds
+    assert streak({day - timedelta(days=2): 1}, day) == 0
+    learn(ws, "algebra", now=NOW - timedelta(days=200))
+    t = NOW - timedelta(days=150)
+    while t < NOW:  # a review every day for 150 days: longer than the first window
+        with ws.write() as s:
+            review.record(s, "algebra", 3 if t.day % 2 else 4, now=t, settings=S)
+        t += timedelta(days=1)
+    with ws.read() as s:
+        assert overview(s, ws.curriculum, NOW).streak_days == 150 < STREAK_MAX

@@ -12,11 +12,14 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from roadmap.durations import format_minutes
 from roadmap.models import Status
-from roadmap.today import Overview, fading
+from roadmap.today import STREAK_MAX, Overview, fading
 from roadmap.tui.screens.base import SkillListScreen
 from roadmap.tui.widgets.columns import set_columns
 from roadmap.tui.widgets.milestones import MilestoneBars
 from roadmap.tui.widgets.skill_detail import SkillDetail
+
+
+NEXT_UP_SHOWN = 40  # the best frontier skills; the browser (b) lists them all
 
 
 class TodayScreen(SkillListScreen):
@@ -73,7 +76,8 @@ class TodayScreen(SkillListScreen):
         if ov.due_total > len(ov.due):
             due += f" (of {ov.due_total}; cap {ov.settings.daily_review_cap})"
         parts = [due, f"today [b]{format_minutes(ov.today_hours * 60)}[/b] planned",
-                 f"streak [b]{ov.streak_days}[/b] day{'s' if ov.streak_days != 1 else ''}"]
+                 f"streak [b]{ov.streak_days}{'+' if ov.streak_days >= STREAK_MAX else ''}[/b] "
+                 f"day{'s' if ov.streak_days != 1 else ''}"]
         if fade:
             parts.append(f"{len(fade)} fading")
         lines = "  ·  ".join(parts)
@@ -86,7 +90,7 @@ class TodayScreen(SkillListScreen):
         keep = table.cursor_row
         selected = self.selected_id()
         set_columns(table, [("mark", "", 1), ("skill", "Skill", None), ("hours", "hours", 5)])
-        for item in ov.in_progress + ov.next_up:
+        for item in ov.in_progress + ov.next_up[:NEXT_UP_SHOWN]:
             sk = cur.skills[item.skill_id]
             if item.status == Status.IN_PROGRESS:
                 mark, hours = "◐", f"{ov.logged.get(item.skill_id, 0):g}/{sk.hours:g}"
