@@ -351,10 +351,17 @@ def undo_last(session: Session, *, now: datetime) -> ReviewLog | None:
     The card gets back its state from before that review; the log gains an
     ``undo`` row (nothing is deleted). Learning a skill is undone with reset.
     """
-    target = session.exec(select(ReviewLog).where(ReviewLog.kind == "review", ReviewLog.id.not_in(_undone_ids()))
-                          .order_by(ReviewLog.id.desc()).limit(1)).first()
-    if target is None:
-        return None
+    undone = set(session.exec(_undone_ids()).all())
+    target, before = None, None
+    while target is None:  # newest rows first, a page at a time, by primary key
+        query = select(ReviewLog).order_by(ReviewLog.id.desc()).limit(200)
+        if before is not None:
+            query = query.where(ReviewLog.id < before)
+        page = session.exec(query).all()
+        if not page:
+            return None
+        target = next((r for r in page if r.kind == "review" and r.id not in undone), None)
+        before = page[-1].id
     row = session.get(ReviewCard, target.skill_id)
     if row is None:  # the skill was reset since: nothing to restore
         return None
@@ -493,12 +500,14 @@ def retention_achieved(session: Session, *, since: datetime) -> tuple[float | No
 def median_duration_seconds(session: Session, minimum: int = 20, recent: int = 200) -> float | None:
     """Median duration of the ``recent`` latest timed reviews, seconds; None until ``minimum`` are logged.
 
-    Reads at most ``recent`` rows, newest first by primary key, whatever the
+    Reads at most ``5 * recent`` rows, newest first by primary key, whatever the
     length of the log.
     """
-    rows = session.exec(select(ReviewLog.duration_seconds)
-                        .where(ReviewLog.kind == "review", ReviewLog.duration_seconds.is_not(None))
-                        .order_by(ReviewLog.id.desc()).limit(recent)).all()
+    # Newest rows by primary key, filtered here: a WHERE on kind would make SQLite pick the
+    # (kind, reviewed_at) index and sort every review instead of reading the newest few.
+    latest = session.exec(select(ReviewLog.kind, ReviewLog.duration_seconds)
+                          .order_by(ReviewLog.id.desc()).limit(recent * 5)).all()
+    rows = [d for kind, d in latest if kind == "review" and d is not None][:recent]
     if len(rows) < minimum:
         return None
     rows = sorted(rows)
