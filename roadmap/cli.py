@@ -9,6 +9,7 @@ README): fields are added over time, never renamed.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date, timedelta
 
@@ -46,6 +47,20 @@ def _console():
     return Console(highlight=False, soft_wrap=False)
 
 
+def _plain(text: str, style: str = ""):
+    """Text shown as written: curriculum names may contain brackets that Rich would read as markup."""
+    from rich.text import Text
+
+    return Text(text, style=style)
+
+
+def escape(text: str) -> str:
+    """Escape Rich markup in text from files or users."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
 def _emit_json(data) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
@@ -76,9 +91,11 @@ def cli(ctx: click.Context, db: str | None, curriculum_path: str | None) -> None
     """
     from roadmap.workspace import Workspace
 
-    for name, value in (("--db", db), ("--curriculum", curriculum_path)):
+    for name, value in (("--db / ROADMAP_DB", db if db is not None else os.environ.get("ROADMAP_DB")),
+                        ("--curriculum / ROADMAP_CURRICULUM",
+                         curriculum_path if curriculum_path is not None else os.environ.get("ROADMAP_CURRICULUM"))):
         if value is not None and not value.strip():
-            raise click.BadParameter("is empty; give a file path or leave the option out", param_hint=name)
+            raise click.BadParameter("is empty; give a file path, or unset it for the default", param_hint=name)
     ctx.obj = Workspace(db, curriculum_path)
     ctx.call_on_close(ctx.obj.close)
     if ctx.invoked_subcommand is None:
@@ -110,8 +127,9 @@ def validate(ctx: click.Context, path: str | None) -> None:
     ws = _ws(ctx)
     cur = cm.load(path) if path else ws.curriculum
     n = cm.summary(cur)
-    click.echo(f"{cur.source}: ok — " + ", ".join(_count(n[k], k[:-1]) for k in
-                                                 ("skills", "prerequisites", "categories", "milestones")))
+    click.echo(f"{cur.source}: ok — " + ", ".join(_count(n[k], one) for k, one in
+                                                 (("skills", "skill"), ("prerequisites", "prerequisite"),
+                                                  ("categories", "category"), ("milestones", "milestone"))))
 
 
 def _count(n: int, noun: str) -> str:
@@ -189,7 +207,7 @@ def status(ctx: click.Context, fmt: str) -> None:
     t.add_column("done", justify="right")
     t.add_column("progress")
     for c in cats:
-        t.add_row(c["name"], f"{c['done']}/{c['total']}", _bar(c["done"], c["total"]) + f" {c['percent']:>3}%")
+        t.add_row(_plain(c["name"]), f"{c['done']}/{c['total']}", _bar(c["done"], c["total"]) + f" {c['percent']:>3}%")
     con.print(t)
     if not ms:
         con.print("No milestones in this curriculum.")
@@ -199,11 +217,11 @@ def status(ctx: click.Context, fmt: str) -> None:
     t.add_column("progress")
     t.add_column("left", justify="right")
     for m in ms:
-        t.add_row(m.name, f"{m.done}/{m.required}", _bar(m.done, m.required) + f" {round(100 * m.fraction):>3}%",
+        t.add_row(_plain(m.name), f"{m.done}/{m.required}", _bar(m.done, m.required) + f" {round(100 * m.fraction):>3}%",
                   f"{m.hours_remaining:g} h")
     if ms:
         con.print(t)
-    con.print(f"[dim]Database: {ws.engine.url.database}[/dim]")
+    con.print(_plain(f"Database: {ws.engine.url.database}", style="dim"))
     if cards:
         strong = len(cards) - len(fading)
         line = (f"Memory: {strong} of {len(cards)} learned skills at or above your desired retention "
@@ -213,7 +231,7 @@ def status(ctx: click.Context, fmt: str) -> None:
             line += f" and {len(fading) - 8} more" if len(fading) > 8 else ""
         con.print(line)
     if orphans:
-        con.print(f"Orphaned (kept, no longer in the curriculum): {', '.join(orphans)}")
+        con.print(_plain(f"Orphaned (kept, no longer in the curriculum): {', '.join(orphans)}"))
 
 
 def _bar(done: int, total: int, width: int = 20) -> str:
@@ -236,7 +254,7 @@ def _plan_table(cur, items, statuses, title):
     t.add_column("status", no_wrap=True, min_width=11)
     for i, item in enumerate(items, 1):
         sk = cur.skills[item.skill_id]
-        t.add_row(str(i), sk.id, sk.name, f"{item.hours:g}", item.status.value.replace("_", " "))
+        t.add_row(str(i), sk.id, _plain(sk.name), f"{item.hours:g}", item.status.value.replace("_", " "))
     return t
 
 
@@ -394,29 +412,56 @@ def week(ctx: click.Context, start: str | None, weeks: int, fmt: str, output: st
         text = plan_formats.plan_markdown(wp, ws.curriculum)
     elif fmt == "ics":
         data = plan_formats.plan_ics(wp, ws.curriculum, pc.settings, now=now)
-        if output:
-            _write(output, data)
+        if output is not None:
+            _write(output, data, ws)
             click.echo(f"Wrote {output}: {sum(len(d.blocks) for d in wp.days)} study blocks", err=True)
         else:
             click.echo(data, nl=False)
         return
     else:
         text = _week_text(wp, ws.curriculum, first)
-    if output:
-        _write(output, text.encode())
+    if output is not None:
+        _write(output, text.encode(), ws)
         click.echo(f"Wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
 
 
-def _write(path: str, data: bytes) -> None:
+def _write(path: str, data: bytes, ws=None) -> None:
+    """Write ``data`` to ``path`` atomically (a failed write leaves the old file as it was).
+
+    Refuses the database file itself (and its WAL, shared-memory and backup files).
+    """
+    import tempfile
+    from pathlib import Path
+
     from roadmap.errors import RoadmapError
 
+    if not path.strip():
+        raise RoadmapError("--output is empty; give a file path, or leave it out to print")
+    target = Path(path).expanduser()
+    if ws is not None:
+        db = Path(ws.engine.url.database).resolve()
+        out = target.resolve()
+        if out == db or (out.parent == db.parent and out.name.startswith(db.name + ".")) or \
+                out.name in (db.name + "-wal", db.name + "-shm"):
+            raise RoadmapError(f"refusing to write over the database {db} (or its companion files); "
+                               "choose another --output file")
     try:
-        with open(path, "wb") as f:
-            f.write(data)
+        fd, tmp = tempfile.mkstemp(dir=target.parent if str(target.parent) else ".", prefix=f".{target.name}.")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except IsADirectoryError:
+        raise RoadmapError(f"cannot write {path}: it is a directory") from None
     except OSError as e:
-        raise RoadmapError(f"cannot write {path}: {e.strerror}") from None
+        raise RoadmapError(f"cannot write {path}: {e.strerror or e}; the file was left as it was") from None
 
 
 def _week_text(wp, cur, first) -> str:
@@ -439,12 +484,17 @@ def _week_text(wp, cur, first) -> str:
                 con.print(f"  {fm(d.review_minutes):>6}  {d.reviews} review{'s' if d.reviews != 1 else ''}")
             for b in d.blocks:
                 name = cur.skills[b.skill_id].name
-                con.print(f"  {fm(b.minutes):>6}  {name[:50]} [dim]({b.skill_id})[/dim]", overflow="ellipsis",
+                con.print(f"  {fm(b.minutes):>6}  {escape(name[:50])} [dim]({b.skill_id})[/dim]", overflow="ellipsis",
                           no_wrap=True, crop=True)
+        over = [d for d in wp.days if d.planned_minutes > d.capacity_minutes + 0.5]
+        if over:
+            con.print(f"\nNote: reviews take longer than the study time of {', '.join(f'{d.day:%a %d}' for d in over)}; "
+                      "the queue shows the most at-risk first, and a lower daily_review_cap spreads them "
+                      "over more days.")
         if wp.finished:
-            con.print(f"\nExpected to finish: {', '.join(cur.skills[s].name for s in wp.finished)}")
+            con.print(_plain(f"\nExpected to finish: {', '.join(cur.skills[s].name for s in wp.finished)}"))
         if wp.milestones_reached:
-            con.print(f"Milestones expected: {', '.join(cur.milestone(m).name for m in wp.milestones_reached)}")
+            con.print(_plain(f"Milestones expected: {', '.join(cur.milestone(m).name for m in wp.milestones_reached)}"))
     return cap.get()
 
 
@@ -486,7 +536,7 @@ def milestones(ctx: click.Context, fmt: str) -> None:
         t.add_column(col, no_wrap=col != "status")
     for f in fcs:
         p = f.progress
-        t.add_row(p.name, f"{p.done}/{p.required}", f"{p.hours_remaining:g} h",
+        t.add_row(_plain(p.name), f"{p.done}/{p.required}", f"{p.hours_remaining:g} h",
                   f.forecast.strftime("%d %b %y") if f.forecast else "—",
                   f.target.strftime("%d %b %y") if f.target else "", f.status_text())
     con.print(t)
@@ -555,7 +605,8 @@ def off_add(ctx: click.Context, first: str, last: str, note: str) -> None:
     a, b = _parse_day(first, "FROM"), _parse_day(last, "TO")
     with _ws(ctx).write() as s:
         row = add_time_off(s, a, b, note)
-        click.echo(f"time off #{row.id}: {a:%a %d %b %Y} – {b:%a %d %b %Y} ({(b - a).days + 1} days)")
+        n = (b - a).days + 1
+        click.echo(f"time off #{row.id}: {a:%a %d %b %Y} – {b:%a %d %b %Y} ({n} day{'s' if n != 1 else ''})")
 
 
 @off.command("list")
@@ -573,7 +624,7 @@ def off_list(ctx: click.Context) -> None:
 
 
 @off.command("remove")
-@click.argument("time_off_id", type=int, metavar="ID")
+@click.argument("time_off_id", type=click.IntRange(1, 2**62), metavar="ID")
 @click.pass_context
 def off_remove(ctx: click.Context, time_off_id: int) -> None:
     """Remove time off by its id (see `roadmap off list`)."""
@@ -623,7 +674,8 @@ def config(ctx: click.Context, key: str | None, value: str | None, unset: bool) 
         t.add_column("value", overflow="fold", min_width=10, max_width=22)
         t.add_column("meaning (default)", ratio=1, min_width=20)
         for k, default, help_ in sm.describe():
-            t.add_row(k, sm.get_text(current, k).replace(",", ", "), f"{help_} [dim](default {default})[/dim]")
+            t.add_row(k, _plain(sm.get_text(current, k).replace(",", ", ")),
+                      f"{escape(help_)} [dim](default {escape(default)})[/dim]")
         for mid, d in sorted(current.targets.items()):
             t.add_row(f"{sm.TARGET_PREFIX}{mid}", d.isoformat(), "Target date for this milestone.")
         _console().print(t)
@@ -642,10 +694,14 @@ def config(ctx: click.Context, key: str | None, value: str | None, unset: bool) 
         stored = sm.set_value(s, key, value, milestone_ids=milestone_ids)
         current = sm.load(s)
     click.echo(f"{key} = {stored}")
-    if key in ("study_days", "weekly_hours") and all(h is not None for h in current.study_days.values()):
-        fixed = sum(current.study_days.values())
-        click.echo(f"note: every study day has fixed hours ({fixed:g} h a week), so weekly_hours "
-                   f"({current.weekly_hours:g}) is not used; leave a day without =H to share the rest")
+    if key in ("study_days", "weekly_hours"):
+        fixed = sum(h for h in current.study_days.values() if h is not None)
+        if all(h is not None for h in current.study_days.values()):
+            click.echo(f"note: every study day has fixed hours ({fixed:g} h a week), so weekly_hours "
+                       f"({current.weekly_hours:g}) is not used; leave a day without =H to share the rest")
+        elif fixed >= current.weekly_hours:
+            click.echo(f"note: the fixed days alone take {fixed:g} h, all of weekly_hours ({current.weekly_hours:g}); "
+                       "the other study days get no time")
 
 
 # -- review -----------------------------------------------------------------------
@@ -687,7 +743,7 @@ def due(ctx: click.Context, fmt: str, show_all: bool) -> None:
     t.add_column("memory", justify="right", no_wrap=True, min_width=6)
     t.add_column("overdue", justify="right", no_wrap=True, min_width=7)
     for i in items:
-        t.add_row(i.skill_id, cur.skills[i.skill_id].name, f"{100 * i.retrievability:.0f}%",
+        t.add_row(i.skill_id, _plain(cur.skills[i.skill_id].name), f"{100 * i.retrievability:.0f}%",
                   f"{i.overdue_days} d" if i.overdue_days else "")
     _console().print(t)
 
@@ -711,6 +767,10 @@ def review_(ctx: click.Context, skill_id: str, rating: str, duration: str | None
     now = _now()
     r = review.parse_rating(rating)
     secs = parse_duration(duration) * 3600 if duration else None
+    if secs is not None and secs > 24 * 3600:
+        from roadmap.durations import DurationError
+
+        raise DurationError(f"--duration {duration!r} is more than a day; give how long this one review took")
     (sid,) = resolve_ids(ws.curriculum, [skill_id])
     with ws.write() as s:
         out = review.record(s, sid, r, now=now, settings=_settings(s), duration_seconds=secs)
@@ -772,8 +832,8 @@ def export_(ctx: click.Context, output: str | None) -> None:
     with ws.read() as s:
         doc = transfer.export_document(s, now=_now())
     text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    if output:
-        _write(output, text.encode())
+    if output is not None:
+        _write(output, text.encode(), ws)
         click.echo(f"Wrote {output}: {len(doc['progress'])} skills with progress, "
                    f"{len(doc['review_log'])} review log entries", err=True)
     else:
@@ -830,14 +890,14 @@ def graph(ctx: click.Context, fmt: str, focus: str | None, output: str | None) -
 
     ws = _ws(ctx)
     cur = ws.curriculum
-    sid = resolve_ids(cur, [focus])[0] if focus else None
+    sid = resolve_ids(cur, [focus])[0] if focus is not None else None
     with ws.read() as s:
         ov = overview(s, cur, _now())
     states = ge.node_states(cur, ov.statuses, fading(ov))
     nodes = ge.focus_nodes(cur, sid)
     text = (ge.to_dot if fmt == "dot" else ge.to_mermaid)(cur, states, nodes, sid)
-    if output:
-        _write(output, text.encode())
+    if output is not None:
+        _write(output, text.encode(), ws)
         click.echo(f"Wrote {output}: {len(nodes)} skills", err=True)
     else:
         click.echo(text, nl=False)

@@ -34,7 +34,8 @@ def parse_instant(text: str, *, what: str = "instant") -> datetime:
         raise ClockError(f"{what} {text!r} is not an ISO 8601 date-time; "
                          "use e.g. 2026-03-01T09:00:00+01:00 or 2026-03-01T08:00:00Z") from None
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ClockError(f"{what} {text!r} has no UTC offset; add one, e.g. {text.strip()}+00:00 or Z")
+        example = text.strip() if "T" in text or " " in text.strip() else f"{text.strip()}T09:00:00"
+        raise ClockError(f"{what} {text!r} has no UTC offset; add one, e.g. {example}+00:00 or {example}Z")
     if not (MIN_YEAR <= value.year <= MAX_YEAR):
         raise ClockError(f"{what} {text!r} is outside the years {MIN_YEAR}-{MAX_YEAR} roadmap plans in")
     return value.astimezone(UTC)

@@ -24,6 +24,7 @@ from roadmap.errors import RoadmapError
 
 FORMAT_VERSION = 1
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # everything below space but tab and newline
 
 _SKILL_KEYS = {
     "id", "name", "category", "hours", "requires", "description", "checks",
@@ -240,7 +241,7 @@ def load(path: str | Path | None = None) -> Curriculum:
         cached = _cache_get(raw, shown)
         if cached is not None:
             return cached
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a BOM, as some editors on Windows write, is fine
     except FileNotFoundError:
         raise CurriculumError([Problem(shown, None, None, "no such file; check the path")])
     except IsADirectoryError:
@@ -322,6 +323,8 @@ def parse(text: str, source: str = "<string>") -> Curriculum:
     """Validate curriculum TOML text; see :func:`load`. Raises CurriculumError."""
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise CurriculumError([Problem(source, None, None, "not valid TOML: values are nested too deeply")]) from None
     except tomllib.TOMLDecodeError as e:
         msg = str(e)
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
@@ -389,6 +392,10 @@ class _Validator:
         if not isinstance(v, str) or (required and not v.strip()):
             self.add(f"'{key}' of {kind} {table.get('id', '#' + str(i + 1))} must be a non-empty string",
                      self._key_pos(kind, i, key))
+            return ""
+        if _CONTROL.search(v):
+            self.add(f"'{key}' of {kind} {table.get('id', '#' + str(i + 1))} contains a control character "
+                     f"(such as ESC); remove it", self._key_pos(kind, i, key))
             return ""
         return v.strip()
 
@@ -507,6 +514,9 @@ class _Validator:
             category = t.get("category")
             if category is None:
                 self.add(f"skill {sid or '#' + str(i + 1)} has no 'category'", (self._table_line(kind, i), None))
+            elif not isinstance(category, str):
+                self.add(f"'category' of skill {sid} must be a category id (text), e.g. category = \"math\"",
+                         self._key_pos(kind, i, "category"))
             elif category not in category_ids:
                 near = difflib.get_close_matches(str(category), sorted(category_ids), n=1)
                 hint = f"; did you mean '{near[0]}'?" if near else (
@@ -542,6 +552,11 @@ class _Validator:
                          self._key_pos(kind, i, "checks") if "checks" in t else (self._table_line(kind, i), None))
             res = self._resources(i, t, sid)
             renamed = self._id_list(kind, i, t, "renamed_from")
+            for old in renamed:
+                if not ID_PATTERN.fullmatch(old):
+                    self.add(f"renamed_from of skill {sid} has {old!r}, which is not a kebab-case skill id",
+                             self._key_pos(kind, i, "renamed_from"))
+            renamed = [old for old in renamed if ID_PATTERN.fullmatch(old) and old != sid]
             if sid is None:
                 continue
             if sid in out:
@@ -569,8 +584,8 @@ class _Validator:
                     or not isinstance(r.get("url"), str)):
                 ok = False
                 break
-            if not re.match(r"https?://\S+$", r["url"]):
-                self.add(f"resource url {r['url']!r} of skill {sid} must start with http:// or https://",
+            if not re.fullmatch(r"https?://[^\s/]+\S*", r["url"]):
+                self.add(f"resource url {r['url']!r} of skill {sid} must be a web address: http(s)://host/...",
                          self._value_pos("skill", i, "resources", r["url"]))
             out.append(Resource(r["title"].strip(), r["url"]))
         if not ok:

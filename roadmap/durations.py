@@ -38,7 +38,7 @@ def parse_duration(text: str) -> float:
         hours = 0.0
         for number, unit in _PART.findall(t):
             hours += float(number) / (1 if unit.startswith("h") else 60)
-    if hours is None:
+    if hours is None or not (hours < 1e6):
         raise DurationError(f"{text!r} is not a duration; use e.g. 90m, 1.5h, 2h30m or 1:30")
     if hours <= 0:
         raise DurationError(f"{text!r} is not a positive duration")

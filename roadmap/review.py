@@ -33,7 +33,7 @@ from datetime import UTC, date, datetime, timedelta, tzinfo
 from typing import Collection
 
 import fsrs
-from sqlalchemy import Integer, String, cast, func, type_coerce
+from sqlalchemy import Integer, String, and_, cast, func, or_, type_coerce
 from sqlmodel import Session, select
 
 from roadmap.days import day_end, day_start, study_day, zone
@@ -44,6 +44,7 @@ from roadmap.settings import Settings
 RATINGS = {"again": 1, "hard": 2, "good": 3, "easy": 4}
 RATING_NAMES = {v: k for k, v in RATINGS.items()}
 DEDUP_SECONDS = 10.0
+UNDO_DEPTH = 1000  # reviews searched for one that can still be undone
 MAX_STABILITY_DAYS = 1_000_000.0
 
 # The library's fuzz ranges (fsrs.scheduler.FUZZ_RANGES, from FSRS's
@@ -92,12 +93,11 @@ class DueItem:
 
 def parse_rating(text: str | int) -> int:
     """``again|hard|good|easy`` (or 1-4) to 1-4. Raises ReviewError naming what is accepted."""
-    if isinstance(text, int) or str(text).strip().isdigit():
-        value = int(text)
-        if value in RATING_NAMES:
-            return value
-    elif str(text).strip().lower() in RATINGS:
-        return RATINGS[str(text).strip().lower()]
+    key = str(text).strip().lower()
+    if key in ("1", "2", "3", "4"):
+        return int(key)
+    if key in RATINGS:
+        return RATINGS[key]
     raise ReviewError(f"rating {text!r} is not one of again, hard, good, easy (or 1-4)")
 
 
@@ -346,29 +346,37 @@ def _undone_ids():
 
 
 def undo_last(session: Session, *, now: datetime) -> ReviewLog | None:
-    """Undo the most recent review that is not yet undone; returns its log row, or None if none.
+    """Undo the most recent review that can be undone; returns its log row, or None if none.
 
-    The card gets back its state from before that review; the log gains an
-    ``undo`` row (nothing is deleted). Learning a skill is undone with reset.
+    The most recent review (by time) that is not undone yet and is still its
+    skill's latest event (not followed by another review, a reset or a new
+    learning) is undone: the card gets back its state from before that review,
+    and the log gains an ``undo`` row (nothing is deleted). Learning a skill is
+    undone with reset. Only the newest ``UNDO_DEPTH`` reviews are searched.
     """
     undone = set(session.exec(_undone_ids()).all())
-    target, before = None, None
-    while target is None:  # newest rows first, a page at a time, by primary key
-        query = select(ReviewLog).order_by(ReviewLog.id.desc()).limit(200)
-        if before is not None:
-            query = query.where(ReviewLog.id < before)
-        page = session.exec(query).all()
-        if not page:
+    page_size, offset = 200, 0
+    while True:  # newest explicit reviews first (the (kind, reviewed_at) index), a page at a time
+        page = session.exec(select(ReviewLog).where(ReviewLog.kind == "review")
+                            .order_by(ReviewLog.reviewed_at.desc(), ReviewLog.id.desc())
+                            .offset(offset).limit(page_size)).all()
+        if not page or offset >= UNDO_DEPTH:
             return None
-        target = next((r for r in page if r.kind == "review" and r.id not in undone), None)
-        before = page[-1].id
-    row = session.get(ReviewCard, target.skill_id)
-    if row is None:  # the skill was reset since: nothing to restore
-        return None
-    newer = session.exec(select(ReviewLog).where(ReviewLog.skill_id == target.skill_id, ReviewLog.id > target.id,
-                                                 ReviewLog.kind.in_(("learn", "retire")))).first()
-    if newer is not None:
-        return None
+        offset += page_size
+        for target in page:
+            if target.id in undone:
+                continue
+            row = session.get(ReviewCard, target.skill_id)
+            later = session.exec(select(ReviewLog.id).where(
+                ReviewLog.skill_id == target.skill_id, ReviewLog.kind.in_(("review", "learn", "retire")),
+                ReviewLog.id.not_in(undone),
+                or_(ReviewLog.reviewed_at > target.reviewed_at,
+                    and_(ReviewLog.reviewed_at == target.reviewed_at, ReviewLog.id > target.id)))).first()
+            if row is not None and later is None:  # the skill's latest event: it can be undone
+                break
+        else:
+            continue
+        break
     _apply(row, json.loads(target.card_before), max(0, row.reviews - 1))
     session.add(row)
     session.add(ReviewLog(skill_id=target.skill_id, reviewed_at=now.astimezone(UTC), rating=0, kind="undo",
@@ -530,7 +538,8 @@ def card_row_from_dict(skill_id: str, d: dict, reviews: int) -> ReviewCard:
 def review_counts(session: Session) -> dict[str, int]:
     """Explicit reviews per skill since it was last learned, undone ones excluded (from the log)."""
     counts: dict[str, int] = {}
-    for kind, skill_id in session.exec(select(ReviewLog.kind, ReviewLog.skill_id).order_by(ReviewLog.id)).all():
+    for kind, skill_id in session.exec(select(ReviewLog.kind, ReviewLog.skill_id)
+                                       .order_by(ReviewLog.reviewed_at, ReviewLog.id)).all():
         if kind == "learn":
             counts[skill_id] = 0
         elif kind == "review":
@@ -545,11 +554,13 @@ def review_counts(session: Session) -> dict[str, int]:
 def rebuild_cards(session: Session) -> dict[str, dict]:
     """Every current card's state, rebuilt from the review log alone: skill id -> ``Card.to_dict()``.
 
-    Replays the log in order: ``learn`` starts a card, ``review`` and ``undo``
-    set it to their ``card_after``, ``retire`` removes it.
+    Replays the log in time order (then entry order, for entries at the same
+    instant): ``learn`` starts a card, ``review`` and ``undo`` set it to their
+    ``card_after``, ``retire`` removes it. Time order matters after an import
+    merges an older history into a newer one.
     """
     cards: dict[str, dict] = {}
-    for row in session.exec(select(ReviewLog).order_by(ReviewLog.id)).all():
+    for row in session.exec(select(ReviewLog).order_by(ReviewLog.reviewed_at, ReviewLog.id)).all():
         if row.kind == "retire":
             cards.pop(row.skill_id, None)
         else:

@@ -170,7 +170,10 @@ def open_database(path: Path | str | None = None, *, create_parent: bool | None 
     path = Path(path).expanduser() if path is not None else default_path()
     if create_parent is None:
         create_parent = is_default and not os.environ.get(ENV_DB)
-    existed = _check_path(path, create_parent=create_parent)
+    try:
+        existed = _check_path(path, create_parent=create_parent)
+    except OSError as e:
+        raise StoreError(f"cannot use the database path {path}: {e.strerror or e}") from None
     current, head = _check_schema(path) if existed else (None, None)
 
     old_umask = os.umask(0o077)  # the database, its WAL and backups: owner only

@@ -31,7 +31,8 @@ from roadmap.models import (ReviewCard, ReviewLog, Setting, SkillProgress, Statu
 
 FORMAT = "roadmap-export"
 VERSION = 1
-KINDS = {"learn", "review", "undo", "retire", "credit"}
+KINDS = {"learn", "review", "undo", "retire"}
+RATING_BY_KIND = {"learn": {3}, "review": {1, 2, 3, 4}, "undo": {0}, "retire": {0}}
 
 
 class TransferError(RoadmapError):
@@ -98,10 +99,14 @@ def _instant(value: Any, where: str, *, optional: bool = False) -> datetime | No
     _need(isinstance(value, str), where, "expected an ISO 8601 time with offset, e.g. 2026-03-01T09:00:00Z")
     try:
         out = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        _need(out.tzinfo is not None, where, f"{value!r} has no UTC offset")
+        out = out.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise TransferError(f"{where}: {value!r} is not an ISO 8601 time") from None
-    _need(out.tzinfo is not None, where, f"{value!r} has no UTC offset")
-    return out.astimezone(UTC)
+    from roadmap.clock import MAX_YEAR, MIN_YEAR
+
+    _need(MIN_YEAR <= out.year <= MAX_YEAR, where, f"{value!r} is outside the years {MIN_YEAR}-{MAX_YEAR}")
+    return out
 
 
 def _records(doc: dict, key: str) -> list[dict]:
@@ -120,11 +125,24 @@ def _card(value: Any, where: str) -> dict:
     from roadmap.review import card_from_dict_checked
 
     _need(isinstance(value, dict), where, "expected a review card object")
+    for key in ("due", "last_review"):
+        if value.get(key) is not None:
+            _instant(value[key], f"{where}.{key}")
+    stability = value.get("stability")
+    _need(stability is None or (_number(stability) and 0 < stability < 1e7), where, "stability must be a positive number")
+    difficulty = value.get("difficulty")
+    _need(difficulty is None or (_number(difficulty) and 1 <= difficulty <= 10), where, "difficulty must be 1-10")
     try:
         card_from_dict_checked(value)
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, OverflowError):
         raise TransferError(f"{where}: not a valid review card") from None
     return value
+
+
+def _number(v: Any) -> bool:
+    import math
+
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 def parse_document(text: str) -> dict[str, Any]:
@@ -138,29 +156,33 @@ def parse_document(text: str) -> dict[str, Any]:
     """
     try:
         doc = json.loads(text)
-    except ValueError as e:
+    except json.JSONDecodeError as e:
         raise TransferError(f"not JSON ({e.msg} at line {e.lineno}, column {e.colno})") from None
+    except (ValueError, RecursionError) as e:
+        raise TransferError(f"not usable JSON ({type(e).__name__}: {str(e)[:80]})") from None
     _need(isinstance(doc, dict) and doc.get("format") == FORMAT, "document",
           "not a roadmap export (its 'format' is not \"roadmap-export\")")
-    _need(doc.get("version") == VERSION, "document",
+    _need(not isinstance(doc.get("version"), bool) and doc.get("version") == VERSION, "document",
           f"export version {doc.get('version')!r} is not supported; this roadmap reads version {VERSION}")
     settings = doc.get("settings", {})
     _need(isinstance(settings, dict), "settings", "expected an object")
     for key, value in settings.items():
         _need(isinstance(value, str), f"settings.{key}", "expected the value as text")
+        if not key.startswith(sm.TARGET_PREFIX) and key not in sm.SPECS:
+            raise TransferError(f"settings.{key}: unknown setting")
         try:
             if key.startswith(sm.TARGET_PREFIX):
                 sm.parse_date(value, what=key)
-            elif key in sm.SPECS:
-                sm.SPECS[key].parse(value)
             else:
-                raise TransferError(f"settings.{key}: unknown setting")
+                sm.SPECS[key].parse(value)
         except RoadmapError as e:
             raise TransferError(f"settings.{key}: {e}") from None
     statuses = {s.value for s in Status}
+    seen: set[str] = set()
     for i, r in enumerate(_records(doc, "progress")):
         w = f"progress[{i}]"
-        _skill(r, w)
+        _need(_skill(r, w) not in seen, w, f"skill {r.get('skill')!r} appears twice in progress")
+        seen.add(r["skill"])
         _need(r.get("status") in statuses, w, f"status must be one of {', '.join(sorted(statuses))}")
         for k in ("started_at", "learned_at", "skipped_at"):
             _instant(r.get(k), f"{w}.{k}", optional=True)
@@ -175,7 +197,7 @@ def parse_document(text: str) -> dict[str, Any]:
         _skill(r, w)
         _instant(r.get("at"), f"{w}.at")
         h = r.get("hours")
-        _need(isinstance(h, (int, float)) and not isinstance(h, bool) and 0 < h <= 24, w, "hours must be 0-24")
+        _need(_number(h) and 0 < h <= 24, w, "hours must be above 0 and at most 24")
     for i, r in enumerate(_records(doc, "time_off")):
         w = f"time_off[{i}]"
         try:
@@ -183,22 +205,31 @@ def parse_document(text: str) -> dict[str, Any]:
         except (TypeError, ValueError):
             raise TransferError(f"{w}: 'from' and 'to' must be dates YYYY-MM-DD") from None
         _need(a <= b, w, "'to' is before 'from'")
+        _need((b - a).days <= 366, w, "time off is longer than a year")
         _need(isinstance(r.get("note", ""), str), w, "note must be text")
     log = _records(doc, "review_log")
     for i, r in enumerate(log):
         w = f"review_log[{i}]"
         _skill(r, w)
         _instant(r.get("at"), f"{w}.at")
-        _need(r.get("kind") in KINDS, w, f"kind must be one of {', '.join(sorted(KINDS))}")
-        _need(isinstance(r.get("rating"), int) and 0 <= r["rating"] <= 4, w, "rating must be 0-4")
+        kind = r.get("kind")
+        _need(kind in KINDS, w, f"kind must be one of {', '.join(sorted(KINDS))}")
+        rating = r.get("rating")
+        _need(isinstance(rating, int) and not isinstance(rating, bool) and rating in RATING_BY_KIND[kind], w,
+              f"rating must be {' or '.join(map(str, sorted(RATING_BY_KIND[kind])))} for a {kind} entry "
+              "(1 again, 2 hard, 3 good, 4 easy)")
         d = r.get("duration_seconds")
-        _need(d is None or (isinstance(d, (int, float)) and d >= 0), w, "duration_seconds must be >= 0")
+        _need(d is None or (_number(d) and 0 <= d <= 86400), w, "duration_seconds must be 0-86400")
         u = r.get("undoes_index")
-        _need(u is None or (isinstance(u, int) and 0 <= u < i and log[u].get("kind") == "review"), w,
-              "undoes_index must point to an earlier review")
+        _need(u is None or (isinstance(u, int) and not isinstance(u, bool) and 0 <= u < i
+                            and log[u].get("kind") == "review" and log[u].get("skill") == r.get("skill")), w,
+              "undoes_index must point to an earlier review of the same skill")
+        _need((kind == "undo") == (u is not None), w, "an undo entry (and only an undo entry) names undoes_index")
         if r.get("card_before") is not None:
             _card(r["card_before"], f"{w}.card_before")
-        if r.get("kind") != "retire":
+        if kind in ("review", "undo", "retire"):
+            _need(r.get("card_before") is not None, w, f"a {kind} entry needs card_before")
+        if kind != "retire":
             _card(r.get("card_after"), f"{w}.card_after")
     return doc
 
@@ -275,16 +306,22 @@ def _log_key(skill: str, at: datetime, kind: str, rating: int) -> tuple:
 
 
 def _import_log(session: Session, records: list[dict]) -> int:
-    ids: dict[tuple, int] = {}
+    # Entries are matched by (skill, time, kind, rating) *and occurrence*: the n-th identical
+    # entry in the file is the n-th one here, so repeated identical entries (a rating, undone,
+    # given again at the same instant) are all kept, and a second import adds nothing.
+    existing: dict[tuple, list[int]] = {}
     for row in session.exec(select(ReviewLog).order_by(ReviewLog.id)).all():
-        ids.setdefault(_log_key(row.skill_id, row.reviewed_at, row.kind, row.rating), row.id)
+        existing.setdefault(_log_key(row.skill_id, row.reviewed_at, row.kind, row.rating), []).append(row.id)
+    used: dict[tuple, int] = {}
     position_ids: list[int] = []
     added = 0
     for r in records:
         at = _instant(r["at"], "")
         key = _log_key(r["skill"], at, r["kind"], r["rating"])
-        if key in ids:
-            position_ids.append(ids[key])
+        n = used.get(key, 0)
+        used[key] = n + 1
+        if n < len(existing.get(key, [])):
+            position_ids.append(existing[key][n])
             continue
         undoes = position_ids[r["undoes_index"]] if r.get("undoes_index") is not None else None
         row = ReviewLog(skill_id=r["skill"], reviewed_at=at, rating=r["rating"], kind=r["kind"],
@@ -293,7 +330,6 @@ def _import_log(session: Session, records: list[dict]) -> int:
                         card_after=json.dumps(r.get("card_after")))
         session.add(row)
         session.flush()
-        ids[key] = row.id
         position_ids.append(row.id)
         added += 1
     return added

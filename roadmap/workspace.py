@@ -64,13 +64,18 @@ class Workspace:
         return transaction(self.engine)
 
     def read(self):
-        """A read transaction on the database."""
-        self._sync_renames()
+        """A read transaction on the database (never writes: reading with a trial curriculum changes nothing)."""
         return read(self.engine)
 
+    def apply_renames(self) -> None:
+        """Move history stored under a skill's former ids (``renamed_from``) to its current id.
+
+        Done once per workspace, before its first write, and by the app when it
+        opens; read-only commands never do it.
+        """
+        self._sync_renames()
+
     def _sync_renames(self) -> None:
-        # Once per workspace, when the curriculum is loaded and renames a skill
-        # (renamed_from), move its stored history to the new id.
         if self._synced:
             return
         self._synced = True

@@ -145,3 +145,33 @@ def test_nothing_is_fetched(run, monkeypatch):
 
 def test_small_curriculum_is_valid_toml():
     assert tomllib.loads(SMALL.read_text())["format"] == 1
+
+
+def test_brackets_in_names_are_shown_as_written(run, small_path):
+    small_path.write_text(small_path.read_text()
+                          .replace('name = "Calculus"', 'name = "Calculus [/bold] tips"')
+                          .replace('name = "Basics"', 'name = "Basics [/] x"')
+                          .replace('name = "Mathematics"', 'name = "Math [lang]"'))
+    for args in (["status"], ["plan"], ["next"], ["week"], ["milestones"], ["week", "--format", "markdown"]):
+        r = run(*args)
+        assert r.exit_code == 0, (args, r.output)
+    assert "Calculus [/bold] tips" in run("plan").output
+    assert "Math [lang]" in run("status").output
+
+
+def test_odd_values_are_refused_cleanly(run, tmp_path):
+    run("learn", "algebra")
+    for args in (["review", "algebra", "-r", "²"], ["review", "algebra", "-r", "good", "--duration", "9999999h"],
+                 ["off", "remove", "99999999999999999999999"], ["graph", "--focus", ""],
+                 ["--db", str(tmp_path / ("x" * 300 + ".db")), "status"]):
+        r = run(*args)
+        assert r.exit_code == 2 and "Traceback" not in r.output, (args, r.output)
+
+
+def test_empty_roadmap_db_variable_is_refused(run, monkeypatch):
+    from click.testing import CliRunner
+
+    from roadmap.cli import cli
+
+    r = CliRunner().invoke(cli, ["status"], env={"ROADMAP_DB": ""})
+    assert r.exit_code == 2 and "is empty" in r.output

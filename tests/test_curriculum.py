@@ -139,7 +139,7 @@ def test_bad_id_and_few_checks_and_bad_url():
     msgs = [p.message for p in problems(text)]
     assert any("not kebab-case" in m for m in msgs)
     assert any("at least two self-check prompts" in m for m in msgs)
-    assert any("must start with http" in m for m in msgs)
+    assert any("must be a web address" in m for m in msgs)
 
 
 def test_all_problems_reported_together_in_file_order():
@@ -174,3 +174,23 @@ def test_validated_curriculum_is_cached_by_content(tmp_path, monkeypatch):
     cached[0].write_bytes(b"garbage")
     p.write_text(SMALL.read_text())
     assert cm.load(p).skills == first.skills
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda t: t.replace('category = "c"', 'category = ["c"]', 1), "must be a category id"),
+    (lambda t: t.replace('category = "c"', 'category = { id = "c" }', 1), "must be a category id"),
+    (lambda t: t.replace('name = "Skill a"', 'name = "Skill \\u001b[31ma"', 1), "control character"),
+    (lambda t: t.replace('requires = []', 'requires = []\nrenamed_from = ["", "Not Kebab"]', 1), "not a kebab-case"),
+    (lambda t: t.replace("https://example.org/a", "http://", 1), "must be a web address"),
+    (lambda t: t.replace("https://example.org/a", "https://x\\n", 1), "must be a web address"),
+    (lambda t: "x = " + "[" * 5000 + "]" * 5000 + "\n" + t, "nested too deeply"),
+])
+def test_more_bad_values_are_problems_not_crashes(change, message):
+    ps = problems(change(doc(skill("a"))))
+    assert any(message in p.message for p in ps), [p.message for p in ps]
+
+
+def test_bom_is_accepted(tmp_path):
+    p = tmp_path / "bom.toml"
+    p.write_bytes(b"\xef\xbb\xbf" + SMALL.read_bytes())
+    assert len(cm.load(p).skills) == 6

@@ -172,7 +172,7 @@ def test_export_import_round_trip(ws, tmp_path, run):
     ('{"format": "roadmap-export", "version": 1, "progress": [{"skill": "a", "status": "done"}]}',
      "progress[0]: status must be one of"),
     ('{"format": "roadmap-export", "version": 1, "review_log": [{"skill": "a", "at": "2026-01-01T00:00:00Z",'
-     ' "kind": "review", "rating": 9, "card_after": {}}]}', "review_log[0]: rating must be 0-4"),
+     ' "kind": "review", "rating": 9, "card_after": {}}]}', "review_log[0]: rating must be 1 or 2 or 3 or 4"),
     ('{"format": "roadmap-export", "version": 1, "settings": {"weekly_hours": "-4"}}', "settings.weekly_hours"),
 ])
 def test_malformed_import_refused_with_reason_and_nothing_written(run, tmp_path, content, reason):
@@ -192,6 +192,10 @@ def test_renamed_skill_keeps_its_history(ws, small_path, db_path):
                           .replace('"algebra"', '"linear-algebra"').replace('renamed_from = ["linear-algebra"]',
                                                                            'renamed_from = ["algebra"]'))
     w2 = Workspace(db_path, small_path)
+    with w2.read() as s:  # reading with the renamed curriculum moves nothing...
+        assert s.get(ReviewCard, "algebra") is not None
+        assert load_statuses(s, w2.curriculum)["linear-algebra"] == Status.LEARNED  # ...but shows it renamed
+    w2.apply_renames()  # as the app does when it opens, and any command that writes
     with w2.read() as s:
         st = load_statuses(s, w2.curriculum)
         assert st["linear-algebra"] == Status.LEARNED and "algebra" not in st
@@ -262,3 +266,107 @@ def test_undone_reviews_do_not_count_for_streak_or_retention(ws):
 def test_orphan_listing(ws):
     _history(ws)
     assert orphaned(ws.curriculum, {"gone": Status.LEARNED, "algebra": Status.LEARNED}) == ["gone"]
+
+
+def _doc_with_log(entries):
+    return json.dumps({"format": "roadmap-export", "version": 1, "review_log": entries})
+
+
+CARD = {"card_id": 1, "state": 2, "step": None, "stability": 2.3, "difficulty": 5.0,
+        "due": "2026-01-03T04:00:00+00:00", "last_review": "2026-01-01T10:00:00+00:00"}
+
+
+@pytest.mark.parametrize("entries,reason", [
+    ([{"skill": "a", "at": "2026-01-01T10:00:00Z", "kind": "learn", "rating": 3,
+       "card_after": {**CARD, "due": "0001-01-01T00:00:00+00:00"}}], "outside the years"),
+    ([{"skill": "a", "at": "2026-01-01T10:00:00Z", "kind": "learn", "rating": 3,
+       "card_after": {**CARD, "stability": -5}}], "stability must be a positive number"),
+    ([{"skill": "a", "at": "2026-01-01T10:00:00Z", "kind": "learn", "rating": 3,
+       "card_after": {**CARD, "last_review": "2026-01-01T10:00:00"}}], "has no UTC offset"),
+    ([{"skill": "a", "at": "2026-01-01T10:00:00Z", "kind": "review", "rating": 0, "card_before": CARD,
+       "card_after": CARD}], "rating must be"),
+    ([{"skill": "a", "at": "2026-01-01T10:00:00Z", "kind": "review", "rating": True, "card_before": CARD,
+       "card_after": CARD}], "rating must be"),
+    ([{"skill": "a", "at": "2026-01-01T10:00:00Z", "kind": "undo", "rating": 0, "card_before": CARD,
+       "card_after": CARD}], "names undoes_index"),
+    ([{"skill": "a", "at": "9999-12-31T23:59:59-05:00", "kind": "learn", "rating": 3, "card_after": CARD}],
+     "not an ISO 8601 time"),
+])
+def test_import_refuses_data_that_would_break_later(run, tmp_path, entries, reason):
+    p = tmp_path / "bad.json"
+    p.write_text(_doc_with_log(entries))
+    r = run("import", str(p))
+    assert r.exit_code == 2 and reason in r.stderr, r.stderr
+
+
+def test_import_refuses_deep_or_huge_json(run, tmp_path):
+    for content in ("[" * 100_000 + "]" * 100_000, '{"format": "roadmap-export", "version": ' + "9" * 5000 + "}"):
+        p = tmp_path / "x.json"
+        p.write_text(content)
+        r = run("import", str(p))
+        assert r.exit_code == 2 and "Traceback" not in r.output
+
+
+def test_identical_entries_at_one_instant_survive_a_round_trip(run, tmp_path):
+    run("learn", "algebra")
+    later = NOW + timedelta(days=3)
+    run("review", "algebra", "--rating", "good", now=later)
+    run("undo", now=later)
+    run("review", "algebra", "--rating", "good", now=later)   # same skill, time, rating as the undone one
+    doc = as_json(run("export"))
+    p = tmp_path / "e.json"
+    p.write_text(json.dumps(doc))
+    fresh = tmp_path / "fresh.db"
+    run("import", str(p), db=fresh)
+    assert as_json(run("export", db=fresh)) == doc
+    assert as_json(run("due", "--format", "json", now=later, db=fresh)) == []
+
+
+def test_importing_an_older_history_does_not_roll_cards_back(run, tmp_path):
+    run("learn", "algebra", now=NOW - timedelta(days=10))
+    run("review", "algebra", "--rating", "again", now=NOW - timedelta(days=7))
+    old = tmp_path / "old.json"
+    old.write_text(run("export").stdout)
+    newer = tmp_path / "newer.db"
+    run("learn", "algebra", now=NOW - timedelta(days=9), db=newer)
+    run("review", "algebra", "--rating", "easy", now=NOW - timedelta(days=2), db=newer)
+    before = as_json(run("due", "--all", "--format", "json", now=NOW + timedelta(days=1), db=newer))
+    run("import", str(old), db=newer)
+    after = as_json(run("due", "--all", "--format", "json", now=NOW + timedelta(days=1), db=newer))
+    assert after == before == []   # the newest review (Easy, 2 days ago) still decides the card
+
+
+def test_output_never_overwrites_the_database(run, db_path, tmp_path):
+    run("learn", "algebra")
+    for args in (["export", "-o", str(db_path)], ["graph", "-o", str(db_path)],
+                 ["week", "--format", "markdown", "-o", str(db_path) + "-wal"]):
+        r = run(*args)
+        assert r.exit_code == 2 and "refusing to write over the database" in r.stderr
+    assert as_json(run("status", "--format", "json"))["counts"]["learned"] == 1
+    r = run("export", "-o", "")
+    assert r.exit_code == 2 and "--output is empty" in r.stderr
+
+
+def test_a_failed_export_keeps_the_old_file(run, tmp_path, monkeypatch):
+    out = tmp_path / "backup.json"
+    out.write_text("previous backup")
+    import os as os_mod
+
+    def fail(*a, **k):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os_mod, "fsync", fail)
+    r = run("export", "-o", str(out))
+    assert r.exit_code == 2 and "No space left" in r.stderr and "left as it was" in r.stderr
+    assert out.read_text() == "previous backup"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".backup")] == []
+
+
+def test_undo_skips_reviews_that_can_no_longer_be_undone(run):
+    run("learn", "algebra", "calculus")
+    t = NOW + timedelta(days=3)
+    run("review", "algebra", "--rating", "good", now=t)
+    run("review", "calculus", "--rating", "good", now=t + timedelta(minutes=1))
+    run("reset", "calculus", now=t + timedelta(minutes=2))
+    r = run("undo", now=t + timedelta(minutes=3))
+    assert "Undid the good review of algebra" in r.output

@@ -94,6 +94,19 @@ class RoadmapApp(App):
         self._clock = clock or clock_mod.now
         self._db_stamp = self._stamp()
 
+    def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
+               markup: bool = False) -> None:
+        """Notifications show text as written (skill names and values may contain brackets)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # Behind the "terminal too small" note, only quitting works.
+        from roadmap.tui.screens.too_small import TooSmallScreen
+
+        if isinstance(self.screen, TooSmallScreen) and action not in ("quit",):
+            return False
+        return True
+
     def now(self) -> datetime:
         """The current instant (UTC), from the injected clock."""
         return self._clock()
@@ -101,6 +114,7 @@ class RoadmapApp(App):
     def on_mount(self) -> None:
         from roadmap.tui.screens.today import TodayScreen
 
+        self.workspace.apply_renames()
         self.push_screen(TodayScreen())
         self.set_interval(self.POLL_SECONDS, self._poll_database)
         self._check_size()

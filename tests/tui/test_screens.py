@@ -185,3 +185,38 @@ async def test_long_and_cjk_names_do_not_break_layout(make_app, ws, small_path):
             await settle(pilot)
             await pilot.resize_terminal(80, 24)
             await settle(pilot)
+
+
+async def test_brackets_in_names_and_typed_values_do_not_break_the_app(make_app, ws, small_path):
+    small_path.write_text(small_path.read_text().replace('name = "Linear algebra"', 'name = "Algebra [/bold] tips"'))
+    ws.__dict__.pop("curriculum", None)
+    with ws.write() as s:
+        set_status(s, ws.curriculum, ["algebra"], Status.LEARNED, now=NOW - timedelta(days=5),
+                   settings=Settings(timezone="UTC"))
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        await pilot.press("3")   # the confirmation names the skill
+        await settle(pilot)
+        await pilot.press("escape", "comma")
+        await settle(pilot)
+        field = app.screen.query_one("#set-weekly_hours", Input)
+        field.focus()
+        await pilot.press("ctrl+u", "left_square_bracket", "slash")
+        await settle(pilot)
+        assert "[/" in text_of(app.screen.query_one("#set-weekly_hours-error"))
+        await pilot.press("escape", "t")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "TodayScreen"
+
+
+async def test_nothing_but_quit_behind_the_too_small_note(make_app):
+    app = make_app()
+    async with app.run_test(size=(30, 10)) as pilot:
+        await settle(pilot)
+        assert type(app.screen).__name__ == "TooSmallScreen"
+        await pilot.press("w", "b", "comma")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "TooSmallScreen"

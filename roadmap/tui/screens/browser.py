@@ -7,13 +7,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
 
 from roadmap.planning import status_of
 from roadmap.today import Overview, fading
 from roadmap.tui.screens.base import SkillListScreen
 from roadmap.tui.widgets.columns import set_columns
 from roadmap.tui.widgets.skill_detail import STATUS_LABEL, SkillDetail
+from roadmap.tui.widgets.title_bar import TitleBar
 
 FILTERS = ["all", "not_started", "in_progress", "learned", "skipped", "fading", "ready"]
 FILTER_LABEL = {"all": "all", "not_started": "not started", "in_progress": "in progress", "learned": "learned",
@@ -48,7 +49,7 @@ class BrowserScreen(SkillListScreen):
         self.pending_select = select
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Input(placeholder="Search skills (name, id, description) — Esc to leave", id="search")
         with Horizontal(id="browser-main"):
             with Vertical(id="browser-left"):

@@ -5,13 +5,14 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from roadmap.planning import milestone_forecasts
 from roadmap.today import plan_context
 from roadmap.tui.screens.base import LoadingScreen
 from roadmap.tui.widgets.columns import set_columns
 from roadmap.tui.widgets.milestones import bar
+from roadmap.tui.widgets.title_bar import TitleBar
 
 
 class MilestonesScreen(LoadingScreen):
@@ -23,7 +24,7 @@ class MilestonesScreen(LoadingScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("Forecasting…", id="milestones-note")
         yield DataTable(id="milestones-table", cursor_type="row")
         yield Footer(show_command_palette=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-from rich.markup import escape
 from rich.table import Table
 from textual import on, work
 from textual.app import ComposeResult
@@ -12,11 +11,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from roadmap import review
 from roadmap.errors import RoadmapError
 from roadmap.tui.widgets.skill_detail import skill_markup
+from roadmap.tui.widgets.title_bar import TitleBar
+from roadmap.tui.widgets.text import esc as escape
 
 LABELS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
@@ -66,7 +67,7 @@ class ReviewScreen(Screen):
         self.busy = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="review-progress")
         with VerticalScroll(id="review-card"):
             yield Static(id="review-body")

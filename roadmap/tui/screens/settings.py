@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Footer, Input, Label, Static
 
 from roadmap import settings as sm
 from roadmap.errors import RoadmapError
+from roadmap.tui.widgets.title_bar import TitleBar
+from roadmap.tui.widgets.text import esc as escape
 
 
 class SettingValidator(Validator):
@@ -48,7 +49,7 @@ class SettingsScreen(Screen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("Change a value, then press Enter or Ctrl+S to save. Esc leaves without saving.",
                      id="settings-note")
         with VerticalScroll(id="settings-form"):
@@ -131,7 +132,8 @@ class SettingsScreen(Screen):
         try:
             with app.workspace.write() as s:
                 for key, value in changed.items():
-                    sm.set_value(s, key, value if value.strip() else "none", milestone_ids=milestone_ids)
+                    blank = "none" if key.startswith(sm.TARGET_PREFIX) else value
+                    sm.set_value(s, key, value if value.strip() else blank, milestone_ids=milestone_ids)
         except RoadmapError as e:
             app.call_from_thread(self.notify, str(e), severity="error", timeout=8)
             return

@@ -5,10 +5,11 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from roadmap.stats import Stats, gather, heatmap_lines, sparkline
 from roadmap.tui.screens.base import LoadingScreen
+from roadmap.tui.widgets.title_bar import TitleBar
 
 
 class StatsScreen(LoadingScreen):
@@ -20,7 +21,7 @@ class StatsScreen(LoadingScreen):
     stats: Stats | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="stats-scroll"):
             yield Static("Counting…", id="stats-heatmap")
             yield Static(id="stats-forecast")

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from roadmap.durations import format_minutes
 from roadmap.models import Status
@@ -17,6 +16,8 @@ from roadmap.tui.screens.base import SkillListScreen
 from roadmap.tui.widgets.columns import set_columns
 from roadmap.tui.widgets.milestones import MilestoneBars
 from roadmap.tui.widgets.skill_detail import SkillDetail
+from roadmap.tui.widgets.title_bar import TitleBar
+from roadmap.tui.widgets.text import esc as escape
 
 
 NEXT_UP_SHOWN = 40  # the best frontier skills; the browser (b) lists them all
@@ -44,7 +45,7 @@ class TodayScreen(SkillListScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("Loading…", id="summary")
         with Horizontal(id="main"):
             yield DataTable(id="skills", cursor_type="row", zebra_stripes=False)

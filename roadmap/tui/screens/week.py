@@ -7,13 +7,15 @@ from datetime import timedelta
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from roadmap.durations import format_minutes
 from roadmap.planning import WeekPlan, weekly_plan
 from roadmap.today import plan_context
 from roadmap.tui.screens.base import LoadingScreen
 from roadmap.tui.widgets.columns import set_columns
+from roadmap.tui.widgets.title_bar import TitleBar
+from roadmap.tui.widgets.text import esc as escape
 
 
 class WeekScreen(LoadingScreen):
@@ -34,7 +36,7 @@ class WeekScreen(LoadingScreen):
         self.week_offset = 0
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("Planning…", id="week-summary")
         yield DataTable(id="week-table", cursor_type="row")
         yield Footer(show_command_palette=False)
@@ -79,7 +81,7 @@ class WeekScreen(LoadingScreen):
         if plan.finished:
             parts.append(f"finishes {len(plan.finished)} skill{'s' if len(plan.finished) != 1 else ''}")
         if plan.milestones_reached:
-            parts.append("reaches " + ", ".join(cur.milestone(x).name for x in plan.milestones_reached))
+            parts.append("reaches " + escape(", ".join(cur.milestone(x).name for x in plan.milestones_reached)))
         self.query_one("#week-summary", Static).update("  ·  ".join(parts))
         t = self.query_one("#week-table", DataTable)
         set_columns(t, [("day", "Day", 8), ("time", "Time", 6), ("what", "What", None)])

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.widgets import Static
 
 from roadmap.planning import MilestoneProgress
+from roadmap.tui.widgets.text import esc as escape
 
 
 def bar(fraction: float, width: int) -> str:

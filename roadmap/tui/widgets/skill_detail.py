@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.widgets import Static
 
 from roadmap.curriculum import Curriculum
 from roadmap.planning import missing_prerequisites, status_of
+from roadmap.tui.widgets.text import esc as escape
 
 STATUS_LABEL = {
     "not_started": "○ not started",
