@@ -25,6 +25,9 @@ def add_time_off(session: Session, first: date, last: date, note: str = "") -> T
         raise TimeOffError(f"time off ends ({last}) before it starts ({first}); give FROM then TO")
     if (last - first).days > 366:
         raise TimeOffError(f"time off from {first} to {last} is longer than a year; add it in parts if you mean it")
+    for t in list_time_off(session):
+        if (t.first_day, t.last_day) == (first, last):
+            raise TimeOffError(f"time off from {first} to {last} is already there (#{t.id})")
     row = TimeOff(first_day=first, last_day=last, note=note)
     session.add(row)
     session.flush()
