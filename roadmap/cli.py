@@ -9,6 +9,7 @@ README): fields are added over time, never renamed.
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 from datetime import date, timedelta
@@ -171,6 +172,7 @@ def status(ctx: click.Context, fmt: str) -> None:
     cur = ws.curriculum
     with ws.read() as s:
         statuses = _statuses(ws, s)
+        logged = _logged(s)
     counts = {st.value: 0 for st in Status}
     for sid in cur.skills:
         counts[status_of(statuses, sid).value] += 1
@@ -180,7 +182,7 @@ def status(ctx: click.Context, fmt: str) -> None:
         done = sum(1 for sid in ids if status_of(statuses, sid) in DONE)
         cats.append({"id": c.id, "name": c.name, "done": done, "total": len(ids),
                      "percent": round(100 * done / len(ids)) if ids else 100})
-    ms = milestone_progress(cur, statuses)
+    ms = milestone_progress(cur, statuses, logged)
     orphans = orphaned(cur, statuses)
     from roadmap import review
 
@@ -212,13 +214,13 @@ def status(ctx: click.Context, fmt: str) -> None:
     if not ms:
         con.print("No milestones in this curriculum.")
     t = Table(title="Milestones", title_justify="left", box=None, pad_edge=False)
-    t.add_column("milestone")
+    t.add_column("milestone", no_wrap=True, overflow="ellipsis", max_width=max(20, con.width - 44))
     t.add_column("done", justify="right")
     t.add_column("progress")
     t.add_column("left", justify="right")
     for m in ms:
         t.add_row(_plain(m.name), f"{m.done}/{m.required}", _bar(m.done, m.required) + f" {round(100 * m.fraction):>3}%",
-                  f"{m.hours_remaining:g} h")
+                  f"{round(m.hours_remaining):g} h")
     if ms:
         con.print(t)
     con.print(_plain(f"Database: {ws.engine.url.database}", style="dim"))
@@ -227,7 +229,7 @@ def status(ctx: click.Context, fmt: str) -> None:
         line = (f"Memory: {strong} of {len(cards)} learned skills at or above your desired retention "
                 f"({100 * settings.desired_retention:.0f}%)")
         if fading:
-            line += "; fading: " + ", ".join(f"{c.skill_id} {100 * c.retrievability:.0f}%" for c in fading[:8])
+            line += "; fading: " + ", ".join(f"{c.skill_id} {math.floor(100 * c.retrievability)}%" for c in fading[:8])
             line += f" and {len(fading) - 8} more" if len(fading) > 8 else ""
         con.print(line)
     if orphans:
@@ -254,7 +256,7 @@ def _plan_table(cur, items, statuses, title):
     t.add_column("status", no_wrap=True, min_width=11)
     for i, item in enumerate(items, 1):
         sk = cur.skills[item.skill_id]
-        t.add_row(str(i), sk.id, _plain(sk.name), f"{item.hours:g}", item.status.value.replace("_", " "))
+        t.add_row(str(i), sk.id, _plain(sk.name), f"{round(item.hours, 1):g}", item.status.value.replace("_", " "))
     return t
 
 
@@ -486,7 +488,7 @@ def _week_text(wp, cur, first) -> str:
                 name = cur.skills[b.skill_id].name
                 con.print(f"  {fm(b.minutes):>6}  {escape(name[:50])} [dim]({b.skill_id})[/dim]", overflow="ellipsis",
                           no_wrap=True, crop=True)
-        over = [d for d in wp.days if d.planned_minutes > d.capacity_minutes + 0.5]
+        over = [d for d in wp.days if d.capacity_minutes and d.planned_minutes > d.capacity_minutes + 0.5]
         if over:
             con.print(f"\nNote: reviews take longer than the study time of {', '.join(f'{d.day:%a %d}' for d in over)}; "
                       "the queue shows the most at-risk first, and a lower daily_review_cap spreads them "
@@ -536,7 +538,7 @@ def milestones(ctx: click.Context, fmt: str) -> None:
         t.add_column(col, no_wrap=col != "status")
     for f in fcs:
         p = f.progress
-        t.add_row(_plain(p.name), f"{p.done}/{p.required}", f"{p.hours_remaining:g} h",
+        t.add_row(_plain(p.name), f"{p.done}/{p.required}", f"{round(p.hours_remaining):g} h",
                   f.forecast.strftime("%d %b %y") if f.forecast else "—",
                   f.target.strftime("%d %b %y") if f.target else "", f.status_text())
     con.print(t)
@@ -556,7 +558,7 @@ def log_(ctx: click.Context, skill_id: str, duration: str) -> None:
     Example: roadmap log python 1h30m
     """
     from roadmap import settings as sm, studylog
-    from roadmap.durations import parse_duration
+    from roadmap.durations import format_minutes, parse_duration
     from roadmap.models import Status
     from roadmap.planning import remaining_hours, status_of
     from roadmap.progress import ProgressError, load_statuses, resolve_ids, set_status
@@ -581,7 +583,8 @@ def log_(ctx: click.Context, skill_id: str, duration: str) -> None:
                 pass
         total = studylog.logged_hours(s).get(sid, 0.0)
     left = remaining_hours(ws.curriculum, sid, {sid: total})
-    click.echo(f"{sid}: logged {hours:g} h ({total:g} h in all, about {left:g} h left)"
+    click.echo(f"{sid}: logged {format_minutes(hours * 60)} ({format_minutes(total * 60)} in all, "
+               f"about {format_minutes(left * 60)} left)"
                + ("; marked in progress" if started else ""))
 
 
@@ -806,7 +809,11 @@ def forecast(ctx: click.Context, days: int, fmt: str) -> None:
 
     ws = _ws(ctx)
     with ws.read() as s:
-        rows = review.forecast(s, now=_now(), settings=_settings(s), days=days, skills=ws.curriculum.skills)
+        from roadmap.timeoff import list_time_off
+
+        off = [(t.first_day, t.last_day) for t in list_time_off(s)]
+        rows = review.forecast(s, now=_now(), settings=_settings(s), days=days, skills=ws.curriculum.skills,
+                               time_off=off)
     if fmt == "json":
         _emit_json([{"date": d.isoformat(), "count": n} for d, n in rows])
         return

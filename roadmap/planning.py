@@ -20,7 +20,8 @@ skills whose prerequisites are placed, the next one is chosen by, in turn:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Mapping
 
@@ -398,8 +399,9 @@ class MilestoneForecast:
     weeks_behind : int or None
         Whole weeks the forecast is after the target, when behind.
     needed_hours_per_week : float or None
-        Study hours per week that would finish it by the target, when behind
-        (remaining hours / weeks left; None if the target has passed).
+        The weekly budget (hours, 0.5 h steps) at which the same plan, study
+        days, time off and reviews would finish it by the target, when behind;
+        None if the target has passed or not even 168 h a week would do.
     """
 
     progress: MilestoneProgress
@@ -410,7 +412,7 @@ class MilestoneForecast:
     needed_hours_per_week: float | None = None
 
     def status_text(self) -> str:
-        """A few words for a table: 'on track', '8 wk late: 11.4 h/wk', 'reached', 'target passed', ''."""
+        """A few words for a table: 'on track', '8 wk late: 11.5 h/wk', 'reached', 'target passed', ''."""
         if self.status == "reached":
             return "reached"
         if self.target is None:
@@ -420,7 +422,7 @@ class MilestoneForecast:
         if self.needed_hours_per_week is None:
             return "target passed"
         late = f"{self.weeks_behind} wk late" if self.weeks_behind else "late"
-        return f"{late}: {self.needed_hours_per_week:g} h/wk"
+        return f"{late}: {self.needed_hours_per_week:g}h/wk"
 
 
 def milestone_forecasts(curriculum: Curriculum, statuses: Mapping[str, Status], settings: Settings, today: date, *,
@@ -445,32 +447,51 @@ def milestone_forecasts(curriculum: Curriculum, statuses: Mapping[str, Status], 
         for i in range(horizon_days):
             d = today + timedelta(days=i)
             load.setdefault(d, avg if d > last else 0)
+    plan = study_plan(curriculum, statuses, logged)
     played = weekly_plan(curriculum, statuses, settings, today, days=horizon_days, logged=logged,
-                         reviews=load, time_off=time_off)
+                         reviews=load, time_off=time_off, plan=plan)
+
+    def finish_day(p: MilestoneProgress, wp: WeekPlan) -> date | None:
+        undone = [s for s in curriculum.milestone_skills(p.id) if status_of(statuses, s) not in DONE]
+        days_ = [wp.finished_on.get(s) for s in undone]
+        return None if any(d is None for d in days_) else max(days_)
+
+    def needed(p: MilestoneProgress, target: date | None) -> float | None:
+        # The smallest weekly budget (0.5 h steps) at which the same plan, study days,
+        # time off and reviews finish the milestone by its target: found by bisection.
+        if target is None or target <= today:
+            return None
+        span = (target - today).days + 1
+
+        def ok(hours: float) -> bool:
+            wp = weekly_plan(curriculum, statuses, replace(settings, weekly_hours=hours), today, days=span,
+                             logged=logged, reviews=load, time_off=time_off, plan=plan)
+            d = finish_day(p, wp)
+            return d is not None and d <= target
+
+        lo, hi = settings.weekly_hours, 168.0
+        if not ok(hi):
+            return None
+        while hi - lo > 0.5:
+            mid = (lo + hi) / 2
+            lo, hi = (lo, mid) if ok(mid) else (mid, hi)
+        return math.ceil(hi * 2) / 2
+
     out = []
     for p in milestone_progress(curriculum, statuses, logged):
         target = settings.targets.get(p.id)
         if p.reached:
             out.append(MilestoneForecast(p, None, target, "reached"))
             continue
-        undone = [s for s in curriculum.milestone_skills(p.id) if status_of(statuses, s) not in DONE]
-        days_ = [played.finished_on.get(s) for s in undone]
-        forecast = None if any(d is None for d in days_) else max(days_)
+        forecast = finish_day(p, played)
         if forecast is None:
             out.append(MilestoneForecast(p, None, target, "unreachable" if target is None else "behind",
-                                         needed_hours_per_week=_needed(p, target, today)))
+                                         needed_hours_per_week=needed(p, target)))
         elif target is None:
             out.append(MilestoneForecast(p, forecast, None, "no target"))
         elif forecast <= target:
             out.append(MilestoneForecast(p, forecast, target, "on track"))
         else:
             behind = -(-(forecast - target).days // 7)
-            out.append(MilestoneForecast(p, forecast, target, "behind", behind, _needed(p, target, today)))
+            out.append(MilestoneForecast(p, forecast, target, "behind", behind, needed(p, target)))
     return out
-
-
-def _needed(p: MilestoneProgress, target: date | None, today: date) -> float | None:
-    if target is None or target <= today:
-        return None
-    weeks = (target - today).days / 7
-    return round(p.hours_remaining / weeks, 1)

@@ -57,8 +57,11 @@ def gather(session: Session, curriculum: Curriculum, now: datetime, *, weeks: in
     counts = {s.value: 0 for s in Status}
     for sid in curriculum.skills:
         counts[status_of(statuses, sid).value] += 1
+    from roadmap.timeoff import list_time_off
+
+    off = [(t.first_day, t.last_day) for t in list_time_off(session)]
     return Stats(today=today, history=history, forecast=review.forecast(session, now=now, settings=settings, days=30,
-                                                  skills=curriculum.skills),
+                                                  skills=curriculum.skills, time_off=off),
                  retention=retention, retention_reviews=n, desired_retention=settings.desired_retention,
                  counts=counts, total_reviews=sum(history.values()))
 

@@ -15,7 +15,7 @@ from conftest import NOW, SMALL, as_json
 
 def test_log_reduces_remaining_and_starts_the_skill(run):
     r = run("log", "calculus", "90m")
-    assert r.exit_code == 0 and "1.5 h in all, about 1.5 h left" in r.output and "marked in progress" in r.output
+    assert r.exit_code == 0 and "1h30m in all, about 1h30m left" in r.output and "marked in progress" in r.output
     plan = as_json(run("plan", "--format", "json"))
     assert plan[0] == {**plan[0], "id": "calculus", "hours": 1.5, "status": "in_progress"}
     r = run("log", "backprop", "1h")   # prerequisites missing: logged, not started
@@ -89,13 +89,15 @@ def test_ics_parses_back_with_stable_uids(run, tmp_path):
 
 def test_milestone_forecast_by_hand():
     """basics needs calculus 3 h + algebra 4 h + regression 2 h = 9 h; at 1 h a day from Mon 30 Nov,
-    the last hour is on day 9: Tue 8 Dec. With a target of 4 Dec it is 1 week late and needs
-    9 h over (4 Dec - 30 Nov)/7 weeks = 15.8 h/week."""
+    the last hour is on day 9: Tue 8 Dec. With a target of Fri 4 Dec it is 1 week late; the 9 h
+    must fit in the 5 days Mon-Fri, i.e. 9 / (5/7) = 12.6 h a week: 13 h in half-hour steps."""
     cur = cm.load(SMALL)
     s = Settings(weekly_hours=7, targets={"basics": date(2026, 12, 4), "all": date(2027, 6, 1)})
     basics, everything = milestone_forecasts(cur, {}, s, date(2026, 11, 30))
     assert basics.forecast == date(2026, 12, 8)
-    assert (basics.status, basics.weeks_behind, basics.needed_hours_per_week) == ("behind", 1, 15.8)
+    assert (basics.status, basics.weeks_behind, basics.needed_hours_per_week) == ("behind", 1, 13.0)
+    faster = Settings(weekly_hours=13, targets=s.targets)
+    assert milestone_forecasts(cur, {}, faster, date(2026, 11, 30))[0].status == "on track"
     assert everything.forecast == date(2026, 12, 18) and everything.status == "on track"
 
 

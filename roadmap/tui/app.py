@@ -168,19 +168,30 @@ class RoadmapApp(App):
         from roadmap import settings as sm
         from roadmap.progress import set_status
 
+        from roadmap import review
+        from roadmap.models import ReviewCard
+
         try:
             with self.workspace.write() as s:
+                settings = sm.load(s)
                 changes = set_status(s, self.workspace.curriculum, skill_ids, status, now=self.now(),
-                                     settings=sm.load(s), force=force)
+                                     settings=settings, force=force)
+                due = {c.skill_id: s.get(ReviewCard, c.skill_id) for c in changes if c.after == Status.LEARNED}
         except RoadmapError as e:
             self.call_from_thread(self.notify, str(e), title="Not changed", severity="error", timeout=8)
             return
-        words = {"in_progress": "in progress", "learned": "learned — first review in a few days",
-                 "skipped": "skipped", "not_started": "reset"}
+        words = {"in_progress": "in progress", "learned": "learned", "skipped": "skipped",
+                 "not_started": "reset to not started"}
         for c in changes:
             name = self.workspace.curriculum.skills[c.skill_id].name
             msg = f"{name}: already {c.after.value.replace('_', ' ')}" if c.before == c.after else \
                 f"{name}: {words[c.after.value]}"
+            card = due.get(c.skill_id)
+            if card is not None and c.before != c.after:
+                first = review.study_day(card.due, review.zone(settings.timezone), settings.rollover_hour)
+                msg += f"; first review {first:%a %d %b}"
+            if c.before == Status.LEARNED and c.after != Status.LEARNED:
+                msg += " (it leaves spaced review; its history is kept)"
             self.call_from_thread(self.notify, msg, timeout=4)
         self._db_stamp = self._stamp()
         if then is not None:

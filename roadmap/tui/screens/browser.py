@@ -115,7 +115,7 @@ class BrowserScreen(SkillListScreen):
         if selected in rows:
             table.move_cursor(row=rows.index(selected))
         table.border_title = f"Skills: {shown} of {len(cur.skills)} · filter: {FILTER_LABEL[self.filter]}"
-        table.border_subtitle = "○ not started ◐ in progress ● learned ⊘ skipped ! fading"
+        table.border_subtitle = "○ ◐ ● ⊘ ! — ? explains"
         self.show_detail()
 
     def _title(self) -> None:

@@ -20,7 +20,7 @@ class MilestonesScreen(LoadingScreen):
 
     TITLE = "Milestones"
     BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back", id="milestones.back", tooltip="Back to the previous screen"),
+        Binding("escape", "app.pop_screen", "Back", id="milestones.back", tooltip="Back to Today"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -52,14 +52,14 @@ class MilestonesScreen(LoadingScreen):
                 ("forecast", "Forecast", 11 if wide else 9)]
         if wide:
             cols += [("target", "Target", 11)]
-        cols += [("status", "Status", 26 if wide else 20)]
+        cols += [("status", "Status", 26 if wide else 23)]
         set_columns(t, cols)
         for f in forecasts:
             p = f.progress
             date_fmt = "%d %b %Y" if wide else "%d %b %y"
             row = [Text(p.name, no_wrap=True, overflow="ellipsis"),
                    bar(p.fraction, 10 if wide else 5) + f" {round(100 * p.fraction):>3}%",
-                   f"{p.hours_remaining:g}h", f.forecast.strftime(date_fmt) if f.forecast else "—"]
+                   f"{round(p.hours_remaining):g}h", f.forecast.strftime(date_fmt) if f.forecast else "—"]
             if wide:
                 row.append(f.target.strftime(date_fmt) if f.target else "—")
             row.append(Text(f.status_text() or "no target", no_wrap=True, overflow="ellipsis"))

@@ -63,8 +63,9 @@ class ReviewScreen(Screen):
         self.done = 0
         self.details = False
         self.outcomes: dict[int, review.Outcome] = {}
-        self.shown_at = time.monotonic()
+        self.shown_at = self.started = time.monotonic()
         self.busy = False
+        self.ratings: dict[int, int] = {}
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -89,9 +90,12 @@ class ReviewScreen(Screen):
         body = self.query_one("#review-body", Static)
         choices = self.query_one("#review-choices", Static)
         if sid is None:
-            progress.update(f"Session done: {self.done} reviewed.")
-            body.update("[b]All reviews for today are done.[/b]\n\nPress [b]Esc[/b] to go back, "
-                        "or [b]u[/b] to undo the last rating.")
+            minutes = (time.monotonic() - self.started) / 60
+            counts = ", ".join(f"{n} {LABELS[r]}" for r, n in sorted(self.ratings.items()) if n)
+            progress.update(f"Session done: {self.done} reviewed in {minutes:.0f} min.")
+            body.update("[b]All reviews for today are done.[/b]\n\n"
+                        + (f"Ratings: {counts}.\n\n" if counts else "")
+                        + "Press [b]Esc[/b] to go back to Today, or [b]u[/b] to undo the last rating.")
             choices.update("")
             return
         progress.update(f"Review {self.index + 1} of {len(self.queue)}")
@@ -184,6 +188,7 @@ class ReviewScreen(Screen):
     def _recorded(self, sid: str, rating: int, out: review.Outcome, upcoming: dict | None) -> None:
         self.busy = False
         self.done += 1
+        self.ratings[rating] = self.ratings.get(rating, 0) + 1
         self.index += 1
         self.notify(f"{LABELS[rating]}: next review of {self.app.workspace.curriculum.skills[sid].name} "
                     f"on {out.due_day:%a %d %b}", timeout=3)
@@ -210,5 +215,8 @@ class ReviewScreen(Screen):
         else:
             self.queue.insert(self.index, sid)
         self.done = max(0, self.done - 1)
-        self.notify(f"Undid the {LABELS.get(undone.rating, '')} rating of {sid}.")
+        if self.ratings.get(undone.rating):
+            self.ratings[undone.rating] -= 1
+        self.notify(f"Undid the {LABELS.get(undone.rating, '')} rating of "
+                    f"{self.app.workspace.curriculum.skills[sid].name}.")
         self._show_current()

@@ -16,7 +16,7 @@ class StatsScreen(LoadingScreen):
     """Characters, not colours, carry the values, so it reads with NO_COLOR too."""
 
     TITLE = "Stats"
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="stats.back", tooltip="Back to the previous screen")]
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="stats.back", tooltip="Back to Today")]
 
     stats: Stats | None = None
 

@@ -90,11 +90,11 @@ class TodayScreen(SkillListScreen):
         table = self.query_one("#skills", DataTable)
         keep = table.cursor_row
         selected = self.selected_id()
-        set_columns(table, [("mark", "", 1), ("skill", "Skill", None), ("hours", "hours", 5)])
+        set_columns(table, [("mark", "", 1), ("skill", "Skill", None), ("hours", "hours", 7)])
         for item in ov.in_progress + ov.next_up[:NEXT_UP_SHOWN]:
             sk = cur.skills[item.skill_id]
             if item.status == Status.IN_PROGRESS:
-                mark, hours = "◐", f"{ov.logged.get(item.skill_id, 0):g}/{sk.hours:g}"
+                mark, hours = "◐", f"{round(ov.logged.get(item.skill_id, 0)):g}/{sk.hours:g}"
             else:
                 mark, hours = "○", f"{sk.hours:g}"
             table.add_row(mark, Text(sk.name, overflow="ellipsis", no_wrap=True), Text(hours, justify="right"),

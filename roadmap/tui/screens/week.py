@@ -23,12 +23,12 @@ class WeekScreen(LoadingScreen):
 
     TITLE = "Week"
     BINDINGS = [
-        Binding("left_square_bracket,left", "shift(-1)", "Prev week", id="week.prev", key_display="[",
-                tooltip="Show the week before"),
-        Binding("right_square_bracket,right", "shift(1)", "Next week", id="week.next", key_display="]",
-                tooltip="Show the week after"),
-        Binding("n", "shift(0)", "This week", id="week.today", tooltip="Back to the week starting today (now)"),
-        Binding("escape", "app.pop_screen", "Back", id="week.back", tooltip="Back to the previous screen"),
+        Binding("left_square_bracket,left", "shift(-1)", "−7 days", id="week.prev", key_display="[",
+                tooltip="Show the seven days before"),
+        Binding("right_square_bracket,right", "shift(1)", "+7 days", id="week.next", key_display="]",
+                tooltip="Show the seven days after"),
+        Binding("n", "shift(0)", "From today", id="week.today", tooltip="Back to the seven days starting today (now)"),
+        Binding("escape", "app.pop_screen", "Back", id="week.back", tooltip="Back to Today"),
     ]
 
     def __init__(self) -> None:

@@ -24,7 +24,7 @@ def skill_markup(cur: Curriculum, skill_id: str, statuses: dict, *, logged: dict
     spent = (logged or {}).get(skill_id, 0.0)
     lines = [f"[b]{escape(sk.name)}[/b]  [dim]{sk.id}[/dim]",
              f"{escape(cur.category_name(sk.category))} · {sk.hours:g} h estimated"
-             + (f" · {spent:g} h logged" if spent else "") + f" · {STATUS_LABEL[st]}"]
+             + (f" · {round(spent, 1):g} h logged" if spent else "") + f" · {STATUS_LABEL[st]}"]
     if card is not None:
         lines.append(f"Memory {100 * card.retrievability:.0f}% · next review {card.due_day:%a %d %b %Y}")
     lines += ["", escape(sk.description)]
