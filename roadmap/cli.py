@@ -559,33 +559,17 @@ def log_(ctx: click.Context, skill_id: str, duration: str) -> None:
     """
     from roadmap import settings as sm, studylog
     from roadmap.durations import format_minutes, parse_duration
-    from roadmap.models import Status
-    from roadmap.planning import remaining_hours, status_of
-    from roadmap.progress import ProgressError, load_statuses, resolve_ids, set_status
+    from roadmap.progress import resolve_ids
 
     ws = _ws(ctx)
     now = _now()
     hours = parse_duration(duration)
-    if hours > 24:
-        from roadmap.durations import DurationError
-
-        raise DurationError(f"{duration!r} is more than a day; log each session separately")
     (sid,) = resolve_ids(ws.curriculum, [skill_id])
     with ws.write() as s:
-        studylog.log_time(s, sid, hours, now=now)
-        started = False
-        if status_of(load_statuses(s, ws.curriculum), sid) == Status.NOT_STARTED:
-            try:
-                with s.begin_nested():
-                    set_status(s, ws.curriculum, [sid], Status.IN_PROGRESS, now=now, settings=sm.load(s))
-                started = True
-            except ProgressError:
-                pass
-        total = studylog.logged_hours(s).get(sid, 0.0)
-    left = remaining_hours(ws.curriculum, sid, {sid: total})
-    click.echo(f"{sid}: logged {format_minutes(hours * 60)} ({format_minutes(total * 60)} in all, "
-               f"about {format_minutes(left * 60)} left)"
-               + ("; marked in progress" if started else ""))
+        out = studylog.log_study(s, ws.curriculum, sid, hours, now=now, settings=sm.load(s))
+    click.echo(f"{sid}: logged {format_minutes(hours * 60)} ({format_minutes(out.total_hours * 60)} in all, "
+               f"about {format_minutes(out.hours_left * 60)} left)"
+               + ("; marked in progress" if out.started else ""))
 
 
 @cli.group()

@@ -6,12 +6,16 @@ the study plan uses remaining hours.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from roadmap.errors import RoadmapError
 from roadmap.models import StudySession
+
+MAX_SESSION_HOURS = 24
 
 
 def log_time(session: Session, skill_id: str, hours: float, *, now: datetime) -> StudySession:
@@ -26,3 +30,38 @@ def logged_hours(session: Session) -> dict[str, float]:
     rows = session.exec(select(StudySession.skill_id, func.sum(StudySession.hours))
                         .group_by(StudySession.skill_id)).all()
     return {sid: float(h) for sid, h in rows}
+
+
+@dataclass(frozen=True)
+class Logged:
+    """The result of :func:`log_study`: hours now logged in all, hours left, and whether the skill was started."""
+
+    total_hours: float
+    hours_left: float
+    started: bool
+
+
+def log_study(session: Session, curriculum, skill_id: str, hours: float, *, now: datetime, settings) -> Logged:
+    """Log ``hours`` of study on a skill; a skill not started yet is marked in progress
+    when its prerequisites are learned or skipped (otherwise its status is left alone).
+
+    Raises RoadmapError if ``hours`` is not above 0 and at most :data:`MAX_SESSION_HOURS`.
+    """
+    from roadmap.models import Status
+    from roadmap.planning import remaining_hours, status_of
+    from roadmap.progress import ProgressError, load_statuses, set_status
+
+    if not (0 < hours <= MAX_SESSION_HOURS):
+        raise RoadmapError(f"{hours:g} h is not a study session; log between a minute and {MAX_SESSION_HOURS} h "
+                           "(log each session separately)")
+    log_time(session, skill_id, hours, now=now)
+    started = False
+    if status_of(load_statuses(session, curriculum), skill_id) == Status.NOT_STARTED:
+        try:
+            with session.begin_nested():
+                set_status(session, curriculum, [skill_id], Status.IN_PROGRESS, now=now, settings=settings)
+            started = True
+        except ProgressError:
+            pass
+    total = logged_hours(session).get(skill_id, 0.0)
+    return Logged(total, remaining_hours(curriculum, skill_id, {skill_id: total}), started)

@@ -197,6 +197,26 @@ class RoadmapApp(App):
         if then is not None:
             self.call_from_thread(then)
 
+    def log_time(self, skill_id: str, hours: float, *, then: Callable[[], None] | None = None) -> None:
+        """Log study time on a skill in a worker; notify the result; call ``then`` after."""
+        self._log_time(skill_id, hours, then)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _log_time(self, skill_id: str, hours: float, then) -> None:
+        from roadmap import settings as sm, studylog
+        from roadmap.durations import format_minutes
+
+        with self.workspace.write() as s:
+            out = studylog.log_study(s, self.workspace.curriculum, skill_id, hours, now=self.now(),
+                                     settings=sm.load(s))
+        name = self.workspace.curriculum.skills[skill_id].name
+        self.call_from_thread(self.notify, f"{name}: logged {format_minutes(hours * 60)}, "
+                              f"about {format_minutes(out.hours_left * 60)} left"
+                              + ("; marked in progress" if out.started else ""), timeout=4)
+        self._db_stamp = self._stamp()
+        if then is not None:
+            self.call_from_thread(then)
+
     # -- navigation -------------------------------------------------------------
     def action_help(self) -> None:
         """Show the keys of the current screen."""

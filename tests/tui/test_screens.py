@@ -220,3 +220,21 @@ async def test_nothing_but_quit_behind_the_too_small_note(make_app):
         await pilot.press("w", "b", "comma")
         await settle(pilot)
         assert type(app.screen).__name__ == "TooSmallScreen"
+
+
+async def test_log_time_from_today(make_app, ws):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await pilot.pause()
+        await pilot.press(*"lots", "enter")
+        await pilot.pause()
+        assert "not a duration" in text_of(app.screen.query_one("#log-hint"))
+        await pilot.press("ctrl+u", *"45m", "enter")
+        await settle(pilot)
+        from roadmap import studylog
+
+        with ws.read() as s:
+            assert studylog.logged_hours(s) == {"calculus": 0.75}
+            assert load_statuses(s, ws.curriculum)["calculus"] == Status.IN_PROGRESS

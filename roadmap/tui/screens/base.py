@@ -93,6 +93,20 @@ class SkillListScreen(LoadingScreen):
         detail.show_skill(self.app.workspace.curriculum, sid, self.ov.statuses, logged=self.ov.logged,
                           card=self.ov.cards.get(sid) if sid else None)
 
+    def action_log_time(self) -> None:
+        """Ask how long the selected skill was studied, and log it."""
+        sid = self.selected_id()
+        if sid is None:
+            self.notify("No skill selected.", severity="warning")
+            return
+        from roadmap.tui.screens.log_time import LogTimeScreen
+
+        def logged(hours: float | None) -> None:
+            if hours:
+                self.app.log_time(sid, hours, then=self.action_reload)
+
+        self.app.push_screen(LogTimeScreen(self.app.workspace.curriculum.skills[sid].name), logged)
+
     def action_set_status(self, status: str) -> None:
         """Change the selected skill's status (persisted at once; refusals are notified)."""
         sid = self.selected_id()

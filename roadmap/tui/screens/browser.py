@@ -13,6 +13,7 @@ from roadmap.planning import status_of
 from roadmap.today import Overview, fading
 from roadmap.tui.screens.base import SkillListScreen
 from roadmap.tui.widgets.columns import set_columns
+from roadmap.tui.widgets.text import esc as escape
 from roadmap.tui.widgets.skill_detail import STATUS_LABEL, SkillDetail
 from roadmap.tui.widgets.title_bar import TitleBar
 
@@ -37,6 +38,8 @@ class BrowserScreen(SkillListScreen):
         Binding("l", "set_status('learned')", "Learn", id="browser.learn",
                 tooltip="Mark the selected skill as learned (refused while prerequisites are missing)"),
         Binding("k", "set_status('skipped')", "Skip", id="browser.skip", tooltip="Skip the selected skill"),
+        Binding("h", "log_time", "Log time", id="browser.log", show=False,
+                tooltip="Log how long you studied the selected skill (e.g. 45m, 1.5h)"),
         Binding("x", "set_status('not_started')", "Reset", id="browser.reset",
                 tooltip="Reset the selected skill to not started"),
         Binding("escape", "back", "Back", id="browser.back", tooltip="Leave the search, or go back to Today"),
@@ -99,24 +102,33 @@ class BrowserScreen(SkillListScreen):
         wide = table.size.width >= 70
         set_columns(table, [("mark", "", 1), ("skill", "Skill", None)]
                     + ([("category", "Category", 16)] if wide else []) + [("hours", "h", 4)])
-        shown = 0
-        for c in cur.categories:
-            for sid, sk in cur.skills.items():
-                if sk.category != c.id or not self._matches(sid, fading_ids, ready):
-                    continue
-                st = status_of(self.ov.statuses, sid).value
-                mark = STATUS_LABEL[st][0] if sid not in fading_ids else "!"
-                cells = [mark, Text(sk.name, no_wrap=True, overflow="ellipsis")]
-                if wide:
-                    cells.append(Text(c.name, no_wrap=True, overflow="ellipsis"))
-                table.add_row(*cells, f"{sk.hours:g}", key=sid)
-                shown += 1
+        order = {c.id: i for i, c in enumerate(cur.categories)}
+        matches = sorted((sid for sid in cur.skills if self._matches(sid, fading_ids, ready)),
+                         key=lambda sid: order.get(cur.skills[sid].category, len(order)))
+        if self.query_text:  # skills whose name matches come before those matched by description only
+            words = self.query_text.lower().split()
+            matches.sort(key=lambda sid: not all(w in f"{sid} {cur.skills[sid].name}".lower() for w in words))
+        for sid in matches:
+            sk = cur.skills[sid]
+            st = status_of(self.ov.statuses, sid).value
+            mark = STATUS_LABEL[st][0] if sid not in fading_ids else "!"
+            cells = [mark, Text(sk.name, no_wrap=True, overflow="ellipsis")]
+            if wide:
+                cells.append(Text(cur.category_name(sk.category), no_wrap=True, overflow="ellipsis"))
+            table.add_row(*cells, f"{sk.hours:g}", key=sid)
+        shown = len(matches)
         rows = [r.value for r in table.rows]
         if selected in rows:
             table.move_cursor(row=rows.index(selected))
         table.border_title = f"Skills: {shown} of {len(cur.skills)} · filter: {FILTER_LABEL[self.filter]}"
         table.border_subtitle = "○ ◐ ● ⊘ ! — ? explains"
         self.show_detail()
+
+    def empty_text(self) -> str | None:
+        if self.query_one(f"#{self.TABLE}", DataTable).row_count:
+            return None
+        return (f"No skill matches “{escape(self.query_text)}” with the filter {FILTER_LABEL[self.filter]}.\n\n"
+                "Press [b]f[/b] to change the filter, or [b]/[/b] to change the search.")
 
     def _title(self) -> None:
         self.sub_title = f"filter: {FILTER_LABEL[self.filter]}" + (f" · “{self.query_text}”" if self.query_text else "")

@@ -35,6 +35,8 @@ class TodayScreen(SkillListScreen):
                 tooltip="Mark the selected skill as learned; it enters spaced review"),
         Binding("k", "set_status('skipped')", "Skip", id="today.skip",
                 tooltip="Skip the selected skill (already known or not wanted)"),
+        Binding("h", "log_time", "Log time", id="today.log", show=False,
+                tooltip="Log how long you studied the selected skill (e.g. 45m, 1.5h)"),
         Binding("x", "set_status('not_started')", "Reset", id="today.reset", show=False,
                 tooltip="Reset the selected skill to not started"),
         Binding("b", "app.browse", "Browse", id="today.browse", tooltip="All skills, with search and filters"),
