@@ -111,3 +111,19 @@ async def test_no_color_is_respected(make_app, monkeypatch):
         assert app.no_color
         rows = [r.value for r in app.screen.query_one("#skills", DataTable).rows]
         assert rows  # still usable; states carry symbols (○ ◐), not colour alone
+
+
+async def test_review_ahead_when_only_fading(make_app, ws):
+    s0 = Settings(timezone="UTC")  # learned at 90 %: due in two days
+    with ws.write() as s:
+        set_status(s, ws.curriculum, ["algebra"], Status.LEARNED, now=NOW - timedelta(days=1), settings=s0)
+        from roadmap import settings as sm
+
+        sm.set_value(s, "desired_retention", "0.97")
+    app = make_app(NOW)  # due tomorrow, but already below 97 % retrievability
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not app.screen.ov.due and app.screen.ov.cards["algebra"].retrievability < 0.97
+        await pilot.press("r")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ReviewScreen" and app.screen.current == "algebra"

@@ -28,7 +28,8 @@ class TodayScreen(SkillListScreen):
 
     TITLE = "Today"
     BINDINGS = [
-        Binding("r", "review", "Review", id="today.review", tooltip="Start the review session of today's queue"),
+        Binding("r", "review", "Review", id="today.review",
+                tooltip="Review today's queue (or, with nothing due, the fading skills early)"),
         Binding("s", "set_status('in_progress')", "Start", id="today.start",
                 tooltip="Mark the selected skill as in progress"),
         Binding("l", "set_status('learned')", "Learn", id="today.learn",
@@ -127,10 +128,18 @@ class TodayScreen(SkillListScreen):
 
     def action_review(self) -> None:
         """Open the review session on today's queue."""
-        if self.ov is None or not self.ov.due:
-            self.notify("Nothing due for review today.")
-            return
         from roadmap.tui.screens.review import ReviewScreen
 
-        self.app.push_screen(ReviewScreen([d.skill_id for d in self.ov.due]))
+        if self.ov is None:
+            return
+        if self.ov.due:
+            self.app.push_screen(ReviewScreen([d.skill_id for d in self.ov.due]))
+            return
+        weak = fading(self.ov)[: self.ov.settings.daily_review_cap]
+        if weak:  # review ahead: nothing is due, but these are below the desired retention
+            self.notify(f"Nothing due today; reviewing {len(weak)} fading skill{'s' if len(weak) != 1 else ''} early.")
+            self.app.push_screen(ReviewScreen(weak))
+            return
+        upcoming = min((c.due_day for c in self.ov.cards.values()), default=None)
+        self.notify("Nothing due for review today." + (f" Next review: {upcoming:%a %d %b}." if upcoming else ""))
 
