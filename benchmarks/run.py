@@ -24,7 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import timedelta
+
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -157,7 +157,7 @@ def cli_rows(kind: str, db: Path, cur: Path | None, runs: int) -> list[dict]:
 def tui_rows(kind: str, db: Path, cur: Path | None, runs: int) -> list[dict]:
     """First paint of Today (whole process) and rating key -> next review shown (in the app)."""
     probe = HERE / "tui_probe.py"
-    paints, ratings, peaks = [], [], []
+    paints, ratings = [], []
     for i in range(runs + 1):
         work = OUT / f"{db.stem}-tui.db"
         shutil.copy(db, work)

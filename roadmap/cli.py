@@ -12,7 +12,7 @@ import json
 import math
 import os
 import sys
-from datetime import date, timedelta
+from datetime import date
 
 import click
 

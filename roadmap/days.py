@@ -99,8 +99,3 @@ def day_start(day: date, tz: tzinfo, rollover_hour: int) -> datetime:
 def day_end(day: date, tz: tzinfo, rollover_hour: int) -> datetime:
     """The UTC instant at which study day ``day`` ends (the start of the next one)."""
     return day_start(day + timedelta(days=1), tz, rollover_hour)
-
-
-def days(first: date, count: int) -> list[date]:
-    """``count`` consecutive dates starting at ``first``."""
-    return [first + timedelta(days=i) for i in range(count)]

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from roadmap.curriculum import Curriculum
 from roadmap.errors import RoadmapError
 from roadmap.models import SkillProgress, Status, StatusEvent
-from roadmap.planning import DONE, missing_prerequisites
+from roadmap.planning import missing_prerequisites
 from roadmap.settings import Settings
 
 
@@ -201,8 +201,3 @@ def apply_renames(session: Session, curriculum: Curriculum) -> list[tuple[str, s
                 session.exec(update(m).where(m.skill_id == old).values(skill_id=new))
             moved.append((old, new))
     return moved
-
-
-def is_done(status: Status) -> bool:
-    """Learned or skipped: counts as satisfied for prerequisites."""
-    return status in DONE

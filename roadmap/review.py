@@ -384,9 +384,28 @@ def undo_last(session: Session, *, now: datetime) -> ReviewLog | None:
     return target
 
 
-def retrievability(row: ReviewCard, now: datetime, settings: Settings) -> float:
-    """Probability of recall now, 0-1 (FSRS-6 power forgetting curve, whole elapsed days)."""
-    return float(scheduler(settings).get_card_retrievability(_to_card(row), now.astimezone(UTC)))
+def _states(session: Session, *, now: datetime, settings: Settings, skills: Collection[str] | None,
+            due_before: datetime | None = None) -> list[DueItem]:
+    """The state now of every card (or only of those due before ``due_before``; indexed)."""
+    tz = _tz(settings)
+    today = study_day(now, tz, settings.rollover_hour)
+    sched = scheduler(settings)
+    query = select(ReviewCard)
+    if due_before is not None:
+        query = query.where(ReviewCard.due < due_before)
+    out = []
+    for row in session.exec(query).all():
+        if skills is not None and row.skill_id not in skills:
+            continue
+        due_day = study_day(row.due, tz, settings.rollover_hour)
+        r = float(sched.get_card_retrievability(_to_card(row), now.astimezone(UTC)))
+        out.append(DueItem(row.skill_id, due_day, r, max(0, (today - due_day).days), row.stability, row.difficulty))
+    return out
+
+
+def queue_order(items, today: date) -> list[DueItem]:
+    """The items due on or before ``today``, most at risk (lowest retrievability) first."""
+    return sorted((i for i in items if i.due_day <= today), key=lambda i: (i.retrievability, i.due_day, i.skill_id))
 
 
 def due_queue(session: Session, *, now: datetime, settings: Settings, limit: int | None = None,
@@ -400,36 +419,16 @@ def due_queue(session: Session, *, now: datetime, settings: Settings, limit: int
     """
     tz = _tz(settings)
     today = study_day(now, tz, settings.rollover_hour)
-    end = day_end(today, tz, settings.rollover_hour)
-    rows = session.exec(select(ReviewCard).where(ReviewCard.due < end)).all()
-    sched = scheduler(settings)
-    items = []
-    for row in rows:
-        if skills is not None and row.skill_id not in skills:
-            continue
-        r = float(sched.get_card_retrievability(_to_card(row), now.astimezone(UTC)))
-        due_day = study_day(row.due, tz, settings.rollover_hour)
-        items.append(DueItem(row.skill_id, due_day, r, max(0, (today - due_day).days), row.stability, row.difficulty))
-    items.sort(key=lambda i: (i.retrievability, i.due_day, i.skill_id))
+    items = _states(session, now=now, settings=settings, skills=skills,
+                    due_before=day_end(today, tz, settings.rollover_hour))
     cap = settings.daily_review_cap if limit is None else limit
-    return items[:cap]
+    return queue_order(items, today)[:cap]
 
 
 def card_states(session: Session, *, now: datetime, settings: Settings,
                 skills: Collection[str] | None = None) -> dict[str, DueItem]:
     """Every review card's state now (retrievability, due day), by skill id (only ``skills`` if given)."""
-    tz = _tz(settings)
-    today = study_day(now, tz, settings.rollover_hour)
-    sched = scheduler(settings)
-    out = {}
-    for row in session.exec(select(ReviewCard)).all():
-        if skills is not None and row.skill_id not in skills:
-            continue
-        due_day = study_day(row.due, tz, settings.rollover_hour)
-        r = float(sched.get_card_retrievability(_to_card(row), now.astimezone(UTC)))
-        out[row.skill_id] = DueItem(row.skill_id, due_day, r, max(0, (today - due_day).days), row.stability,
-                                    row.difficulty)
-    return out
+    return {i.skill_id: i for i in _states(session, now=now, settings=settings, skills=skills)}
 
 
 def forecast(session: Session, *, now: datetime, settings: Settings, days: int = 30,

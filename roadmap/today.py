@@ -124,8 +124,8 @@ def overview(session: Session, curriculum: Curriculum, now: datetime) -> Overvie
     ctx = plan_context(session, curriculum, now)
     settings, today, statuses, logged = ctx.settings, ctx.today, ctx.statuses, ctx.logged
     tz = zone(settings.timezone)
-    everything_due = review.due_queue(session, now=now, settings=settings, limit=10**9, skills=curriculum.skills)
     cards = review.card_states(session, now=now, settings=settings, skills=curriculum.skills)
+    everything_due = review.queue_order(cards.values(), today)  # one read of the cards for both
     plan = study_plan(curriculum, statuses, logged)
     in_progress = [p for p in plan if p.status == Status.IN_PROGRESS]
     ready = [p for p in frontier(curriculum, statuses, logged, plan=plan) if p.status != Status.IN_PROGRESS]

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from roadmap import review, store, transfer
+from roadmap import review, store
 from roadmap.models import ReviewCard, ReviewLog, SkillProgress, Status, StudySession
 from roadmap.progress import load_statuses, orphaned, set_status
 from roadmap.settings import Settings

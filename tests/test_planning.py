@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import networkx as nx
 from hypothesis import given, settings as hsettings, strategies as st
 
 from roadmap import curriculum as cm

@@ -101,16 +101,6 @@ def test_not_a_database_refused_untouched(tmp_path, content, match):
     assert p.read_bytes() == content
 
 
-def test_foreign_sqlite_database_refused(tmp_path):
-    p = tmp_path / "other.db"
-    con = sqlite3.connect(p)
-    con.execute("CREATE TABLE photos (id INTEGER)")
-    con.commit()
-    con.close()
-    with pytest.raises(StoreError, match="not a roadmap one"):
-        open_database(p)
-
-
 def test_missing_directory_and_directory_path(tmp_path):
     with pytest.raises(StoreError, match="does not exist"):
         open_database(tmp_path / "nope" / "x.db")

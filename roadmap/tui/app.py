@@ -306,11 +306,3 @@ class RoadmapApp(App):
             self.push_screen(TooSmallScreen(self.MIN_WIDTH, self.MIN_HEIGHT))
         elif not small and isinstance(self.screen, TooSmallScreen):
             self.pop_screen()
-
-
-def run(workspace: Workspace) -> None:
-    """Run the app on a workspace until the user quits."""
-    RoadmapApp(workspace).run()
-
-
-

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
 from roadmap.durations import format_minutes
-from roadmap.planning import WeekPlan, weekly_plan
+from roadmap.planning import weekly_plan
 from roadmap.today import plan_context
 from roadmap.tui.screens.base import LoadingScreen
 from roadmap.tui.widgets.columns import set_columns
