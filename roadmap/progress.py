@@ -114,8 +114,12 @@ def set_status(session: Session, curriculum: Curriculum, skill_ids: list[str], s
         An unknown id (with suggestions), or learning/starting a skill whose
         prerequisites are not all learned or skipped (they are named; ``force``
         overrides). Skills being learned in the same call count as learned.
+    ClockWentBackError
+        ``now`` is before the newest row of a changed skill's history (see
+        :mod:`roadmap.timeline`); nothing is changed.
     """
     from roadmap import review
+    from roadmap.timeline import check_order
 
     ids = resolve_ids(curriculum, skill_ids)
     statuses = load_statuses(session, curriculum)
@@ -138,8 +142,13 @@ def set_status(session: Session, curriculum: Curriculum, skill_ids: list[str], s
         row = _row(session, curriculum, sid)
         before = Status(row.status) if row is not None else Status.NOT_STARTED
         changes.append(Change(sid, before, status))
+    verb = _VERBS[status]
+    check_order(session, [c.skill_id for c in changes if c.before != c.after], now=now, action=verb)
+    for change in changes:
+        sid, before = change.skill_id, change.before
         if before == status:
             continue
+        row = _row(session, curriculum, sid)
         if row is None:
             row = SkillProgress(skill_id=sid, status=status.value, updated_at=now)
         elif row.skill_id != sid:  # stored under a former id: move it to the current one
@@ -163,6 +172,10 @@ def set_status(session: Session, curriculum: Curriculum, skill_ids: list[str], s
         elif before == Status.LEARNED:
             review.retire(session, sid, now=now)
     return changes
+
+
+_VERBS = {Status.LEARNED: "learning", Status.IN_PROGRESS: "starting", Status.SKIPPED: "skipping",
+          Status.NOT_STARTED: "resetting"}
 
 
 def _row(session: Session, curriculum: Curriculum, sid: str) -> SkillProgress | None:

@@ -19,7 +19,10 @@ MAX_SESSION_HOURS = 24
 
 
 def log_time(session: Session, skill_id: str, hours: float, *, now: datetime) -> StudySession:
-    """Record ``hours`` (> 0) of study on ``skill_id`` at ``now`` (UTC). Returns the row."""
+    """Record ``hours`` (> 0) of study on ``skill_id`` at ``now`` (UTC). Returns the row.
+
+    Sessions may be logged in any time order (see :mod:`roadmap.timeline`).
+    """
     row = StudySession(skill_id=skill_id, at=now, hours=hours)
     session.add(row)
     return row
@@ -45,7 +48,9 @@ def log_study(session: Session, curriculum, skill_id: str, hours: float, *, now:
     """Log ``hours`` of study on a skill; a skill not started yet is marked in progress
     when its prerequisites are learned or skipped (otherwise its status is left alone).
 
-    Raises RoadmapError if ``hours`` is not above 0 and at most :data:`MAX_SESSION_HOURS`.
+    Raises RoadmapError if ``hours`` is not above 0 and at most :data:`MAX_SESSION_HOURS`, and
+    ClockWentBackError (nothing is logged) if the session would start the skill but ``now`` is
+    before the newest row of the skill's history (see :mod:`roadmap.timeline`).
     """
     from roadmap.models import Status
     from roadmap.planning import remaining_hours, status_of

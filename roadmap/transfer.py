@@ -26,12 +26,13 @@ from sqlmodel import Session, select
 
 from roadmap import settings as sm
 from roadmap.errors import RoadmapError
+from roadmap.review.rating import LogKind
 from roadmap.models import (ReviewCard, ReviewLog, Setting, SkillProgress, Status, StatusEvent, StudySession,
                             TimeOff)
 
 FORMAT = "roadmap-export"
 VERSION = 1
-KINDS = {"learn", "review", "undo", "retire"}
+KINDS = {k.value for k in LogKind}  # learn, review, undo, retire
 RATING_BY_KIND = {"learn": {3}, "review": {1, 2, 3, 4}, "undo": {0}, "retire": {0}}
 
 
@@ -145,8 +146,11 @@ def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
-def parse_document(text: str) -> dict[str, Any]:
+def parse_document(text: str | bytes) -> dict[str, Any]:
     """Parse and validate an export document completely; nothing is written.
+
+    ``text`` is the file's text, or its bytes (UTF-8). A leading UTF-8
+    byte-order mark (editors on Windows write one) is ignored.
 
     Raises
     ------
@@ -154,6 +158,12 @@ def parse_document(text: str) -> dict[str, Any]:
         Not JSON, not a roadmap export, an unknown version, or any malformed
         record (the message names it, e.g. ``review_log[12]: rating must be 1-4``).
     """
+    if isinstance(text, (bytes, bytearray)):
+        try:
+            text = bytes(text).decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            raise TransferError(f"not UTF-8 text (byte {e.start}); an export is always UTF-8") from None
+    text = text.removeprefix("\ufeff")
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as e:
@@ -268,19 +278,22 @@ def import_document(session: Session, doc: dict[str, Any]) -> dict[str, int]:
                 setattr(row, k, getattr(incoming, k))
             session.add(row)
             added["progress"] += 1
-    existing = {(e.skill_id, e.status, e.at) for e in session.exec(select(StatusEvent)).all()}
+    # Events and sessions are matched by all their fields *and occurrence* (as review log entries
+    # are): two identical rows (learned, reset and learned again at one instant; the same hours
+    # logged twice) are both kept, and a second import adds nothing.
+    have = _occurrences((e.skill_id, e.status, e.at) for e in session.exec(select(StatusEvent)).all())
+    seen: dict[tuple, int] = {}
     for r in doc.get("status_events", []):
         key = (r["skill"], r["status"], _instant(r["at"], ""))
-        if key not in existing:
+        if _is_new(key, have, seen):
             session.add(StatusEvent(skill_id=key[0], status=key[1], at=key[2]))
-            existing.add(key)
             added["status_events"] += 1
-    existing = {(s.skill_id, s.at, s.hours) for s in session.exec(select(StudySession)).all()}
+    have = _occurrences((s.skill_id, s.at, s.hours) for s in session.exec(select(StudySession)).all())
+    seen = {}
     for r in doc.get("study_sessions", []):
         key = (r["skill"], _instant(r["at"], ""), float(r["hours"]))
-        if key not in existing:
+        if _is_new(key, have, seen):
             session.add(StudySession(skill_id=key[0], at=key[1], hours=key[2]))
-            existing.add(key)
             added["study_sessions"] += 1
     existing = {(t.first_day, t.last_day, t.note) for t in session.exec(select(TimeOff)).all()}
     for r in doc.get("time_off", []):
@@ -293,6 +306,19 @@ def import_document(session: Session, doc: dict[str, Any]) -> dict[str, int]:
     session.flush()
     rebuild_review_cards(session)
     return added
+
+
+def _occurrences(keys) -> dict[tuple, int]:
+    out: dict[tuple, int] = {}
+    for key in keys:
+        out[key] = out.get(key, 0) + 1
+    return out
+
+
+def _is_new(key: tuple, have: dict[tuple, int], seen: dict[tuple, int]) -> bool:
+    """Whether this occurrence of ``key`` in the file (the first, second, ...) is not in the database yet."""
+    seen[key] = seen.get(key, 0) + 1
+    return seen[key] > have.get(key, 0)
 
 
 def _set(row, **values):

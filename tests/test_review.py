@@ -12,6 +12,7 @@ from hypothesis import given, settings as hsettings, strategies as st
 from sqlmodel import select
 
 from roadmap import review
+from roadmap.review import scheduling
 from roadmap.models import ReviewCard, ReviewLog, Status
 from roadmap.progress import set_status
 from roadmap.review import ReviewError
@@ -42,7 +43,7 @@ def test_learning_gives_a_card_due_a_few_days_later(ws):
 
 def test_review_before_last_review_refused(ws):
     learn(ws, "algebra")
-    with ws.write() as s, pytest.raises(ReviewError, match="before its last review"):
+    with ws.write() as s, pytest.raises(review.ClockWentBackError, match="before the newest entry"):
         review.record(s, "algebra", 3, now=NOW - timedelta(hours=1), settings=S)
 
 
@@ -96,7 +97,7 @@ def test_intervals_ordered_bounded_and_positive(state, retention, max_days, roll
     last = NOW - timedelta(days=elapsed)
     card = fsrs.Card(card_id=1, state=st_, step=0 if st_ == fsrs.State.Relearning else None, stability=stab,
                      difficulty=diff, due=last + timedelta(days=1), last_review=last)
-    out = review._outcomes(card, "s", reviews, NOW, settings)
+    out = scheduling._outcomes(card, "s", reviews, NOW, settings)
     ivl = {r: o.interval_days for r, o in out.items()}
     assert all(v >= 1 for v in ivl.values())
     assert ivl[2] <= ivl[3] <= ivl[4] <= max_days
@@ -107,16 +108,16 @@ def test_intervals_ordered_bounded_and_positive(state, retention, max_days, roll
 def test_fuzz_is_seeded_per_card_and_review_count():
     card = fsrs.Card(card_id=1, state=fsrs.State.Review, stability=60, difficulty=5,
                      due=NOW, last_review=NOW - timedelta(days=30))
-    a = review._outcomes(card, "x", 3, NOW, S)
-    assert a == review._outcomes(card, "x", 3, NOW, S)
-    draws = {review._outcomes(card, sid, n, NOW, S)[3].interval_days for sid in "abcdefgh" for n in range(4)}
+    a = scheduling._outcomes(card, "x", 3, NOW, S)
+    assert a == scheduling._outcomes(card, "x", 3, NOW, S)
+    draws = {scheduling._outcomes(card, sid, n, NOW, S)[3].interval_days for sid in "abcdefgh" for n in range(4)}
     assert len(draws) > 1  # it does spread
 
 
 def test_no_overflow_for_huge_stability_and_interval():
     card = fsrs.Card(card_id=1, state=fsrs.State.Review, stability=1e300, difficulty=1,
                      due=NOW, last_review=NOW - timedelta(days=3000))
-    out = review._outcomes(card, "x", 1, NOW, replace(S, max_interval_days=36500))
+    out = scheduling._outcomes(card, "x", 1, NOW, replace(S, max_interval_days=36500))
     assert 30000 < out[4].interval_days <= 36500 and out[2].interval_days <= out[4].interval_days
 
 
@@ -154,7 +155,7 @@ def test_log_rebuilds_every_card(ws):
         set_status(s, ws.curriculum, ["probability"], Status.NOT_STARTED, now=t, settings=S)
     with ws.read() as s:
         rebuilt = review.rebuild_cards(s)
-        cards = {c.skill_id: review._to_card(c).to_dict() for c in s.exec(select(ReviewCard)).all()}
+        cards = {c.skill_id: scheduling._to_card(c).to_dict() for c in s.exec(select(ReviewCard)).all()}
     assert rebuilt == cards and set(cards) == {"algebra", "calculus"}
 
 

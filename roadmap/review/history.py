@@ -1,0 +1,94 @@
+"""Review history: statistics read from the review log in SQL (heatmaps, streaks, retention, timing).
+
+Reads only; imports no ``fsrs``. Undone reviews never count.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import Integer, String, cast, func, type_coerce
+from sqlmodel import Session, select
+
+from roadmap.days import study_day, zone
+from roadmap.models import ReviewLog
+from roadmap.review.rating import LogKind, Rating
+from roadmap.settings import Settings
+
+
+def undone_ids():
+    """A subquery of the ids of reviews that an ``undo`` row cancelled."""
+    return select(ReviewLog.undoes).where(ReviewLog.undoes.is_not(None))  # only undo rows set it (indexed)
+
+
+def history_counts(session: Session, *, settings: Settings, since: datetime) -> dict[date, int]:
+    """Explicit reviews (not undone) per local study day since ``since`` (for heatmaps and streaks).
+
+    Aggregated in SQL by quarter-hour of UTC time (at most 96 groups a day,
+    whatever the length of the log), then each quarter-hour is mapped to its
+    study day, which is exact for every time zone offset in use (all are
+    multiples of 15 minutes).
+    """
+    tz = zone(settings.timezone)
+    at = ReviewLog.reviewed_at
+    minute = cast(func.substr(at, 15, 2), Integer) / 15 * 15
+    bucket = type_coerce(func.substr(at, 1, 14), String).concat(func.printf("%02d", minute))
+    rows = session.exec(select(bucket, func.count()).where(ReviewLog.kind == LogKind.REVIEW.value, at >= since,
+                                                           ReviewLog.id.not_in(undone_ids()))
+                        .group_by(bucket)).all()
+    out: dict[date, int] = {}
+    for key, n in rows:
+        instant = datetime.fromisoformat(key).replace(tzinfo=UTC)
+        d = study_day(instant, tz, settings.rollover_hour)
+        out[d] = out.get(d, 0) + n
+    return out
+
+
+def retention_achieved(session: Session, *, since: datetime) -> tuple[float | None, int]:
+    """Share of explicit reviews since ``since`` not rated Again, and how many reviews that is.
+
+    This is the true retention to compare with the desired retention; None
+    when there are no reviews. One aggregate query.
+    """
+    total, again = session.exec(
+        select(func.count(), func.sum(func.iif(ReviewLog.rating == int(Rating.AGAIN), 1, 0)))
+        .where(ReviewLog.kind == LogKind.REVIEW.value, ReviewLog.reviewed_at >= since,
+               ReviewLog.id.not_in(undone_ids()))
+    ).one()
+    if not total:
+        return None, 0
+    return 1 - (again or 0) / total, total
+
+
+def median_duration_seconds(session: Session, minimum: int = 20, recent: int = 200) -> float | None:
+    """Median duration of the ``recent`` latest timed reviews, seconds; None until ``minimum`` are logged.
+
+    Reads at most ``5 * recent`` rows, newest first by primary key, whatever the
+    length of the log.
+    """
+    # Newest rows by primary key, filtered here: a WHERE on kind would make SQLite pick the
+    # (kind, reviewed_at) index and sort every review instead of reading the newest few.
+    latest = session.exec(select(ReviewLog.kind, ReviewLog.duration_seconds)
+                          .order_by(ReviewLog.id.desc()).limit(recent * 5)).all()
+    rows = [d for kind, d in latest if kind == LogKind.REVIEW and d is not None][:recent]
+    if len(rows) < minimum:
+        return None
+    rows = sorted(rows)
+    mid = len(rows) // 2
+    return rows[mid] if len(rows) % 2 else (rows[mid - 1] + rows[mid]) / 2
+
+
+def review_counts(session: Session) -> dict[str, int]:
+    """Explicit reviews per skill since it was last learned, undone ones excluded (replayed from the log)."""
+    counts: dict[str, int] = {}
+    for kind, skill_id in session.exec(select(ReviewLog.kind, ReviewLog.skill_id)
+                                       .order_by(ReviewLog.reviewed_at, ReviewLog.id)).all():
+        if kind == LogKind.LEARN:
+            counts[skill_id] = 0
+        elif kind == LogKind.REVIEW:
+            counts[skill_id] = counts.get(skill_id, 0) + 1
+        elif kind == LogKind.UNDO:
+            counts[skill_id] = max(0, counts.get(skill_id, 0) - 1)
+        elif kind == LogKind.RETIRE:
+            counts.pop(skill_id, None)
+    return counts

@@ -1,0 +1,70 @@
+"""The vocabulary of spaced review: ratings, review-log kinds, and the review errors.
+
+Pure: imports neither ``fsrs`` nor the database, so the faces can name
+ratings without loading the scheduler.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum, StrEnum
+
+from roadmap.errors import RoadmapError
+
+
+class ReviewError(RoadmapError):
+    """A review that cannot be recorded: unknown or unlearned skill, or a bad rating."""
+
+
+class StalePreviewError(ReviewError):
+    """The card changed (reviewed elsewhere) after its preview was shown; nothing was recorded."""
+
+
+class Rating(IntEnum):
+    """A rating of one review, as FSRS numbers them (``fsrs.Rating``): 1 Again, 2 Hard, 3 Good, 4 Easy."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+    @property
+    def word(self) -> str:
+        """The lower-case name a user types and reads: ``again``, ``hard``, ``good``, ``easy``."""
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str | int) -> Rating:
+        """``again|hard|good|easy`` (any case) or 1-4 to a Rating.
+
+        Raises ReviewError naming what is accepted.
+        """
+        key = str(text).strip().lower()
+        if key in ("1", "2", "3", "4"):
+            return cls(int(key))
+        try:
+            return cls[key.upper()]
+        except KeyError:
+            raise ReviewError(f"rating {text!r} is not one of again, hard, good, easy (or 1-4)") from None
+
+
+class LogKind(StrEnum):
+    """The kind of a review-log row; the values are the strings stored in ``review_log.kind``.
+
+    ``learn``: a skill marked learned (its first exposure, rated Good);
+    ``review``: an explicit rating; ``undo``: cancels the review it names;
+    ``retire``: the skill left review (reset or skipped).
+    """
+
+    LEARN = "learn"
+    REVIEW = "review"
+    UNDO = "undo"
+    RETIRE = "retire"
+
+
+RATINGS: dict[str, int] = {r.word: int(r) for r in Rating}  # "again" -> 1, ...
+RATING_NAMES: dict[int, str] = {int(r): r.word for r in Rating}  # 1 -> "again", ...
+
+
+def parse_rating(text: str | int) -> Rating:
+    """``again|hard|good|easy`` (or 1-4) to a :class:`Rating` (an int 1-4). Raises ReviewError naming what is accepted."""
+    return Rating.parse(text)

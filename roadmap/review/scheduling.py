@@ -1,0 +1,247 @@
+"""Scheduling: the one wrapper around the ``fsrs`` library (no other module imports it).
+
+FSRS-6 (py-fsrs 6.x, https://github.com/open-spaced-repetition/py-fsrs) is
+the memory model. This module adds what the library does not guarantee:
+
+* intervals are fuzzed here, not in the library (its fuzz draws from the
+  global ``random`` and can reorder ratings): one uniform draw seeded by
+  (skill id, review count) is applied to all four ratings, then
+  interval(Hard) <= interval(Good) <= interval(Easy) <= max interval and
+  every day-scale interval >= 1 day are enforced, so a preview equals the
+  stored result;
+* the fuzz never shortens a good memory: an interval the library puts at the
+  maximum stays at the maximum, and an on-time Good or Easy review that
+  raised the stability never gets a shorter interval than the one before;
+* due dates are whole study days: a card is due from the start (rollover
+  hour, local time) of its due day, so the date shown before rating is the
+  date stored;
+* stabilities, intervals and due dates are clamped, so no input overflows and
+  no due date lies after the last year an export may hold
+  (:data:`roadmap.clock.MAX_YEAR`): whatever is written reads back.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import zlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Iterable
+
+import fsrs
+
+from roadmap.clock import MAX_YEAR
+from roadmap.days import day_start, study_day, zone
+from roadmap.models import ReviewCard
+from roadmap.review.rating import Rating, ReviewError
+from roadmap.settings import Settings
+
+MAX_STABILITY_DAYS = 1_000_000.0
+MAX_INTERVAL_DAYS = 36500  # the longest interval the scheduler gives, whatever max_interval_days says
+# The last due day and instant ever stored: day_start of this day is inside MAX_YEAR in UTC for
+# every time zone (offsets are within +-14 h), so an export of any card imports again.
+LAST_DUE_DAY = date(MAX_YEAR, 12, 30)
+LAST_INSTANT = datetime(MAX_YEAR, 12, 31, 23, 59, 59, tzinfo=UTC)
+
+# The library's fuzz ranges (fsrs.scheduler.FUZZ_RANGES, from FSRS's
+# reference implementation), re-used for our seeded fuzz.
+_FUZZ_RANGES = ((2.5, 7.0, 0.15), (7.0, 20.0, 0.10), (20.0, math.inf, 0.05))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one rating would do (or did) to a card.
+
+    Attributes
+    ----------
+    rating : int
+        1 Again, 2 Hard, 3 Good, 4 Easy (a :class:`Rating`).
+    due_day : date
+        The local study day on which the skill is next due.
+    interval_days : int
+        Study days from the review's day to ``due_day`` (0 only for
+        configured short-term learning steps).
+    card : dict
+        The fsrs ``Card.to_dict()`` after the review.
+    """
+
+    rating: int
+    due_day: date
+    interval_days: int
+    card: dict
+
+
+def scheduler(settings: Settings) -> fsrs.Scheduler:
+    """An fsrs Scheduler for the settings, with the library's fuzz off (we fuzz ourselves).
+
+    The maximum interval is ``settings.max_interval_days`` within 1-:data:`MAX_INTERVAL_DAYS` days.
+    Raises ReviewError if desired retention is outside 0.70-0.99.
+    """
+    if not (0.70 <= settings.desired_retention <= 0.99):
+        raise ReviewError(f"desired_retention {settings.desired_retention} is outside 0.70-0.99")
+    steps = tuple(timedelta(minutes=m) for m in settings.learning_steps_minutes)
+    return fsrs.Scheduler(
+        desired_retention=settings.desired_retention,
+        learning_steps=steps,
+        relearning_steps=steps[-1:],  # as the library's defaults: (1m, 10m) then (10m)
+        maximum_interval=max(1, min(settings.max_interval_days, MAX_INTERVAL_DAYS)),
+        enable_fuzzing=False,
+    )
+
+
+def _card_id(skill_id: str) -> int:
+    return zlib.crc32(skill_id.encode()) + 1
+
+
+def _to_card(row: ReviewCard) -> fsrs.Card:
+    return fsrs.Card(
+        card_id=_card_id(row.skill_id), state=fsrs.State(row.state), step=row.step,
+        stability=row.stability, difficulty=row.difficulty,
+        due=row.due.astimezone(UTC), last_review=row.last_review.astimezone(UTC) if row.last_review else None,
+    )
+
+
+def card_dict(row: ReviewCard) -> dict:
+    """A stored card as an fsrs ``Card.to_dict()`` (the form the review log keeps)."""
+    return _to_card(row).to_dict()
+
+
+def card_fields(d: dict) -> dict:
+    """The ReviewCard column values (state, step, stability, difficulty, due, last_review) of a ``Card.to_dict()``."""
+    card = fsrs.Card.from_dict(d)
+    return {"state": int(card.state), "step": card.step, "stability": card.stability,
+            "difficulty": card.difficulty, "due": card.due, "last_review": card.last_review}
+
+
+def card_due(d: dict) -> datetime:
+    """The due instant (UTC) of a ``Card.to_dict()``."""
+    return fsrs.Card.from_dict(d).due
+
+
+def card_from_dict_checked(d: dict) -> None:
+    """Raise KeyError/TypeError/ValueError unless ``d`` is a valid fsrs ``Card.to_dict()``."""
+    card = fsrs.Card.from_dict(d)
+    if card.due.tzinfo is None:
+        raise ValueError("due has no time zone")
+
+
+def retrievabilities(rows: Iterable[ReviewCard], *, now: datetime, settings: Settings) -> list[float]:
+    """The probability of recall (0-1) at ``now`` of each stored card, in order (FSRS-6 forgetting curve)."""
+    sched = scheduler(settings)
+    at = now.astimezone(UTC)
+    return [float(sched.get_card_retrievability(_to_card(row), at)) for row in rows]
+
+
+def _clamp(card: fsrs.Card) -> fsrs.Card:
+    if card.stability is not None:
+        s = card.stability
+        card.stability = MAX_STABILITY_DAYS if (math.isnan(s) or s > MAX_STABILITY_DAYS) else max(s, fsrs.scheduler.STABILITY_MIN)
+    return card
+
+
+def _fuzz_uniform(skill_id: str, reviews: int) -> float:
+    return random.Random(f"{skill_id}:{reviews}").random()
+
+
+def _fuzzed(days: int, u: float, max_days: int) -> int:
+    """Spread an interval by FSRS's fuzz ranges with a given uniform draw ``u`` (0 <= u < 1).
+
+    An interval at (or over) ``max_days`` is ``max_days``: the cap is never fuzzed down.
+    """
+    if days >= max_days:
+        return max_days
+    if days < 2.5:
+        return days
+    delta = 1.0 + sum(f * max(min(float(days), hi) - lo, 0.0) for lo, hi, f in _FUZZ_RANGES)
+    lo_i = max(2, round(days - delta))
+    hi_i = min(round(days + delta), max_days)
+    lo_i = min(lo_i, hi_i)
+    return min(lo_i + int(u * (hi_i - lo_i + 1)), max_days)
+
+
+def _outcomes(card: fsrs.Card, skill_id: str, reviews: int, now: datetime, settings: Settings,
+              ratings=(1, 2, 3, 4), fuzz: bool = True) -> dict[int, Outcome]:
+    sched = scheduler(settings)
+    tz = zone(settings.timezone)
+    today = study_day(now, tz, settings.rollover_hour)
+    u = _fuzz_uniform(skill_id, reviews)
+    max_days = sched.maximum_interval
+    # The interval the card was last given (study days), and whether this review is on time (due or overdue).
+    previous = None
+    if card.state == fsrs.State.Review and card.last_review is not None:
+        previous = (study_day(card.due, tz, settings.rollover_hour)
+                    - study_day(card.last_review, tz, settings.rollover_hour)).days
+    on_time = now >= card.due
+    out: dict[int, Outcome] = {}
+    prev_days = 0
+    for r in sorted(ratings):
+        new, _ = sched.review_card(_clamp(card), fsrs.Rating(r), review_datetime=now)
+        new = _clamp(new)
+        raw = new.due - now
+        if new.state == fsrs.State.Review or raw >= timedelta(days=1):
+            days = max(1, round(raw / timedelta(days=1)))
+            if new.state == fsrs.State.Review and fuzz:
+                days = _fuzzed(days, u, max_days)
+            if (r >= Rating.GOOD and on_time and previous is not None and card.stability is not None
+                    and new.stability is not None and new.stability > card.stability):
+                days = max(days, previous)  # a memory that grew never gets a shorter interval
+            if r >= 2:  # Hard <= Good <= Easy
+                days = max(days, prev_days)
+            days = min(max(days, 1), max_days)
+            try:
+                due_day = today + timedelta(days=days)
+            except OverflowError:
+                due_day = date.max
+            if due_day > LAST_DUE_DAY:  # an export must hold it: never after MAX_YEAR
+                due_day = max(LAST_DUE_DAY, today)
+                days = (due_day - today).days
+            new.due = max(day_start(due_day, tz, settings.rollover_hour), now)
+        else:  # a configured short-term learning step: minutes, not days
+            days = 0
+            new.due = min(new.due, max(LAST_INSTANT, now))
+            due_day = study_day(new.due, tz, settings.rollover_hour)
+        if r >= 2:
+            prev_days = max(prev_days, days)
+        out[r] = Outcome(rating=r, due_day=due_day, interval_days=days, card=new.to_dict())
+    return out
+
+
+def schedule(card: dict | None, rating: int, *, skill_id: str, reviews: int, now: datetime, settings: Settings,
+             fuzz: bool = True) -> Outcome:
+    """What ``rating`` does to a card at ``now``: the pure scheduling step behind record and preview.
+
+    Parameters
+    ----------
+    card : dict or None
+        An fsrs ``Card.to_dict()``, or None for a new card (first exposure).
+    rating : int
+        1-4.
+    skill_id, reviews : str, int
+        Seed the fuzz (same card and review count, same draw).
+    now : datetime
+        Aware instant of the review.
+    settings : Settings
+    fuzz : bool
+        Apply the seeded fuzz (on in use; off to compare with the library's
+        published test vectors).
+    """
+    c = fsrs.Card.from_dict(card) if card is not None else \
+        fsrs.Card(card_id=_card_id(skill_id), state=fsrs.State.Learning, step=0, due=now.astimezone(UTC))
+    return _outcomes(c, skill_id, reviews, now.astimezone(UTC), settings, ratings=(1, 2, 3, 4), fuzz=fuzz)[rating]
+
+
+def first_exposure(skill_id: str, *, now: datetime, settings: Settings) -> Outcome:
+    """The card a newly learned skill gets: its first exposure counts as a Good review at ``now``.
+
+    With no learning steps the first review falls about two days later
+    (FSRS-6's initial stability for Good, 2.31 days, at 90 % retention).
+    """
+    at = now.astimezone(UTC)
+    fresh = fsrs.Card(card_id=_card_id(skill_id), state=fsrs.State.Learning, step=0, due=at)
+    return _outcomes(fresh, skill_id, 0, at, settings, ratings=(Rating.GOOD,))[Rating.GOOD]
+
+
+def outcomes(row: ReviewCard, *, now: datetime, settings: Settings) -> dict[int, Outcome]:
+    """What each rating (1-4) would do to a stored card at ``now`` (seeded by its skill and review count)."""
+    return _outcomes(_to_card(row), row.skill_id, row.reviews, now.astimezone(UTC), settings)
