@@ -257,3 +257,68 @@ def test_streak_counts_consecutive_study_days(ws):
         t += timedelta(days=1)
     with ws.read() as s:
         assert overview(s, ws.curriculum, NOW).streak_days == 150 < STREAK_MAX
+
+
+# -- the fuzz near the maximum interval (issue: 3564 -> 3557 -> 3482 -> 3469 days while stability rose) --
+
+def _on_time_reviews(ratings, hours, settings, sid):
+    """Learn, then review on each due day (at ``hours`` after the day's start): (before, after, unfuzzed) triples."""
+    from roadmap.days import day_start
+
+    out = review.schedule(None, 3, skill_id=sid, reviews=0, now=NOW, settings=settings)
+    steps = []
+    for n, (r, h) in enumerate(zip(ratings, hours)):
+        now = day_start(out.due_day, UTC, settings.rollover_hour) + timedelta(hours=h)
+        new = review.schedule(out.card, r, skill_id=sid, reviews=n, now=now, settings=settings)
+        plain = review.schedule(out.card, r, skill_id=sid, reviews=n, now=now, settings=settings, fuzz=False)
+        steps.append((out, new, plain))
+        out = new
+    return steps
+
+
+@given(st.integers(30, 3650), st.sampled_from([0.8, 0.9, 0.95]),
+       st.lists(st.sampled_from([3, 4]), min_size=1, max_size=14),
+       st.lists(st.integers(0, 23), min_size=14, max_size=14), st.text("abcxyz", min_size=1, max_size=4))
+@hsettings(max_examples=150, deadline=None)
+def test_on_time_good_and_easy_never_shorten_a_growing_memory(max_days, retention, ratings, hours, sid):
+    settings = replace(S, max_interval_days=max_days, desired_retention=retention)
+    for before, after, plain in _on_time_reviews(ratings, hours, settings, sid):
+        assert after.interval_days <= max_days
+        if plain.interval_days >= max_days:
+            assert after.interval_days == max_days  # at the cap, the cap
+        if after.card["stability"] > before.card["stability"]:
+            assert after.interval_days >= before.interval_days, (before.interval_days, after.interval_days)
+
+
+def test_good_reviews_at_the_cap_stay_at_the_cap():
+    settings = replace(S, max_interval_days=3650)
+    steps = _on_time_reviews([4, 4, 4] + [3] * 8, [9] * 11, settings, "deep-learning")
+    intervals = [after.interval_days for _, after, _ in steps]
+    assert intervals == sorted(intervals) and intervals[-4:] == [3650] * 4
+
+
+# -- whatever is scheduled, an export holds it (issue: a due date in 3043 refused on import) --
+
+@given(st.integers(1, 36500), st.floats(0.70, 0.99), st.integers(0, 23),
+       st.datetimes(min_value=datetime(1970, 1, 2), max_value=datetime(2999, 12, 31, 23), timezones=st.just(UTC)),
+       st.sampled_from(["UTC", "Pacific/Kiritimati", "Etc/GMT+12"]), st.integers(1, 4), st.floats(0.01, 1e7))
+@hsettings(max_examples=200, deadline=None)
+def test_every_scheduled_card_is_one_an_import_accepts(max_days, retention, rollover, now, tz, rating, stability):
+    from roadmap import transfer
+
+    settings = Settings(max_interval_days=max_days, desired_retention=retention, rollover_hour=rollover, timezone=tz)
+    card = fsrs.Card(card_id=1, state=fsrs.State.Review, stability=stability, difficulty=5,
+                     due=now, last_review=now - timedelta(days=1) if now.year > 1970 else now)
+    out = review.schedule(card.to_dict(), rating, skill_id="s", reviews=3, now=now, settings=settings)
+    assert out.due_day <= review.LAST_DUE_DAY or out.interval_days == 0
+    entry = {"skill": "s", "at": now.isoformat(), "rating": 3, "kind": "learn", "card_after": out.card}
+    transfer.parse_document(json.dumps({"format": "roadmap-export", "version": 1, "review_log": [entry]}))
+
+
+def test_max_interval_setting_range_is_the_schedulers():
+    from roadmap import settings as sm
+
+    spec = sm.SPECS["max_interval_days"]
+    assert spec.parse(str(review.MAX_INTERVAL_DAYS)) == review.MAX_INTERVAL_DAYS
+    with pytest.raises(sm.SettingsError):
+        spec.parse(str(review.MAX_INTERVAL_DAYS + 1))
