@@ -26,9 +26,9 @@ from sqlmodel import Session, select
 
 from roadmap import settings as sm
 from roadmap.errors import RoadmapError
-from roadmap.review.rating import LogKind
 from roadmap.models import (ReviewCard, ReviewLog, Setting, SkillProgress, Status, StatusEvent, StudySession,
                             TimeOff)
+from roadmap.review.rating import LogKind
 
 FORMAT = "roadmap-export"
 VERSION = 1
