@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from roadmap import wording
+from roadmap.actions.skills import status_of
 from roadmap.curriculum import Curriculum
-from roadmap.planning import missing_prerequisites, status_of
+from roadmap.planning import missing_prerequisites
 from roadmap.tui.widgets.text import esc as escape
 
-STATUS_LABEL = {
-    "not_started": "○ not started",
-    "in_progress": "◐ in progress",
-    "learned": "● learned",
-    "skipped": "⊘ skipped",
-}
+STATUS_LABEL = {st.value: wording.status_label(st) for st in wording.STATUS_WORDS}
 
 
 def skill_markup(cur: Curriculum, skill_id: str, statuses: dict, *, logged: dict | None = None,
@@ -26,7 +23,7 @@ def skill_markup(cur: Curriculum, skill_id: str, statuses: dict, *, logged: dict
              f"{escape(cur.category_name(sk.category))} · {sk.hours:g} h estimated"
              + (f" · {round(spent, 1):g} h logged" if spent else "") + f" · {STATUS_LABEL[st]}"]
     if card is not None:
-        lines.append(f"Memory {100 * card.retrievability:.0f}% · next review {card.due_day:%a %d %b %Y}")
+        lines.append(f"Memory {wording.percent(card.retrievability)} · next review {wording.day_text(card.due_day)}")
     lines += ["", escape(sk.description)]
     if show_checks:
         lines += ["", "[b]Self-check[/b]"] + [f" • {escape(c)}" for c in sk.checks]
