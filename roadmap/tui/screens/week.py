@@ -28,6 +28,8 @@ class WeekScreen(LoadingScreen):
         Binding("escape", "app.pop_screen", "Back", id="week.back", tooltip="Back to Today"),
     ]
 
+    view = None  # the WeekView drawn last
+
     def __init__(self) -> None:
         super().__init__()
         self.week_offset = 0
@@ -50,6 +52,7 @@ class WeekScreen(LoadingScreen):
 
     def show(self, view: WeekView) -> None:
         """Draw the week: a row per review batch and study block."""
+        self.view = view
         plan, today = view.plan, view.today
         cur = self.app.workspace.curriculum
         self.sub_title = wording.range_text(view.first, view.last)
