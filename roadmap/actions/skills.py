@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Iterable, Mapping
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from roadmap.curriculum import Curriculum
 from roadmap.settings import Settings
 from roadmap.status import DONE, SkillState, Status
-from roadmap.workspace import Workspace
+
+if TYPE_CHECKING:
+    from roadmap.workspace import Workspace
 
 
 def status_of(statuses: Mapping[str, Status], skill_id: str) -> Status:

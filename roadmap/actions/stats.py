@@ -10,9 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from roadmap.status import Status
-from roadmap.workspace import Workspace
+
+if TYPE_CHECKING:
+    from roadmap.workspace import Workspace
 
 SHADES = " ░▒▓█"
 SPARKS = "▁▂▃▄▅▆▇█"

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from roadmap.planning import MilestoneProgress, PlanItem, WeekPlan, frontier, milestone_progress, study_plan, weekly_plan
 from roadmap.settings import Settings
 from roadmap.status import Status
-from roadmap.workspace import Workspace
+
+if TYPE_CHECKING:
+    from roadmap.workspace import Workspace
 
 
 @dataclass(frozen=True)

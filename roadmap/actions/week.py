@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from roadmap.planning import DayPlan, WeekPlan, weekly_plan
 from roadmap.settings import Settings
 from roadmap.status import Status
-from roadmap.workspace import Workspace
+
+if TYPE_CHECKING:
+    from roadmap.workspace import Workspace
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,6 @@ from roadmap.tui.widgets.title_bar import TitleBar
 from roadmap.tui.widgets.text import esc as escape
 
 LABELS = wording.RATING_LABELS
-interval_text = wording.interval
 
 
 class ReviewScreen(Screen):
