@@ -66,3 +66,24 @@ def test_week_from_today_equals_the_default_week(ws):
     a = week.week_plan(ws, now=NOW)
     b = week.week_plan(ws, now=NOW, first=a.today)
     assert a.plan == b.plan and a.first == a.today
+
+
+def test_config_lists_every_milestone_target_as_the_app_does(run):
+    """The faces disagreed: the app listed every milestone's target, the CLI only those set."""
+    out = run("config").output
+    assert "target.basics" in out and "target.all" in out
+    assert run("config", "target.basics", "2027-01-31").exit_code == 0
+    assert run("config", "target.basics").output.strip() == "2027-01-31"
+
+
+def test_settings_value_type_is_pure_and_storage_separate(ws):
+    from roadmap import settings, settings_store
+
+    assert settings.normalize("weekly_hours", "12") == "12"
+    assert settings.normalize("target.basics", "none") is None
+    with ws.write() as s:
+        settings_store.set_value(s, "rollover_hour", "6")
+    with ws.read() as s:
+        assert settings_store.load(s).rollover_hour == 6 and settings.load(s).rollover_hour == 6
+    cal = settings.Settings(timezone="Asia/Tokyo", rollover_hour=6).calendar
+    assert cal.study_day(NOW) == date(2026, 11, 29) and cal.day_start(date(2026, 11, 29)).hour == 21
