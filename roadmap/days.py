@@ -9,6 +9,7 @@ dates (never by adding 24 hours), so DST changes cannot skip or repeat a day.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -99,3 +100,43 @@ def day_start(day: date, tz: tzinfo, rollover_hour: int) -> datetime:
 def day_end(day: date, tz: tzinfo, rollover_hour: int) -> datetime:
     """The UTC instant at which study day ``day`` ends (the start of the next one)."""
     return day_start(day + timedelta(days=1), tz, rollover_hour)
+
+
+@dataclass(frozen=True)
+class StudyCalendar:
+    """The learner's study calendar: a time zone and the local hour at which a study day begins.
+
+    One value instead of ``zone(settings.timezone)`` and ``settings.rollover_hour``
+    passed separately; build it with :meth:`of` (from settings) or directly.
+
+    Attributes
+    ----------
+    tz : tzinfo
+        The learner's time zone.
+    rollover_hour : int
+        Local hour, 0-23, at which a new study day begins.
+    """
+
+    tz: tzinfo
+    rollover_hour: int = 4
+
+    @classmethod
+    def of(cls, settings) -> StudyCalendar:
+        """The calendar of a :class:`roadmap.settings.Settings` (raises TimeZoneError for an unknown zone)."""
+        return cls(zone(settings.timezone), settings.rollover_hour)
+
+    def study_day(self, instant: datetime) -> date:
+        """The study day containing ``instant`` (timezone-aware); see :func:`study_day`."""
+        return study_day(instant, self.tz, self.rollover_hour)
+
+    def day_start(self, day: date) -> datetime:
+        """The UTC instant at which study day ``day`` begins; see :func:`day_start`."""
+        return day_start(day, self.tz, self.rollover_hour)
+
+    def day_end(self, day: date) -> datetime:
+        """The UTC instant at which study day ``day`` ends; see :func:`day_end`."""
+        return day_end(day, self.tz, self.rollover_hour)
+
+    def local(self, instant: datetime) -> datetime:
+        """``instant`` as local wall-clock time in the learner's zone."""
+        return instant.astimezone(self.tz)

@@ -46,9 +46,7 @@ def parse_duration(text: str) -> float:
 
 
 def format_minutes(minutes: float) -> str:
-    """Minutes as people read them: ``45m``, ``1h``, ``1h26m``."""
-    m = round(minutes)
-    h, rest = divmod(m, 60)
-    if not h:
-        return f"{rest}m"
-    return f"{h}h{rest:02d}m" if rest else f"{h}h"
+    """Minutes as people read them: ``45m``, ``1h``, ``1h26m`` (:func:`roadmap.wording.duration_minutes`)."""
+    from roadmap.wording import duration_minutes
+
+    return duration_minutes(minutes)

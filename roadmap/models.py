@@ -13,19 +13,13 @@ gives exactly this schema.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import Index
 from sqlmodel import Field, SQLModel
 
+from roadmap.status import Status
 
-class Status(StrEnum):
-    """The progress state of a skill."""
-
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    LEARNED = "learned"
-    SKIPPED = "skipped"
+__all__ = ["ReviewCard", "ReviewLog", "Setting", "SkillProgress", "Status", "StatusEvent", "StudySession", "TimeOff"]
 
 
 class SkillProgress(SQLModel, table=True):

@@ -28,7 +28,7 @@ from typing import Mapping
 import networkx as nx
 
 from roadmap.curriculum import Curriculum
-from roadmap.models import Status
+from roadmap.status import Status
 from roadmap.settings import Settings
 
 DONE = frozenset({Status.LEARNED, Status.SKIPPED})

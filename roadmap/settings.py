@@ -1,25 +1,26 @@
-"""The learner's settings: definitions, validation, and storage in the ``setting`` table.
+"""The learner's settings as a value: definitions, parsing and validation (no storage).
 
 Every setting has a key, a default, a parser that validates text typed by the
-user (``roadmap config KEY VALUE`` or the TUI) and a one-line help. Values are
-stored as JSON text; a missing row means the default. :class:`Settings` is the
-typed, immutable view the core functions take as an argument.
+user (``roadmap config KEY VALUE`` or the TUI) and a one-line help.
+:class:`Settings` is the typed, immutable view the core functions take as an
+argument. Milestone target dates are settings too, under keys
+``target.<milestone-id>``.
 
-Milestone target dates are settings too, under keys ``target.<milestone-id>``.
+This module is pure (it imports no SQLModel), so the planner can use it
+without loading the database layer. Reading and writing the ``setting``
+table lives in :mod:`roadmap.settings_store`; ``load``, ``set_value`` and
+``reset_value`` are still reachable here (imported on first use) for callers
+written before the split.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, time
 from typing import Any, Callable, Mapping
 
-from sqlmodel import Session, select
-
 from roadmap.errors import RoadmapError
-from roadmap.models import Setting
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 TARGET_PREFIX = "target."
@@ -72,6 +73,16 @@ class Settings:
     timezone: str = ""
     daily_review_cap: int = 30
     targets: Mapping[str, date] = field(default_factory=dict)
+
+    @property
+    def calendar(self):
+        """The :class:`roadmap.days.StudyCalendar` of these settings (zone + rollover hour).
+
+        Raises TimeZoneError if ``timezone`` names no known zone.
+        """
+        from roadmap.days import StudyCalendar
+
+        return StudyCalendar.of(self)
 
 
 @dataclass(frozen=True)
@@ -240,22 +251,6 @@ def _spec(key: str) -> Spec:
                         f"and {TARGET_PREFIX}<milestone-id> for a milestone's target date")
 
 
-def load(session: Session) -> Settings:
-    """Read the stored settings; unknown or unreadable rows are ignored (defaults used)."""
-    values: dict[str, Any] = {}
-    targets: dict[str, date] = {}
-    for row in session.exec(select(Setting)).all():
-        try:
-            text = json.loads(row.value)
-            if row.key.startswith(TARGET_PREFIX):
-                targets[row.key[len(TARGET_PREFIX):]] = date.fromisoformat(text)
-            elif row.key in SPECS:
-                values[SPECS[row.key].field] = SPECS[row.key].parse(text)
-        except (ValueError, RoadmapError, TypeError):
-            continue
-    return replace(Settings(), targets=targets, **values)
-
-
 def get_text(settings: Settings, key: str) -> str:
     """The value of ``key`` as the user would type it. Raises SettingsError for an unknown key."""
     if key.startswith(TARGET_PREFIX):
@@ -265,11 +260,15 @@ def get_text(settings: Settings, key: str) -> str:
     return spec.show(getattr(settings, spec.field))
 
 
-def set_value(session: Session, key: str, text: str, *, milestone_ids: set[str] | None = None) -> str:
-    """Validate ``text`` for ``key`` and store it; returns the value as stored (normalised text).
+def normalize(key: str, text: str, *, milestone_ids: set[str] | None = None) -> str | None:
+    """Validate ``text`` for ``key``; the value as it is stored (normalised text), or None to remove it.
 
-    A target date is removed with the value ``none``. Raises SettingsError
-    (nothing written) for an unknown key, unknown milestone or bad value.
+    A target date (``target.<id>``) is removed with ``none`` or an empty value.
+
+    Raises
+    ------
+    SettingsError
+        For an unknown key, an unknown milestone (when ``milestone_ids`` is given) or a bad value.
     """
     if key.startswith(TARGET_PREFIX):
         mid = key[len(TARGET_PREFIX):]
@@ -279,29 +278,45 @@ def set_value(session: Session, key: str, text: str, *, milestone_ids: set[str] 
             near = difflib.get_close_matches(mid, sorted(milestone_ids), n=1)
             hint = f" (did you mean {TARGET_PREFIX}{near[0]}?)" if near else ""
             raise SettingsError(f"unknown milestone {mid!r}{hint}. Milestones: {', '.join(sorted(milestone_ids))}")
-        row = session.get(Setting, key)
         if text.strip().lower() in ("none", ""):
-            if row is not None:
-                session.delete(row)
-            return "none"
-        value = parse_date(text, what=f"target date for {mid}").isoformat()
-    else:
-        spec = _spec(key)
-        value = spec.show(spec.parse(text))
-    row = session.get(Setting, key)
-    if row is None:
-        session.add(Setting(key=key, value=json.dumps(value)))
-    else:
-        row.value = json.dumps(value)
-        session.add(row)
-    return value
+            return None
+        return parse_date(text, what=f"target date for {mid}").isoformat()
+    spec = _spec(key)
+    return spec.show(spec.parse(text))
 
 
-def reset_value(session: Session, key: str) -> None:
-    """Remove a stored value so the default applies. Raises SettingsError for an unknown key."""
+def check_key(key: str) -> None:
+    """Raise SettingsError (with a 'did you mean') unless ``key`` is a setting or a target key."""
     if not key.startswith(TARGET_PREFIX):
         _spec(key)
-    row = session.get(Setting, key)
-    if row is not None:
-        session.delete(row)
 
+
+def from_stored(rows: Mapping[str, Any]) -> Settings:
+    """Settings from stored values (key to the value, normally its text); unreadable values are ignored
+    (defaults used)."""
+    from dataclasses import replace
+
+    values: dict[str, Any] = {}
+    targets: dict[str, date] = {}
+    for key, text in rows.items():
+        try:
+            if key.startswith(TARGET_PREFIX):
+                targets[key[len(TARGET_PREFIX):]] = date.fromisoformat(text)
+            elif key in SPECS:
+                values[SPECS[key].field] = SPECS[key].parse(text)
+        except (ValueError, RoadmapError, TypeError):
+            continue
+    return replace(Settings(), targets=targets, **values)
+
+
+_STORAGE = ("load", "set_value", "reset_value")
+
+
+def __getattr__(name: str):
+    # Storage moved to roadmap.settings_store; imported only when asked for, so
+    # importing this module never loads SQLModel.
+    if name in _STORAGE:
+        from roadmap import settings_store
+
+        return getattr(settings_store, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

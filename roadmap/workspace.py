@@ -14,7 +14,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from roadmap import curriculum as curriculum_mod
-from roadmap import settings as settings_mod
+from roadmap import settings_store
 from roadmap.curriculum import Curriculum
 from roadmap.settings import Settings
 from roadmap.store import open_database, read, transaction
@@ -56,7 +56,7 @@ class Workspace:
     def settings(self) -> Settings:
         """The current settings, read fresh."""
         with read(self.engine) as s:
-            return settings_mod.load(s)
+            return settings_store.load(s)
 
     def write(self):
         """A write transaction on the database (see roadmap.store.transaction)."""

@@ -1,5 +1,17 @@
-"""The core never loads Textual: each core module is imported in a fresh interpreter."""
+"""Import hygiene (harlequin style): each module is imported in a fresh interpreter and sys.modules inspected.
 
+* the core never loads Textual, Rich or click;
+* pure modules (planning, curriculum, the calendar, wording, the settings value type) never load SQLModel
+  or SQLAlchemy;
+* the faces (roadmap.cli, roadmap.tui) never import roadmap.models, sqlmodel or sqlalchemy themselves
+  (checked on their source: every import statement, including those inside functions);
+* deferred imports stay deferred: the CLI package loads no click until a command runs.
+"""
+
+from __future__ import annotations
+
+import ast
+import pathlib
 import pkgutil
 import subprocess
 import sys
@@ -8,25 +20,79 @@ import pytest
 
 import roadmap
 
-CORE = sorted(m.name for m in pkgutil.iter_modules(roadmap.__path__, "roadmap.")
-              if not m.name.startswith(("roadmap.tui", "roadmap._")))
+PKG = pathlib.Path(roadmap.__file__).parent
+ALL = sorted(m.name for m in pkgutil.walk_packages(roadmap.__path__, "roadmap.")
+             if not m.name.startswith("roadmap._"))
+FACES = ("roadmap.cli", "roadmap.tui")
+CORE = [m for m in ALL if not m.startswith(FACES) and m != "roadmap.__main__"]
+PURE = ["roadmap.planning", "roadmap.curriculum", "roadmap.days", "roadmap.wording", "roadmap.settings",
+        "roadmap.status", "roadmap.durations", "roadmap.clock", "roadmap.actions.due_count"]
+FACE_FILES = sorted(p for face in ("cli", "tui") for p in (PKG / face).rglob("*.py"))
 
 
-def test_core_modules_found():
-    assert {"roadmap.curriculum", "roadmap.planning", "roadmap.review", "roadmap.store", "roadmap.cli"} <= set(CORE)
+def loaded_after_import(module: str, names: tuple[str, ...]) -> set[str]:
+    """Which of ``names`` are in sys.modules after importing ``module`` in a fresh interpreter."""
+    code = f"import sys, {module}; print(','.join(n for n in {names!r} if n in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return set(filter(None, out.stdout.strip().split(",")))
+
+
+WATCHED = ("textual", "rich", "click", "sqlmodel", "sqlalchemy", "roadmap.models", "networkx", "fsrs")
+
+
+@pytest.fixture(scope="module")
+def loaded() -> dict[str, set[str]]:
+    """For every module, the watched libraries importing it loads (fresh interpreters, run in parallel)."""
+    import os
+    from concurrent.futures import ThreadPoolExecutor
+
+    modules = CORE + ["roadmap.cli", "roadmap.cli.app"]
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
+        return dict(zip(modules, pool.map(lambda m: loaded_after_import(m, WATCHED), modules)))
+
+
+def test_modules_found():
+    assert {"roadmap.curriculum", "roadmap.planning", "roadmap.review", "roadmap.store",
+            "roadmap.actions.week", "roadmap.actions.skills", "roadmap.wording"} <= set(CORE)
+    assert {"roadmap.cli.app", "roadmap.cli.skills", "roadmap.tui.app"} <= set(ALL)
+    assert len(FACE_FILES) > 10
 
 
 @pytest.mark.parametrize("module", CORE)
-def test_core_module_does_not_import_textual(module):
-    code = f"import sys, {module}; print('textual' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False", f"{module} imports textual"
+def test_core_module_loads_no_ui_library(module, loaded):
+    assert not loaded[module] & {"textual", "rich", "click"}, f"{module} loads a UI library"
 
 
-def test_only_review_imports_fsrs():
-    import pathlib
+@pytest.mark.parametrize("module", PURE)
+def test_pure_module_loads_no_database_layer(module, loaded):
+    assert not loaded[module] & {"sqlmodel", "sqlalchemy", "roadmap.models"}, f"{module} loads the database layer"
 
-    pkg = pathlib.Path(roadmap.__file__).parent
-    users = [p.relative_to(pkg).as_posix() for p in pkg.rglob("*.py")
-             if "import fsrs" in p.read_text() or "from fsrs" in p.read_text()]
-    assert users == ["review/scheduling.py"]
+
+def _imports(path: pathlib.Path) -> list[tuple[int, str]]:
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            out += [(node.lineno, a.name) for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            out.append((node.lineno, node.module))
+            out += [(node.lineno, f"{node.module}.{a.name}") for a in node.names]
+    return out
+
+
+@pytest.mark.parametrize("path", FACE_FILES, ids=lambda p: str(p.relative_to(PKG)))
+def test_face_module_does_not_touch_the_database_layer(path):
+    bad = [(line, name) for line, name in _imports(path)
+           if name.split(".")[0] in ("sqlmodel", "sqlalchemy") or name == "roadmap.models"
+           or name.startswith("roadmap.models.")]
+    assert not bad, f"{path.name} imports {bad}: call an action of roadmap.actions instead"
+
+
+def test_cli_package_defers_click_and_the_cli_defers_textual(loaded):
+    assert not loaded["roadmap.cli"] & {"click", "rich", "sqlmodel", "networkx"}
+    assert not loaded["roadmap.cli.app"] & {"textual", "rich", "sqlmodel", "fsrs", "networkx"}
+
+
+def test_only_the_review_module_imports_fsrs():
+    users = [p.relative_to(PKG).as_posix() for p in PKG.rglob("*.py")
+             if any(name.split(".")[0] == "fsrs" for _, name in _imports(p))]
+    assert users == ["review/scheduling.py"], users

@@ -243,7 +243,7 @@ def test_published_vectors_reproduce_through_the_wrapper():
 
 
 def test_streak_counts_consecutive_study_days(ws):
-    from roadmap.today import STREAK_MAX, overview, streak
+    from roadmap.actions.today import STREAK_MAX, read_overview as overview, streak
 
     day = NOW.date()
     assert streak({day: 2, day - timedelta(days=1): 1, day - timedelta(days=3): 1}, day) == 2

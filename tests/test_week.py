@@ -147,7 +147,7 @@ def test_median_review_time_replaces_the_estimate(ws, run):
             review.record(s, "algebra", 3 if i % 2 else 2, now=t, settings=s0, duration_seconds=120)
     with ws.read() as s:
         assert review.median_duration_seconds(s) == 120
-    from roadmap.today import plan_context
+    from roadmap.actions.context import plan_context
 
     with ws.read() as s:
         assert plan_context(s, ws.curriculum, t).settings.review_minutes == 2

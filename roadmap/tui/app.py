@@ -19,7 +19,7 @@ from textual.command import DiscoveryHit, Hit, Provider
 
 from roadmap import clock as clock_mod
 from roadmap.errors import RoadmapError
-from roadmap.models import Status
+from roadmap.status import Status
 from roadmap.workspace import Workspace
 
 
@@ -165,32 +165,20 @@ class RoadmapApp(App):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _change_status(self, skill_ids, status, force, then) -> None:
-        from roadmap import settings as sm
-        from roadmap.progress import set_status
-
-        from roadmap import review
-        from roadmap.models import ReviewCard
+        from roadmap import wording
+        from roadmap.actions.skills import set_status
 
         try:
-            with self.workspace.write() as s:
-                settings = sm.load(s)
-                changes = set_status(s, self.workspace.curriculum, skill_ids, status, now=self.now(),
-                                     settings=settings, force=force)
-                due = {c.skill_id: s.get(ReviewCard, c.skill_id) for c in changes if c.after == Status.LEARNED}
+            changes = set_status(self.workspace, skill_ids, status, now=self.now(), force=force)
         except RoadmapError as e:
             self.call_from_thread(self.notify, str(e), title="Not changed", severity="error", timeout=8)
             return
-        words = {"in_progress": "in progress", "learned": "learned", "skipped": "skipped",
-                 "not_started": "reset to not started"}
         for c in changes:
-            name = self.workspace.curriculum.skills[c.skill_id].name
-            msg = f"{name}: already {c.after.value.replace('_', ' ')}" if c.before == c.after else \
-                f"{name}: {words[c.after.value]}"
-            card = due.get(c.skill_id)
-            if card is not None and c.before != c.after:
-                first = review.study_day(card.due, review.zone(settings.timezone), settings.rollover_hour)
-                msg += f"; first review {first:%a %d %b}"
-            if c.before == Status.LEARNED and c.after != Status.LEARNED:
+            msg = f"{c.name}: already {wording.status_word(c.after)}" if not c.changed else \
+                f"{c.name}: {wording.STATUS_DONE_WORDS[c.after]}"
+            if c.first_review is not None:
+                msg += f"; first review {wording.day_text(c.first_review)}"
+            if c.left_review:
                 msg += " (it leaves spaced review; its history is kept)"
             self.call_from_thread(self.notify, msg, timeout=4)
         self._db_stamp = self._stamp()
@@ -203,15 +191,12 @@ class RoadmapApp(App):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _log_time(self, skill_id: str, hours: float, then) -> None:
-        from roadmap import settings as sm, studylog
-        from roadmap.durations import format_minutes
+        from roadmap import wording
+        from roadmap.actions.skills import log_time
 
-        with self.workspace.write() as s:
-            out = studylog.log_study(s, self.workspace.curriculum, skill_id, hours, now=self.now(),
-                                     settings=sm.load(s))
-        name = self.workspace.curriculum.skills[skill_id].name
-        self.call_from_thread(self.notify, f"{name}: logged {format_minutes(hours * 60)}, "
-                              f"about {format_minutes(out.hours_left * 60)} left"
+        out = log_time(self.workspace, skill_id, hours, now=self.now())
+        self.call_from_thread(self.notify, f"{out.name}: logged {wording.duration_hours(out.hours)}, "
+                              f"about {wording.duration_hours(out.hours_left)} left"
                               + ("; marked in progress" if out.started else ""), timeout=4)
         self._db_stamp = self._stamp()
         if then is not None:

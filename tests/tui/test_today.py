@@ -50,7 +50,7 @@ async def test_review_session_end_to_end_with_undo(make_app, ws):
         screen = app.screen
         assert type(screen).__name__ == "ReviewScreen"
         choices = text_of(screen.query_one("#review-choices"))
-        assert "Again" in choices and "Easy" in choices and "d · " in choices
+        assert "Again" in choices and "Easy" in choices and "next in 1d" in choices and "2026" in choices
         shown = screen.outcomes[3]
         first = screen.current
         await pilot.press("3")

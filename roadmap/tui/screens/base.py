@@ -9,8 +9,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable
 
-from roadmap.models import Status
-from roadmap.today import Overview, overview
+from roadmap.actions.today import Overview, overview
+from roadmap.status import Status
 from roadmap.tui.widgets.skill_detail import SkillDetail
 
 
@@ -59,9 +59,7 @@ class SkillListScreen(LoadingScreen):
     ov: Overview | None = None
 
     def read(self) -> Overview:
-        app = self.app
-        with app.workspace.read() as s:
-            return overview(s, app.workspace.curriculum, app.now())
+        return overview(self.app.workspace, now=self.app.now())
 
     def selected_id(self) -> str | None:
         """The skill id under the table's cursor, or None."""

@@ -9,12 +9,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Footer, Input
 
-from roadmap.planning import status_of
-from roadmap.today import Overview, fading
+from roadmap import wording
+from roadmap.actions.skills import status_of
+from roadmap.actions.today import Overview
+from roadmap.status import SkillState
 from roadmap.tui.screens.base import SkillListScreen
 from roadmap.tui.widgets.columns import set_columns
 from roadmap.tui.widgets.text import esc as escape
-from roadmap.tui.widgets.skill_detail import STATUS_LABEL, SkillDetail
+from roadmap.tui.widgets.skill_detail import SkillDetail
 from roadmap.tui.widgets.title_bar import TitleBar
 
 FILTERS = ["all", "not_started", "in_progress", "learned", "skipped", "fading", "ready"]
@@ -75,12 +77,13 @@ class BrowserScreen(SkillListScreen):
     def on_resize(self) -> None:
         self._fill()
 
-    def _matches(self, sid: str, fading_ids: set[str], ready: set[str]) -> bool:
+    def _matches(self, sid: str) -> bool:
         cur = self.app.workspace.curriculum
         st = status_of(self.ov.statuses, sid).value
-        if self.filter == "fading" and sid not in fading_ids:
+        state = self.ov.states.get(sid)
+        if self.filter == "fading" and state != SkillState.FADING:
             return False
-        if self.filter == "ready" and sid not in ready:
+        if self.filter == "ready" and state not in (SkillState.READY, SkillState.IN_PROGRESS):
             return False
         if self.filter not in ("all", "fading", "ready") and st != self.filter:
             return False
@@ -97,21 +100,18 @@ class BrowserScreen(SkillListScreen):
         table = self.query_one("#all-skills", DataTable)
         selected = self.pending_select or self.selected_id()
         self.pending_select = None
-        fading_ids = set(fading(self.ov))
-        ready = {p.skill_id for p in self.ov.next_up + self.ov.in_progress}
         wide = table.size.width >= 70
         set_columns(table, [("mark", "", 1), ("skill", "Skill", None)]
                     + ([("category", "Category", 16)] if wide else []) + [("hours", "h", 4)])
         order = {c.id: i for i, c in enumerate(cur.categories)}
-        matches = sorted((sid for sid in cur.skills if self._matches(sid, fading_ids, ready)),
+        matches = sorted((sid for sid in cur.skills if self._matches(sid)),
                          key=lambda sid: order.get(cur.skills[sid].category, len(order)))
         if self.query_text:  # skills whose name matches come before those matched by description only
             words = self.query_text.lower().split()
             matches.sort(key=lambda sid: not all(w in f"{sid} {cur.skills[sid].name}".lower() for w in words))
         for sid in matches:
             sk = cur.skills[sid]
-            st = status_of(self.ov.statuses, sid).value
-            mark = STATUS_LABEL[st][0] if sid not in fading_ids else "!"
+            mark = wording.STATE_GLYPHS[self.ov.states[sid]]
             cells = [mark, Text(sk.name, no_wrap=True, overflow="ellipsis")]
             if wide:
                 cells.append(Text(cur.category_name(sk.category), no_wrap=True, overflow="ellipsis"))
@@ -121,7 +121,7 @@ class BrowserScreen(SkillListScreen):
         if selected in rows:
             table.move_cursor(row=rows.index(selected))
         table.border_title = f"Skills: {shown} of {len(cur.skills)} · filter: {FILTER_LABEL[self.filter]}"
-        table.border_subtitle = "○ ◐ ● ⊘ ! — ? explains"
+        table.border_subtitle = " ".join(wording.STATE_GLYPHS.values()) + " — ? explains"
         self.show_detail()
 
     def empty_text(self) -> str | None:

@@ -8,7 +8,15 @@ from textual.containers import Grid, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from roadmap.status import SkillState
 from roadmap.tui.widgets.text import esc as escape
+from roadmap.wording import STATE_GLYPHS, STATE_WORDS
+
+STATUS_STATES = [SkillState.READY, SkillState.LOCKED, SkillState.IN_PROGRESS, SkillState.LEARNED, SkillState.SKIPPED]
+
+
+def _glyphs(states) -> str:
+    return "".join(STATE_GLYPHS[s] for s in states)
 
 
 def _key(b: Binding) -> str:
@@ -31,8 +39,10 @@ def key_rows(screen: Screen) -> list[tuple[str, str, str]]:
         ("ctrl+p", "Commands", "The command palette: this screen's actions, every screen, every skill by name"),
         ("esc", "Close", "Close this help (so do ?, F1 and q)"),
         ("Words", "", ""),
-        ("○◐●⊘", "Status", "not started · in progress · learned · skipped"),
-        ("!", "Fading", "A learned skill whose memory (retrievability) is below your desired retention"),
+        (_glyphs(STATUS_STATES), "Status", " · ".join(STATE_WORDS[s] for s in STATUS_STATES)
+         + " (ready: every prerequisite learned or skipped; locked: some still missing)"),
+        (STATE_GLYPHS[SkillState.FADING], "Fading",
+         "A learned skill whose memory (retrievability) is below your desired retention"),
         ("", "Streak", "Consecutive study days, up to today, with at least one review"),
         ("", "Frontier", "Skills whose prerequisites are all learned or skipped: ready to study"),
     ]

@@ -7,8 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Footer, Static
 
-from roadmap.planning import milestone_forecasts
-from roadmap.today import plan_context
+from roadmap import wording
 from roadmap.tui.screens.base import LoadingScreen
 from roadmap.tui.widgets.columns import set_columns
 from roadmap.tui.widgets.milestones import bar
@@ -36,12 +35,9 @@ class MilestonesScreen(LoadingScreen):
             self.show(self.forecasts)
 
     def read(self) -> list:
-        app = self.app
-        cur = app.workspace.curriculum
-        with app.workspace.read() as s:
-            pc = plan_context(s, cur, app.now(), days=60)
-        return milestone_forecasts(cur, pc.statuses, pc.settings, pc.today, logged=pc.logged, reviews=pc.reviews,
-                                   time_off=pc.time_off)
+        from roadmap.actions.milestones import milestone_forecasts
+
+        return milestone_forecasts(self.app.workspace, now=self.app.now())
 
     def show(self, forecasts: list) -> None:
         """Draw one row per milestone."""
@@ -49,20 +45,19 @@ class MilestonesScreen(LoadingScreen):
         t = self.query_one("#milestones-table", DataTable)
         wide = self.size.width >= 110
         cols = [("name", "Milestone", None), ("bar", "Progress", 16 if wide else 10), ("left", "Left", 6),
-                ("forecast", "Forecast", 11 if wide else 9)]
+                ("forecast", "Forecast", 11)]
         if wide:
             cols += [("target", "Target", 11)]
-        cols += [("status", "Status", 26 if wide else 23)]
+        cols += [("status", "Status", 26 if wide else 21)]
         set_columns(t, cols)
         for f in forecasts:
             p = f.progress
-            date_fmt = "%d %b %Y" if wide else "%d %b %y"
             row = [Text(p.name, no_wrap=True, overflow="ellipsis"),
                    bar(p.fraction, 10 if wide else 5) + f" {round(100 * p.fraction):>3}%",
-                   f"{round(p.hours_remaining):g}h", f.forecast.strftime(date_fmt) if f.forecast else "—"]
+                   wording.duration_hours(p.hours_remaining), wording.date_text(f.forecast) if f.forecast else "—"]
             if wide:
-                row.append(f.target.strftime(date_fmt) if f.target else "—")
-            row.append(Text(f.status_text() or "no target", no_wrap=True, overflow="ellipsis"))
+                row.append(wording.date_text(f.target) if f.target else "—")
+            row.append(Text(wording.forecast_text(f) or "no target", no_wrap=True, overflow="ellipsis"))
             t.add_row(*row)
         self.query_one("#milestones-note", Static).update(
             "Forecasts play your study plan forward at your weekly hours, study days, time off and reviews. "

@@ -13,24 +13,13 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from roadmap import review
+from roadmap import wording
 from roadmap.errors import RoadmapError
 from roadmap.tui.widgets.skill_detail import skill_markup
 from roadmap.tui.widgets.title_bar import TitleBar
 from roadmap.tui.widgets.text import esc as escape
 
-LABELS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
-
-
-def interval_text(days: int) -> str:
-    """A short interval: 'today', '1d', '12d', '3mo', '1.5y'."""
-    if days <= 0:
-        return "today"
-    if days < 31:
-        return f"{days}d"
-    if days < 365:
-        return f"{days / 30.4:.0f}mo"
-    return f"{days / 365:.1f}y"
+LABELS = wording.RATING_LABELS
 
 
 class ReviewScreen(Screen):
@@ -62,7 +51,7 @@ class ReviewScreen(Screen):
         self.index = 0
         self.done = 0
         self.details = False
-        self.outcomes: dict[int, review.Outcome] = {}
+        self.outcomes: dict = {}  # rating (1-4) to its outcome (due_day, interval_days)
         self.shown_at = self.started = time.monotonic()
         self.busy = False
         self.ratings: dict[int, int] = {}
@@ -101,7 +90,7 @@ class ReviewScreen(Screen):
         progress.update(f"Review {self.index + 1} of {len(self.queue)}")
         sk = cur.skills[sid]
         if self.details:
-            from roadmap.models import Status
+            from roadmap.status import Status
 
             text = skill_markup(cur, sid, {sid: Status.LEARNED}, show_checks=True)
         else:
@@ -118,12 +107,9 @@ class ReviewScreen(Screen):
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
     def _preview(self, sid: str) -> None:
-        app = self.app
-        with app.workspace.read() as s:
-            from roadmap import settings as sm
+        from roadmap.actions.review import preview
 
-            outcomes = review.preview(s, sid, now=app.now(), settings=sm.load(s))
-        self.post_message(self.Previewed(sid, outcomes))
+        self.post_message(self.Previewed(sid, preview(self.app.workspace, sid, now=self.app.now())))
 
     @on(Previewed)
     def _show_choices(self, message: Previewed) -> None:
@@ -135,7 +121,8 @@ class ReviewScreen(Screen):
             grid.add_column(ratio=1, justify="center")
         items = sorted(message.outcomes.items())
         grid.add_row(*(f"[b]{r}[/b] {LABELS[r]}" for r, _ in items))
-        grid.add_row(*(f"{interval_text(o.interval_days)} · {o.due_day:%a %d %b}" for _, o in items))
+        grid.add_row(*(f"next in {wording.interval(o.interval_days)}" for _, o in items))
+        grid.add_row(*(wording.day_text(o.due_day) for _, o in items))
         self.query_one("#review-choices", Static).update(grid)
 
     def action_toggle_details(self) -> None:
@@ -156,27 +143,23 @@ class ReviewScreen(Screen):
     def _record(self, sid: str, rating: int, seconds: float, expected) -> None:
         # One transaction, one hop back to the screen: record this rating and
         # compute the next skill's choices at the same instant.
+        from roadmap.actions.review import review
+
         app = self.app
         nxt = self.queue[self.index + 1] if self.index + 1 < len(self.queue) else None
         try:
-            with app.workspace.write() as s:
-                from roadmap import settings as sm
-
-                settings = sm.load(s)
-                now = app.now()
-                out = review.record(s, sid, rating, now=now, settings=settings,
-                                    duration_seconds=round(seconds, 1), expected_due_day=expected)
-                upcoming = review.preview(s, nxt, now=now, settings=settings) if nxt else None
+            done = review(app.workspace, sid, rating, now=app.now(), duration_seconds=round(seconds, 1),
+                          expected_due_day=expected, preview_next=nxt)
         except Exception as e:  # shown, never a crash; nothing was written
             app.call_from_thread(self._failed, e)
             return
-        app.call_from_thread(self._recorded, sid, rating, out, upcoming)
+        app.call_from_thread(self._recorded, sid, rating, done.outcome, done.upcoming)
 
     def _failed(self, error: Exception) -> None:
         self.busy = False
         self.notify(str(error) if isinstance(error, RoadmapError) else f"Unexpected error: {error!r}",
                     severity="error", timeout=8)
-        if isinstance(error, review.StalePreviewError):
+        if type(error).__name__ == "StalePreviewError":  # the card changed: show the new choices
             self._show_current()
 
     def action_reload(self) -> None:
@@ -185,13 +168,13 @@ class ReviewScreen(Screen):
             self.outcomes = {}
             self._preview(self.current)
 
-    def _recorded(self, sid: str, rating: int, out: review.Outcome, upcoming: dict | None) -> None:
+    def _recorded(self, sid: str, rating: int, out, upcoming: dict | None) -> None:
         self.busy = False
         self.done += 1
         self.ratings[rating] = self.ratings.get(rating, 0) + 1
         self.index += 1
         self.notify(f"{LABELS[rating]}: next review of {self.app.workspace.curriculum.skills[sid].name} "
-                    f"on {out.due_day:%a %d %b}", timeout=3)
+                    f"on {wording.day_text(out.due_day)}", timeout=3)
         self._show_current(upcoming)
 
     def action_undo(self) -> None:
@@ -200,10 +183,10 @@ class ReviewScreen(Screen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _undo(self) -> None:
+        from roadmap.actions.review import undo
+
         app = self.app
-        with app.workspace.write() as s:
-            undone = review.undo_last(s, now=app.now())
-        app.call_from_thread(self._undone, undone)
+        app.call_from_thread(self._undone, undo(app.workspace, now=app.now()))
 
     def _undone(self, undone) -> None:
         if undone is None:

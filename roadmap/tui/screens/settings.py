@@ -67,9 +67,9 @@ class SettingsScreen(Screen):
 
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
-        with self.app.workspace.read() as s:
-            current = sm.load(s)
-        self.app.call_from_thread(self._fill, current)
+        from roadmap.actions.settings import current
+
+        self.app.call_from_thread(self._fill, current(self.app.workspace))
 
     def _keys(self) -> list[str]:
         return list(sm.SPECS) + [f"{sm.TARGET_PREFIX}{m.id}" for m in self.app.workspace.curriculum.milestones]
@@ -127,13 +127,12 @@ class SettingsScreen(Screen):
 
     @work(thread=True, group="write", exit_on_error=False)
     def _save(self, changed: dict[str, str]) -> None:
+        from roadmap.actions.settings import set_many
+
         app = self.app
-        milestone_ids = {m.id for m in app.workspace.curriculum.milestones}
         try:
-            with app.workspace.write() as s:
-                for key, value in changed.items():
-                    blank = "none" if key.startswith(sm.TARGET_PREFIX) else value
-                    sm.set_value(s, key, value if value.strip() else blank, milestone_ids=milestone_ids)
+            set_many(app.workspace, {key: value if value.strip() or not key.startswith(sm.TARGET_PREFIX) else "none"
+                                     for key, value in changed.items()})
         except RoadmapError as e:
             app.call_from_thread(self.notify, str(e), severity="error", timeout=8)
             return

@@ -7,7 +7,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Static
 
-from roadmap.stats import Stats, gather, heatmap_lines, sparkline
+from roadmap import wording
+from roadmap.actions.stats import Stats, heatmap_lines, sparkline
 from roadmap.tui.screens.base import LoadingScreen
 from roadmap.tui.widgets.title_bar import TitleBar
 
@@ -38,9 +39,9 @@ class StatsScreen(LoadingScreen):
             self.show(self.stats)
 
     def read(self) -> Stats:
-        app = self.app
-        with app.workspace.read() as s:
-            return gather(s, app.workspace.curriculum, app.now())
+        from roadmap.actions.stats import stats
+
+        return stats(self.app.workspace, now=self.app.now())
 
     def show(self, st: Stats) -> None:
         """Draw the heatmap, the forecast and the numbers."""
@@ -53,11 +54,13 @@ class StatsScreen(LoadingScreen):
         peak = max(counts, default=0)
         first, last = st.forecast[0][0], st.forecast[-1][0]
         self.query_one("#stats-forecast", Static).update(
-            f"{sparkline(counts)}  peak {peak}/day\n{first:%d %b}{' ' * max(1, len(counts) - 12)}{last:%d %b}")
+            f"{sparkline(counts)}  peak {peak}/day\n{wording.date_text(first)}"
+            f"{' ' * max(1, len(counts) - len(wording.date_text(first)) - len(wording.date_text(last)))}"
+            f"{wording.date_text(last)}")
         if st.retention is None:
             ret = "Retention achieved: no reviews in the last year yet"
         else:
-            ret = (f"Retention achieved (last 365 days): [b]{100 * st.retention:.0f}%[/b] of {st.retention_reviews} "
-                   f"reviews recalled · desired {100 * st.desired_retention:.0f}%")
-        counts_line = " · ".join(f"{k.replace('_', ' ')} {v}" for k, v in st.counts.items())
+            ret = (f"Retention achieved (last 365 days): [b]{wording.percent(st.retention)}[/b] of {st.retention_reviews} "
+                   f"reviews recalled · desired {wording.percent(st.desired_retention)}")
+        counts_line = " · ".join(f"{wording.status_word(k)} {v}" for k, v in st.counts.items())
         self.query_one("#stats-numbers", Static).update(f"{ret}\nSkills: {counts_line}")

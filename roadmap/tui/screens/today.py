@@ -9,9 +9,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
-from roadmap.durations import format_minutes
-from roadmap.models import Status
-from roadmap.today import STREAK_MAX, Overview, fading
+from roadmap import wording
+from roadmap.actions.today import STREAK_MAX, Overview, review_session
+from roadmap.status import SkillState, Status
 from roadmap.tui.screens.base import SkillListScreen
 from roadmap.tui.widgets.columns import set_columns
 from roadmap.tui.widgets.milestones import MilestoneBars
@@ -74,19 +74,19 @@ class TodayScreen(SkillListScreen):
         """Draw the day's overview."""
         self.ov = ov
         cur = self.app.workspace.curriculum
-        self.sub_title = f"{ov.today:%A %d %B %Y}"
-        fade = fading(ov)
+        self.sub_title = wording.long_day_text(ov.today)
+        fade = ov.fading
         due = f"[b]{len(ov.due)}[/b] review{'s' if len(ov.due) != 1 else ''} due"
         if ov.due_total > len(ov.due):
             due += f" (of {ov.due_total}; cap {ov.settings.daily_review_cap})"
-        parts = [due, f"today [b]{format_minutes(ov.today_hours * 60)}[/b] planned",
+        parts = [due, f"today [b]{wording.duration_hours(ov.today_hours)}[/b] planned",
                  f"streak [b]{ov.streak_days}{'+' if ov.streak_days >= STREAK_MAX else ''}[/b] "
                  f"day{'s' if ov.streak_days != 1 else ''}"]
         if fade:
             parts.append(f"{len(fade)} fading")
         lines = "  ·  ".join(parts)
         if ov.due:
-            names = ", ".join(f"{cur.skills[d.skill_id].name} {100 * d.retrievability:.0f}%" for d in ov.due[:3])
+            names = ", ".join(f"{cur.skills[d.skill_id].name} {wording.percent(d.retrievability)}" for d in ov.due[:3])
             more = f" +{len(ov.due) - 3} more" if len(ov.due) > 3 else ""
             lines += f"\n[b]r[/b] to review, most at risk first: {escape(names)}{more}"
         self.query_one("#summary", Static).update(lines)
@@ -96,10 +96,11 @@ class TodayScreen(SkillListScreen):
         set_columns(table, [("mark", "", 1), ("skill", "Skill", None), ("hours", "hours", 7)])
         for item in ov.in_progress + ov.next_up[:NEXT_UP_SHOWN]:
             sk = cur.skills[item.skill_id]
+            mark = wording.STATE_GLYPHS[ov.states.get(item.skill_id, SkillState.READY)]
             if item.status == Status.IN_PROGRESS:
-                mark, hours = "◐", f"{round(ov.logged.get(item.skill_id, 0)):g}/{sk.hours:g}"
+                hours = f"{round(ov.logged.get(item.skill_id, 0)):g}/{sk.hours:g}"
             else:
-                mark, hours = "○", f"{sk.hours:g}"
+                hours = f"{sk.hours:g}"
             table.add_row(mark, Text(sk.name, overflow="ellipsis", no_wrap=True), Text(hours, justify="right"),
                           key=item.skill_id)
         if table.row_count:
@@ -132,14 +133,12 @@ class TodayScreen(SkillListScreen):
 
         if self.ov is None:
             return
-        if self.ov.due:
-            self.app.push_screen(ReviewScreen([d.skill_id for d in self.ov.due]))
+        session = review_session(self.ov)
+        if session.kind == "ahead":  # nothing is due, but these are below the desired retention
+            self.notify(f"Nothing due today; reviewing {wording.plural(len(session.skill_ids), 'fading skill')} early.")
+        if session.skill_ids:
+            self.app.push_screen(ReviewScreen(session.skill_ids))
             return
-        weak = fading(self.ov)[: self.ov.settings.daily_review_cap]
-        if weak:  # review ahead: nothing is due, but these are below the desired retention
-            self.notify(f"Nothing due today; reviewing {len(weak)} fading skill{'s' if len(weak) != 1 else ''} early.")
-            self.app.push_screen(ReviewScreen(weak))
-            return
-        upcoming = min((c.due_day for c in self.ov.cards.values()), default=None)
-        self.notify("Nothing due for review today." + (f" Next review: {upcoming:%a %d %b}." if upcoming else ""))
+        self.notify("Nothing due for review today."
+                    + (f" Next review: {wording.day_text(session.next_day)}." if session.next_day else ""))
 

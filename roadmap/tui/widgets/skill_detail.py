@@ -4,16 +4,12 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from roadmap import wording
+from roadmap.actions.skills import status_of
 from roadmap.curriculum import Curriculum
-from roadmap.planning import missing_prerequisites, status_of
+from roadmap.planning import missing_prerequisites
 from roadmap.tui.widgets.text import esc as escape
 
-STATUS_LABEL = {
-    "not_started": "○ not started",
-    "in_progress": "◐ in progress",
-    "learned": "● learned",
-    "skipped": "⊘ skipped",
-}
 
 
 def skill_markup(cur: Curriculum, skill_id: str, statuses: dict, *, logged: dict | None = None,
@@ -23,17 +19,17 @@ def skill_markup(cur: Curriculum, skill_id: str, statuses: dict, *, logged: dict
     st = status_of(statuses, skill_id).value
     spent = (logged or {}).get(skill_id, 0.0)
     lines = [f"[b]{escape(sk.name)}[/b]  [dim]{sk.id}[/dim]",
-             f"{escape(cur.category_name(sk.category))} · {sk.hours:g} h estimated"
-             + (f" · {round(spent, 1):g} h logged" if spent else "") + f" · {STATUS_LABEL[st]}"]
+             f"{escape(cur.category_name(sk.category))} · {wording.duration_hours(sk.hours)} estimated"
+             + (f" · {wording.duration_hours(spent)} logged" if spent else "") + f" · {wording.status_label(st)}"]
     if card is not None:
-        lines.append(f"Memory {100 * card.retrievability:.0f}% · next review {card.due_day:%a %d %b %Y}")
+        lines.append(f"Memory {wording.percent(card.retrievability)} · next review {wording.day_text(card.due_day)}")
     lines += ["", escape(sk.description)]
     if show_checks:
         lines += ["", "[b]Self-check[/b]"] + [f" • {escape(c)}" for c in sk.checks]
     lines += ["", "[b]Resources[/b]"] + [f" • {escape(r.title)}\n   [dim]{escape(r.url)}[/dim]" for r in sk.resources]
     if sk.requires:
         lines += ["", "[b]Prerequisites[/b]"]
-        lines += [f" • {escape(cur.skills[p].name)} — {STATUS_LABEL[status_of(statuses, p).value]}" for p in sk.requires]
+        lines += [f" • {escape(cur.skills[p].name)} — {wording.status_label(status_of(statuses, p))}" for p in sk.requires]
         missing = missing_prerequisites(cur, statuses, skill_id)
         if missing:
             lines.append(f"[b]Still missing, in order:[/b] {escape(', '.join(missing))}")

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session
+from roadmap.status import Status
 
-from roadmap import review, settings as settings_mod
-from roadmap.curriculum import Curriculum
-from roadmap.days import day_start, study_day, zone
-from roadmap.models import Status
-from roadmap.planning import status_of
-from roadmap.progress import load_statuses
+if TYPE_CHECKING:
+    from roadmap.workspace import Workspace
 
 SHADES = " ░▒▓█"
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -40,30 +37,34 @@ class Stats:
     retention: float | None
     retention_reviews: int
     desired_retention: float
-    counts: dict[str, int]
+    counts: dict[Status, int]
     total_reviews: int
 
 
-def gather(session: Session, curriculum: Curriculum, now: datetime, *, weeks: int = 52) -> Stats:
-    """Read the statistics at ``now``. Read-only; a few aggregate queries."""
-    settings = settings_mod.load(session)
-    tz = zone(settings.timezone)
-    today = study_day(now, tz, settings.rollover_hour)
-    since = day_start(today - timedelta(days=7 * weeks), tz, settings.rollover_hour)
-    history = review.history_counts(session, settings=settings, since=since)
-    retention, n = review.retention_achieved(
-        session, since=day_start(today - timedelta(days=365), tz, settings.rollover_hour))
-    statuses = load_statuses(session, curriculum)
-    counts = {s.value: 0 for s in Status}
-    for sid in curriculum.skills:
-        counts[status_of(statuses, sid).value] += 1
+def read_stats(session, curriculum, now: datetime, *, weeks: int = 52) -> Stats:
+    """The statistics at ``now`` inside ``session``. Read-only; a few aggregate queries."""
+    from roadmap import review, settings_store
+    from roadmap.actions.skills import counts_by_status
+    from roadmap.progress import load_statuses
     from roadmap.timeoff import list_time_off
 
+    settings = settings_store.load(session)
+    cal = settings.calendar
+    today = cal.study_day(now)
+    history = review.history_counts(session, settings=settings, since=cal.day_start(today - timedelta(days=7 * weeks)))
+    retention, n = review.retention_achieved(session, since=cal.day_start(today - timedelta(days=365)))
+    counts = counts_by_status(curriculum, load_statuses(session, curriculum))
     off = [(t.first_day, t.last_day) for t in list_time_off(session)]
     return Stats(today=today, history=history, forecast=review.forecast(session, now=now, settings=settings, days=30,
-                                                  skills=curriculum.skills, time_off=off),
+                                                                        skills=curriculum.skills, time_off=off),
                  retention=retention, retention_reviews=n, desired_retention=settings.desired_retention,
                  counts=counts, total_reviews=sum(history.values()))
+
+
+def stats(ws: Workspace, *, now: datetime, weeks: int = 52) -> Stats:
+    """Read the statistics at ``now`` (heatmap of ``weeks`` weeks, 30-day forecast, retention, counts)."""
+    with ws.read() as s:
+        return read_stats(s, ws.curriculum, now, weeks=weeks)
 
 
 def shade(n: int, peak: int) -> str:

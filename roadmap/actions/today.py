@@ -1,24 +1,21 @@
-"""Today: everything the daily screen shows, gathered in one read.
+"""Today: everything the daily screen shows, gathered in one read, and what `r` reviews.
 
-:func:`overview` is what the TUI's Today screen renders; it reads the
-database once (a few aggregate queries) and computes the rest in memory.
+:func:`overview` reads the database once (a few aggregate queries) and
+computes the rest in memory.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
-from sqlmodel import Session
-
-from roadmap import review, settings as settings_mod, studylog
-from roadmap.curriculum import Curriculum
-from roadmap.days import day_start, study_day, zone
-from roadmap.models import Status
-from roadmap.planning import (MilestoneProgress, PlanItem, WeekPlan, frontier, milestone_progress,
-                              status_of, study_plan, weekly_plan)
-from roadmap.progress import load_statuses
+from roadmap.planning import MilestoneProgress, PlanItem, WeekPlan, frontier, milestone_progress, study_plan, weekly_plan
 from roadmap.settings import Settings
+from roadmap.status import Status
+
+if TYPE_CHECKING:
+    from roadmap.workspace import Workspace
 
 
 @dataclass(frozen=True)
@@ -49,6 +46,13 @@ class Overview:
     settings : Settings
     cards : dict
         Skill id to review.DueItem for every learned skill (retrievability now).
+    fading : list of str
+        Learned skills below the desired retention, weakest first
+        (:func:`roadmap.actions.skills.fading`).
+    states : dict
+        Skill id to :class:`roadmap.status.SkillState`.
+    week : WeekPlan
+        The seven days from today.
     """
 
     today: date
@@ -64,45 +68,8 @@ class Overview:
     settings: Settings
     cards: dict
     week: WeekPlan
-
-
-@dataclass(frozen=True)
-class PlanContext:
-    """What every plan needs, read once: progress, settings, time off and review load.
-
-    ``settings.review_minutes`` is replaced by the median of the learner's
-    logged review durations once there are enough of them (20).
-    ``reviews`` maps each day of the horizon to the reviews expected then.
-    """
-
-    today: date
-    statuses: dict
-    logged: dict
-    settings: Settings
-    time_off: list[tuple[date, date]]
-    reviews: dict[date, int]
-
-
-def plan_context(session: Session, curriculum: Curriculum, now: datetime, *, days: int = 7,
-                 first: date | None = None) -> PlanContext:
-    """Read what plans need, with the review forecast covering ``first`` .. ``first + days``."""
-    from dataclasses import replace
-
-    from roadmap.timeoff import list_time_off
-
-    settings = settings_mod.load(session)
-    median = review.median_duration_seconds(session)
-    if median is not None:
-        settings = replace(settings, review_minutes=max(0.5, median / 60))
-    tz = zone(settings.timezone)
-    today = study_day(now, tz, settings.rollover_hour)
-    first = first or today
-    off = [(t.first_day, t.last_day) for t in list_time_off(session)]
-    horizon = max(1, (first - today).days + days)
-    counts = dict(review.forecast(session, now=now, settings=settings, days=horizon, time_off=off,
-                                  skills=curriculum.skills))
-    return PlanContext(today=today, statuses=load_statuses(session, curriculum), logged=studylog.logged_hours(session),
-                       settings=settings, time_off=off, reviews=counts)
+    fading: list[str]
+    states: dict
 
 
 STREAK_WINDOWS = (30, 120, 400)  # days read for the streak; a longer one shows as 400+
@@ -119,11 +86,15 @@ def streak(counts: dict[date, int], today: date) -> int:
     return n
 
 
-def overview(session: Session, curriculum: Curriculum, now: datetime) -> Overview:
-    """Gather the Today screen's data at instant ``now`` (UTC). Read-only."""
+def read_overview(session, curriculum, now: datetime) -> Overview:
+    """The overview at ``now`` (UTC) inside ``session``. Read-only."""
+    from roadmap import review
+    from roadmap.actions.context import plan_context
+    from roadmap.actions.skills import fading, skill_states
+
     ctx = plan_context(session, curriculum, now)
     settings, today, statuses, logged = ctx.settings, ctx.today, ctx.statuses, ctx.logged
-    tz = zone(settings.timezone)
+    cal = settings.calendar
     cards = review.card_states(session, now=now, settings=settings, skills=curriculum.skills)
     everything_due = review.queue_order(cards.values(), today)  # one read of the cards for both
     plan = study_plan(curriculum, statuses, logged)
@@ -134,10 +105,10 @@ def overview(session: Session, curriculum: Curriculum, now: datetime) -> Overvie
     # The streak is counted over a window that grows only while the streak fills it, so
     # its cost follows the streak's length (at most STREAK_MAX days), not the log's.
     for window in STREAK_WINDOWS:
-        history = review.history_counts(session, settings=settings,
-                                        since=day_start(today - timedelta(days=window), tz, settings.rollover_hour))
+        history = review.history_counts(session, settings=settings, since=cal.day_start(today - timedelta(days=window)))
         if streak(history, today) < window:
             break
+    weak = fading(cards, statuses, settings)
     return Overview(
         today=today,
         due=everything_due[: settings.daily_review_cap],
@@ -152,11 +123,36 @@ def overview(session: Session, curriculum: Curriculum, now: datetime) -> Overvie
         settings=settings,
         cards=cards,
         week=wp,
+        fading=weak,
+        states=skill_states(curriculum, statuses, weak),
     )
 
 
-def fading(ov: Overview) -> list[str]:
-    """Learned skills whose retrievability is below the desired retention, weakest first."""
-    items = [c for c in ov.cards.values() if c.retrievability < ov.settings.desired_retention
-             and status_of(ov.statuses, c.skill_id) == Status.LEARNED]
-    return [c.skill_id for c in sorted(items, key=lambda c: c.retrievability)]
+def overview(ws: Workspace, *, now: datetime) -> Overview:
+    """Gather the Today screen's data at instant ``now`` (UTC). Read-only."""
+    with ws.read() as s:
+        return read_overview(s, ws.curriculum, now)
+
+
+@dataclass(frozen=True)
+class ReviewSession:
+    """What a review session would cover now.
+
+    ``kind`` is ``due`` (today's queue), ``ahead`` (nothing due: the fading
+    skills, reviewed early) or ``none``; ``next_day`` is the next day a
+    review falls due when there is nothing to review.
+    """
+
+    kind: str
+    skill_ids: list[str]
+    next_day: date | None = None
+
+
+def review_session(ov: Overview) -> ReviewSession:
+    """Today's queue; with nothing due, the fading skills early (within the daily cap); else the next due day."""
+    if ov.due:
+        return ReviewSession("due", [d.skill_id for d in ov.due])
+    weak = ov.fading[: ov.settings.daily_review_cap]
+    if weak:
+        return ReviewSession("ahead", list(weak))
+    return ReviewSession("none", [], min((c.due_day for c in ov.cards.values()), default=None))

@@ -1,0 +1,50 @@
+"""The study plan and the frontier (``roadmap plan``, ``roadmap next``, the Today list)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from roadmap.planning import PlanItem
+from roadmap.status import Status
+
+if TYPE_CHECKING:
+    from roadmap.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """Plan items with the statuses they were computed from (hours are remaining hours)."""
+
+    items: list[PlanItem]
+    statuses: dict[str, Status]
+
+    @property
+    def total_hours(self) -> float:
+        """Remaining hours of all the items."""
+        return sum(i.hours for i in self.items)
+
+
+def _progress(ws: Workspace):
+    from roadmap import studylog
+    from roadmap.progress import load_statuses
+
+    with ws.read() as s:
+        return load_statuses(s, ws.curriculum), studylog.logged_hours(s)
+
+
+def study_plan(ws: Workspace) -> PlanView:
+    """Every skill still to learn, prerequisites first (see :mod:`roadmap.planning` for the order)."""
+    from roadmap.planning import study_plan as plan
+
+    statuses, logged = _progress(ws)
+    return PlanView(plan(ws.curriculum, statuses, logged), statuses)
+
+
+def next_skills(ws: Workspace, count: int | None = None) -> PlanView:
+    """The frontier, best first: skills whose prerequisites are all learned or skipped (at most ``count``)."""
+    from roadmap.planning import frontier
+
+    statuses, logged = _progress(ws)
+    items = frontier(ws.curriculum, statuses, logged)
+    return PlanView(items[:count] if count is not None else items, statuses)

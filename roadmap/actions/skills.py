@@ -1,0 +1,163 @@
+"""Skill actions: change a skill's status, log study time, and what state each skill is in.
+
+The single definitions of "ready" (every prerequisite learned or skipped),
+"locked" (not ready) and "fading" (learned, retrievability below the
+desired retention) live here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Iterable, Mapping
+
+from roadmap.curriculum import Curriculum
+from roadmap.settings import Settings
+from roadmap.status import DONE, SkillState, Status
+
+if TYPE_CHECKING:
+    from roadmap.workspace import Workspace
+
+
+def status_of(statuses: Mapping[str, Status], skill_id: str) -> Status:
+    """The status of a skill; ``NOT_STARTED`` when there is no record."""
+    return statuses.get(skill_id, Status.NOT_STARTED)
+
+
+def is_ready(curriculum: Curriculum, statuses: Mapping[str, Status], skill_id: str) -> bool:
+    """Whether every direct prerequisite of ``skill_id`` is learned or skipped (it can be studied)."""
+    return all(status_of(statuses, p) in DONE for p in curriculum.skills[skill_id].requires)
+
+
+def fading(cards: Mapping, statuses: Mapping[str, Status], settings: Settings) -> list[str]:
+    """Learned skills whose retrievability now is below the desired retention, weakest first.
+
+    Parameters
+    ----------
+    cards : Mapping[str, review.DueItem]
+        Each learned skill's card state now (``retrievability`` 0-1).
+    statuses : Mapping[str, Status]
+    settings : Settings
+        ``desired_retention`` (0.70-0.99) is the threshold.
+    """
+    items = [c for c in cards.values() if c.retrievability < settings.desired_retention
+             and status_of(statuses, c.skill_id) == Status.LEARNED]
+    return [c.skill_id for c in sorted(items, key=lambda c: (c.retrievability, c.skill_id))]
+
+
+def skill_states(curriculum: Curriculum, statuses: Mapping[str, Status],
+                 fading_ids: Iterable[str] = ()) -> dict[str, SkillState]:
+    """Each skill's :class:`SkillState`: its status, with not-started split into ready or locked
+    and learned into learned or fading (ids in ``fading_ids``)."""
+    weak = set(fading_ids)
+    out = {}
+    for sid in curriculum.skills:
+        st = status_of(statuses, sid)
+        if st == Status.LEARNED:
+            out[sid] = SkillState.FADING if sid in weak else SkillState.LEARNED
+        elif st == Status.SKIPPED:
+            out[sid] = SkillState.SKIPPED
+        elif st == Status.IN_PROGRESS:
+            out[sid] = SkillState.IN_PROGRESS
+        else:
+            out[sid] = SkillState.READY if is_ready(curriculum, statuses, sid) else SkillState.LOCKED
+    return out
+
+
+def counts_by_status(curriculum: Curriculum, statuses: Mapping[str, Status]) -> dict[Status, int]:
+    """How many of the curriculum's skills have each status (every status present, in enum order)."""
+    counts = {st: 0 for st in Status}
+    for sid in curriculum.skills:
+        counts[status_of(statuses, sid)] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    """What a status change did to one skill.
+
+    ``first_review`` is the study day of its first review when it became
+    learned (None otherwise); ``left_review`` is True when a learned skill
+    left spaced review (its history is kept).
+    """
+
+    skill_id: str
+    name: str
+    before: Status
+    after: Status
+    first_review: date | None = None
+
+    @property
+    def changed(self) -> bool:
+        """False when the skill already had the status."""
+        return self.before != self.after
+
+    @property
+    def left_review(self) -> bool:
+        """True when a learned skill stopped being learned (it leaves the review queue)."""
+        return self.before == Status.LEARNED and self.after != Status.LEARNED
+
+
+def set_status(ws: Workspace, skill_ids: list[str], status: Status, *, now: datetime,
+               force: bool = False) -> list[StatusChange]:
+    """Give skills a status (start, learn, skip or reset), all or nothing, in one transaction.
+
+    A skill that becomes learned enters spaced review; its first review day
+    is worked out here from its new card (study day in the learner's calendar).
+
+    Raises
+    ------
+    roadmap.progress.ProgressError
+        An unknown id; :class:`roadmap.progress.PrerequisitesMissing` when
+        starting or learning a skill whose prerequisites are not done and
+        ``force`` is False. Nothing is written then.
+    """
+    from roadmap import settings_store
+    from roadmap.models import ReviewCard
+    from roadmap.progress import set_status as store_status
+
+    cur = ws.curriculum
+    with ws.write() as s:
+        settings = settings_store.load(s)
+        changes = store_status(s, cur, list(skill_ids), Status(status), now=now, settings=settings, force=force)
+        cal = settings.calendar
+        out = []
+        for c in changes:
+            first = None
+            if c.after == Status.LEARNED and c.before != c.after:
+                card = s.get(ReviewCard, c.skill_id)
+                first = cal.study_day(card.due) if card is not None else None
+            out.append(StatusChange(c.skill_id, cur.skills[c.skill_id].name, Status(c.before), Status(c.after),
+                                    first))
+    return out
+
+
+@dataclass(frozen=True)
+class LoggedTime:
+    """The result of logging study time: hours logged now, in all, left, and whether the skill was started."""
+
+    skill_id: str
+    name: str
+    hours: float
+    total_hours: float
+    hours_left: float
+    started: bool
+
+
+def resolve(ws: Workspace, skill_id: str) -> str:
+    """The current id of ``skill_id`` (or a former id). Raises ProgressError with close matches."""
+    from roadmap.progress import resolve_ids
+
+    (sid,) = resolve_ids(ws.curriculum, [skill_id])
+    return sid
+
+
+def log_time(ws: Workspace, skill_id: str, hours: float, *, now: datetime) -> LoggedTime:
+    """Log ``hours`` of study on a skill (id or former id) at ``now``; a ready, not-started skill is
+    marked in progress. Raises RoadmapError for an unknown skill or a session outside 1 minute - the maximum."""
+    from roadmap import settings_store, studylog
+
+    sid = resolve(ws, skill_id)
+    with ws.write() as s:
+        out = studylog.log_study(s, ws.curriculum, sid, hours, now=now, settings=settings_store.load(s))
+    return LoggedTime(sid, ws.curriculum.skills[sid].name, hours, out.total_hours, out.hours_left, out.started)

@@ -1,0 +1,198 @@
+"""Skills and the plan: validate, status, plan, next, start/learn/skip/reset, log."""
+
+from __future__ import annotations
+
+import click
+
+from roadmap.cli.output import FORMATS, bar, console, emit_json, now, plain, plan_table, skill_json, workspace
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(dir_okay=False))
+@click.pass_context
+def validate(ctx: click.Context, path: str | None) -> None:
+    """Check a curriculum file (default: the one in use) and report every problem.
+
+    Exit 0 with a one-line summary, or exit 2 with each problem as
+    FILE:LINE:COLUMN: message.
+
+    Example: roadmap validate my_curriculum.toml
+    """
+    from roadmap import wording
+    from roadmap.actions.curriculum import validate as check
+
+    v = check(workspace(ctx), path)
+    click.echo(f"{v.source}: ok — " + ", ".join(wording.plural(n, noun) for n, noun in
+                                              ((v.skills, "skill"), (v.prerequisites, "prerequisite"),
+                                               (v.categories, "category"), (v.milestones, "milestone"))))
+
+
+@click.command()
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.pass_context
+def status(ctx: click.Context, fmt: str) -> None:
+    """Counts by status, progress per category, milestone progress, orphaned records."""
+    import math
+
+    from roadmap import wording
+    from roadmap.actions.summary import status_summary
+
+    sm = status_summary(workspace(ctx), now=now())
+    if fmt == "json":
+        fading = set(sm.fading)
+        emit_json({"counts": {st.value: n for st, n in sm.counts.items()}, "total": sm.total,
+                   "categories": [{"id": c.id, "name": c.name, "done": c.done, "total": c.total, "percent": c.percent}
+                                  for c in sm.categories],
+                   "memory": [{"id": c.skill_id, "retrievability": round(c.retrievability, 4),
+                               "due": c.due_day.isoformat(), "fading": c.skill_id in fading} for c in sm.memory],
+                   "milestones": [{"id": m.id, "name": m.name, "done": m.done, "required": m.required,
+                                   "hours_remaining": m.hours_remaining} for m in sm.milestones],
+                   "orphaned": sm.orphaned})
+        return
+    from rich.table import Table
+
+    con = console()
+    con.print(f"[b]{sm.total} skills[/b]: " + ", ".join(f"{n} {wording.status_word(st)}" for st, n in sm.counts.items()))
+    t = Table(title="By category", title_justify="left", box=None, pad_edge=False)
+    t.add_column("category")
+    t.add_column("done", justify="right")
+    t.add_column("progress")
+    for c in sm.categories:
+        t.add_row(plain(c.name), f"{c.done}/{c.total}", bar(c.done, c.total) + f" {c.percent:>3}%")
+    con.print(t)
+    if not sm.milestones:
+        con.print("No milestones in this curriculum.")
+    else:
+        t = Table(title="Milestones", title_justify="left", box=None, pad_edge=False)
+        t.add_column("milestone", no_wrap=True, overflow="ellipsis", max_width=max(20, con.width - 44))
+        t.add_column("done", justify="right")
+        t.add_column("progress")
+        t.add_column("left", justify="right")
+        for m in sm.milestones:
+            t.add_row(plain(m.name), f"{m.done}/{m.required}",
+                      bar(m.done, m.required) + f" {round(100 * m.fraction):>3}%", wording.duration_hours(m.hours_remaining))
+        con.print(t)
+    con.print(plain(f"Database: {sm.database}", style="dim"))
+    if sm.memory:
+        by_id = {c.skill_id: c for c in sm.memory}
+        line = (f"Memory: {len(sm.memory) - len(sm.fading)} of {len(sm.memory)} learned skills at or above your "
+                f"desired retention ({wording.percent(sm.desired_retention)})")
+        if sm.fading:
+            line += "; fading: " + ", ".join(f"{sid} {math.floor(100 * by_id[sid].retrievability)}%"
+                                             for sid in sm.fading[:8])
+            line += f" and {len(sm.fading) - 8} more" if len(sm.fading) > 8 else ""
+        con.print(line)
+    if sm.orphaned:
+        con.print(plain(f"Orphaned (kept, no longer in the curriculum): {', '.join(sm.orphaned)}"))
+
+
+@click.command()
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.pass_context
+def plan(ctx: click.Context, fmt: str) -> None:
+    """The study plan: every skill still to learn, prerequisites first, with the time left on each."""
+    from roadmap import wording
+    from roadmap.actions.plan import study_plan
+
+    ws = workspace(ctx)
+    view = study_plan(ws)
+    if fmt == "json":
+        emit_json([skill_json(ws.curriculum, i, view.statuses) for i in view.items])
+        return
+    if not view.items:
+        click.echo("Nothing left to study: every skill is learned or skipped.")
+        return
+    console().print(plan_table(ws.curriculum, view.items,
+                               f"Study plan: {wording.plural(len(view.items), 'skill')}, "
+                               f"{wording.duration_hours(view.total_hours)}"))
+
+
+@click.command("next")
+@click.option("-n", "count", type=click.IntRange(min=1), default=5, show_default=True, help="How many skills.")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.pass_context
+def next_(ctx: click.Context, count: int, fmt: str) -> None:
+    """The frontier: skills whose prerequisites are all learned, best first."""
+    from roadmap.actions.plan import next_skills
+
+    ws = workspace(ctx)
+    view = next_skills(ws, count)
+    if fmt == "json":
+        emit_json([skill_json(ws.curriculum, i, view.statuses) for i in view.items])
+        return
+    if not view.items:
+        click.echo("No skill is ready: everything is learned or skipped.")
+        return
+    console().print(plan_table(ws.curriculum, view.items, "Ready to study"))
+
+
+def _status_command(name: str, status_value: str, help_text: str, *, force: bool):
+    def command(ctx: click.Context, skill_ids: tuple[str, ...], force: bool = False) -> None:
+        from roadmap import wording
+        from roadmap.actions.skills import set_status
+        from roadmap.progress import PrerequisitesMissing
+        from roadmap.status import Status
+
+        try:
+            changes = set_status(workspace(ctx), list(skill_ids), Status(status_value), now=now(), force=force)
+        except PrerequisitesMissing as e:
+            raise PrerequisitesMissing(f"{e} (Or add --force.)") from None
+        for c in changes:
+            label = f"{c.skill_id} ({c.name})"
+            if not c.changed:
+                click.echo(f"{label}: already {wording.status_word(c.after)}")
+                continue
+            line = f"{label}: {wording.STATUS_DONE_WORDS[c.after]}"
+            if c.first_review is not None:
+                line += f"; first review {wording.day_text(c.first_review)}"
+            if c.left_review:
+                line += " (it leaves spaced review until learned again; its review history is kept)"
+            click.echo(line)
+
+    command.__name__ = name
+    command = click.pass_context(command)
+    if force:
+        command = click.option("--force", is_flag=True,
+                               help="Allow it even if prerequisites are not learned or skipped.")(command)
+    command = click.argument("skill_ids", nargs=-1, required=True, metavar="SKILL_ID...")(command)
+    return click.command(name, help=help_text)(command)
+
+
+start = _status_command("start", "in_progress", "Mark skills as in progress.\n\nExample: roadmap start python",
+                        force=True)
+learn = _status_command("learn", "learned",
+                        "Mark skills as learned; each enters spaced review.\n\nRefused if a prerequisite is not "
+                        "learned or skipped, unless --force.\n\nExample: roadmap learn linear-algebra calculus",
+                        force=True)
+skip = _status_command("skip", "skipped",
+                       "Mark skills as skipped (already known, or not wanted); they count as done for prerequisites.",
+                       force=False)
+reset = _status_command("reset", "not_started",
+                        "Reset skills to not started; a learned skill leaves the review queue (its history is kept).",
+                        force=False)
+
+
+@click.command("log")
+@click.argument("skill_id")
+@click.argument("duration")
+@click.pass_context
+def log_(ctx: click.Context, skill_id: str, duration: str) -> None:
+    """Record study time on a skill, e.g. 90m, 1.5h or 1h30m.
+
+    The plan counts the skill's remaining hours (estimate minus logged). A
+    skill not started yet is marked in progress when its prerequisites are
+    learned.
+
+    Example: roadmap log python 1h30m
+    """
+    from roadmap import wording
+    from roadmap.actions.skills import log_time
+    from roadmap.durations import parse_duration
+
+    out = log_time(workspace(ctx), skill_id, parse_duration(duration), now=now())
+    click.echo(f"{out.skill_id}: logged {wording.duration_hours(out.hours)} "
+               f"({wording.duration_hours(out.total_hours)} in all, about {wording.duration_hours(out.hours_left)} left)"
+               + ("; marked in progress" if out.started else ""))
+
+
+COMMANDS = [validate, status, plan, next_, start, learn, skip, reset, log_]
