@@ -59,7 +59,8 @@ class Validator(FieldReader):
         skill_tables = self._tables(data, "skill")
         skills = self._skills(skill_tables, {c.id for c in categories})
         tracks = self._tracks(self._tables(data, "track"), skills)
-        milestones = self._milestones(self._tables(data, "milestone"), skills, len(tracks))
+        # tracks_required counts [[track]] tables, valid or not, so a bad track is reported once
+        milestones = self._milestones(self._tables(data, "milestone"), skills, len(self._tables(data, "track")))
         if not skills and not self.problems:
             self.add("the curriculum has no skills; add at least one [[skill]] table")
 
@@ -375,13 +376,15 @@ class Validator(FieldReader):
                 if isinstance(mid, str):
                     levels.setdefault(mid, lv)
         all_ids = {t.get("id") for t in tables if isinstance(t.get("id"), str)}
+        # a stage is a milestone with a level, even a bad one (that problem is reported once, above)
+        stage_ids = {t.get("id") for t in tables if isinstance(t.get("id"), str) and "level" in t}
         out, seen = [], set()
         for i, t in enumerate(tables):
             self._unknown_keys(f"milestone {self._label(i, t)}", t, _MILESTONE_KEYS,
                                lambda k, i=i: self.at.key(kind, i, k))
             mid = self._id(kind, i, t)
-            stage = self._stage(i, t, levels, all_ids)
-            name = self._text(kind, i, t, "name", required=stage is None, one_line=True)
+            stage = self._stage(i, t, stage_ids, all_ids)
+            name = self._text(kind, i, t, "name", required="stage" not in t, one_line=True)
             if not name and "name" not in t and mid is not None:
                 name = mid.replace("-", " ").capitalize()  # a concrete milestone may go by its id
             desc = self._text(kind, i, t, "description", required=False)
@@ -408,7 +411,7 @@ class Validator(FieldReader):
                                  deliverable=deliverable, tracks_required=n))
         return out
 
-    def _stage(self, i, t, levels: dict[str, int], all_ids) -> str | None:
+    def _stage(self, i, t, stage_ids: set[str], all_ids) -> str | None:
         """The valid ``stage`` of milestone table ``t`` (None if absent or a problem)."""
         stage = t.get("stage")
         if stage is None:
@@ -419,14 +422,14 @@ class Validator(FieldReader):
                      f"does not belong to another stage: remove one", pos)
         elif not isinstance(stage, str):
             self.add(f"'stage' of milestone {label} must be the id of a stage (a milestone with a level)", pos)
-        elif stage in levels:
+        elif stage in stage_ids:
             return stage
         elif stage in all_ids:
             self.add(f"milestone {label} has stage = \"{stage}\", but milestone {stage} is not a stage "
                      f"(it has no 'level')", self.at.value("milestone", i, "stage", stage))
         else:
-            hint = did_you_mean(stage, levels, 0.5) or (
-                f"; stages: {', '.join(sorted(levels, key=levels.get))}" if levels else
+            hint = did_you_mean(stage, stage_ids, 0.5) or (
+                f"; stages: {', '.join(sorted(stage_ids))}" if stage_ids else
                 "; mark a stage with level = 1, 2, ...")
             self.add(f"milestone {label} has unknown stage '{stage}'{hint}",
                      self.at.value("milestone", i, "stage", stage))
