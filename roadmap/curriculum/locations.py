@@ -17,6 +17,7 @@ Pos = tuple[int | None, int | None]
 
 KINDS = ("category", "skill", "milestone", "track")
 _ANY_TABLE = re.compile(r"\s*\[")
+_HEADER = re.compile(r"\s*\[\[\s*([a-z]+)\s*\]\]")
 _CHECK_HEADER = re.compile(r"\s*\[\[\s*skill\s*\.\s*check\s*\]\]")
 
 
@@ -31,11 +32,16 @@ class Locations:
 
     def __init__(self, text: str):
         self.lines = text.splitlines()
-        self.headers = {
-            kind: [n + 1 for n, ln in enumerate(self.lines) if re.match(rf"\s*\[\[\s*{kind}\s*\]\]", ln)]
-            for kind in KINDS
-        }
-        self.check_headers = [n + 1 for n, ln in enumerate(self.lines) if _CHECK_HEADER.match(ln)]
+        self.headers: dict[str, list[int]] = {kind: [] for kind in KINDS}
+        self.check_headers: list[int] = []
+        for n, ln in enumerate(self.lines, 1):
+            if "[[" not in ln:  # most lines: one substring test
+                continue
+            m = _HEADER.match(ln)
+            if m and m.group(1) in self.headers:
+                self.headers[m.group(1)].append(n)
+            elif _CHECK_HEADER.match(ln):
+                self.check_headers.append(n)
         self._all_headers = sorted(h for hs in self.headers.values() for h in hs)
 
     def table_line(self, kind: str, index: int) -> int | None:

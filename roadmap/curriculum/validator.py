@@ -109,7 +109,7 @@ class Validator(FieldReader):
 
     def _skills(self, tables, category_ids) -> dict[str, Skill]:
         out: dict[str, Skill] = {}
-        all_ids = [t.get("id") for t in tables if isinstance(t.get("id"), str)]
+        all_ids = {t.get("id"): None for t in tables if isinstance(t.get("id"), str)}  # ordered, O(1) lookups
         kind = "skill"
         for i, t in enumerate(tables):
             self._unknown_keys(f"skill {self._label(i, t)}", t, _SKILL_KEYS, lambda k, i=i: self.at.key(kind, i, k))
@@ -170,26 +170,28 @@ class Validator(FieldReader):
 
     def _checks(self, i, t, sid) -> tuple[Check, ...]:
         """The self-checks of skill table ``t``: a ``checks`` list of prompts or ``[[skill.check]]`` tables."""
-        where = self.at.key("skill", i, "checks") if "checks" in t else (self.at.table_line("skill", i), None)
+        def where():  # only looked up for a problem: scanning the text for every skill costs seconds at 10 000
+            return self.at.key("skill", i, "checks") if "checks" in t else (self.at.table_line("skill", i), None)
+
         if "checks" in t and "check" in t:
             self.add(f"skill {sid} has both 'checks' and [[skill.check]] tables; use one form "
-                     f"(move the prompts of 'checks' into [[skill.check]] tables)", where)
+                     f"(move the prompts of 'checks' into [[skill.check]] tables)", where())
         if "check" in t:
             out = self._check_tables(i, t.get("check"), sid)
         else:
             prompts = t.get("checks", [])
             if not isinstance(prompts, list) or not all(isinstance(c, str) and c.strip() for c in prompts):
-                self.add(f"'checks' of skill {sid} must be a list of prompts (strings)", where)
+                self.add(f"'checks' of skill {sid} must be a list of prompts (strings)", where())
                 return ()
             if any(CONTROL.search(c) for c in prompts):
                 self.add(f"'checks' of skill {sid} has a prompt with a control character (such as ESC); remove it",
-                         where)
+                         where())
             out = tuple(Check(str(n), c.strip()) for n, c in enumerate(prompts, 1))
         given = t.get("check") if "check" in t else t.get("checks")
         n = len(given) if isinstance(given, list) else len(out)
         if n < 2:
             self.add(f"skill {sid} needs at least two self-check prompts (has {n}); add them to 'checks' "
-                     f"or as [[skill.check]] tables", where)
+                     f"or as [[skill.check]] tables", where())
         return out
 
     def _check_tables(self, i, tables, sid) -> tuple[Check, ...]:
