@@ -164,6 +164,8 @@ CASES = [
      "'name' of track nlp-track contains a line break", 'name = "Natural', "", True),
     ("[[track]]", '[[track]]\nid = "nlp-track"\nname = "Again"\nrequires = ["a"]\n\n[[track]]',
      "duplicate track id 'nlp-track'", 'id = "nlp-track"', 'name = "Again"', True),
+    ('{ title = "Book", url = "https://example.org/a" }', '{ title = "Bo\\nok", url = "https://example.org/a" }',
+     "resource title 'Bo\\nok' of skill a must be one line", "resources = [{ title = \"Bo", "", True),
     # exercises
     ('exercises = ["Implement b from scratch.", "Reproduce figure 2."]', 'exercises = "Implement b."',
      "'exercises' of skill b must be a list of tasks", "exercises =", "", True),

@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from roadmap.curriculum.fields import CONTROL, FieldReader, did_you_mean, is_number
+from roadmap.curriculum.fields import CONTROL, LINE_BREAK, NAME_CONTROL, FieldReader, did_you_mean, is_number
 from roadmap.curriculum.model import (
     FORMAT_VERSION, ID_PATTERN, Category, Check, Curriculum, CurriculumError, FrozenMap, Milestone, Resource, Skill,
     Track,
@@ -283,6 +283,9 @@ class Validator(FieldReader):
             if not re.fullmatch(r"https?://[^\s/]+\S*", r["url"]):
                 self.add(f"resource url {r['url']!r} of skill {sid} must be a web address: http(s)://host/...",
                          self.at.value("skill", i, "resources", r["url"]))
+            if NAME_CONTROL.search(r["title"]) or LINE_BREAK.search(r["title"]):
+                self.add(f"resource title {r['title']!r} of skill {sid} must be one line without control "
+                         f"characters", self.at.key("skill", i, "resources"))
             out.append(Resource(r["title"].strip(), r["url"]))
         if not ok:
             self.add(f"'resources' of skill {sid} must be a list of {{ title = \"...\", url = \"https://...\" }}",
