@@ -47,8 +47,13 @@ def default_path() -> Path:
 
 
 def migrations_path() -> Path:
-    """The Alembic script directory shipped inside the package."""
-    return Path(str(resources.files("roadmap._migrations")))
+    """The Alembic script directory: inside the installed package (``roadmap._migrations``), or the
+    checkout's top-level ``migrations/`` folder when run from a source tree, where that package does
+    not exist (the wheel maps the folder to it)."""
+    try:
+        return Path(str(resources.files("roadmap._migrations")))
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "migrations"
 
 
 def _alembic_config(url: str):

@@ -194,3 +194,35 @@ def test_bom_is_accepted(tmp_path):
     p = tmp_path / "bom.toml"
     p.write_bytes(b"\xef\xbb\xbf" + SMALL.read_bytes())
     assert len(cm.load(p).skills) == 6
+
+
+@pytest.mark.parametrize("module", ["roadmap.curriculum", "roadmap.curriculum.model", "roadmap.curriculum.loader",
+                                    "roadmap.curriculum.validator", "roadmap.curriculum.cache"])
+def test_curriculum_modules_are_pure(module):
+    """The curriculum imports neither the database layer nor a face."""
+    import subprocess
+    import sys
+
+    code = (f"import sys, {module}; print(sorted(m for m in ('sqlmodel', 'sqlalchemy', 'textual', 'rich', 'click') "
+            f"if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_bundled_files_are_found_in_a_source_checkout(monkeypatch):
+    """Without the resource packages of the wheel (a source checkout shadowing an installed roadmap),
+    the bundled curriculum and the migrations come from the checkout's top-level folders."""
+    import importlib.resources
+    from pathlib import Path
+
+    from roadmap.store import migrations_path
+
+    def missing(name):
+        raise ModuleNotFoundError(f"No module named {name!r}")
+
+    monkeypatch.setattr(importlib.resources, "files", missing)
+    root = Path(cm.__file__).resolve().parents[2]
+    assert cm.bundled_path() == root / "curriculum" / "skills_graph.toml"
+    assert migrations_path() == root / "migrations"
+    assert (migrations_path() / "env.py").is_file()
+    assert len(cm.load().skills) >= 60
