@@ -171,3 +171,11 @@ def forecast_text(f) -> str:
         return "target passed"
     late = f"{f.weeks_behind} wk late" if f.weeks_behind else "late"
     return f"{late}: {f.needed_hours_per_week:g}h/wk"
+
+
+def missing_prerequisites_text(skill: str, missing) -> str:
+    """The warning a start carries when prerequisites are not done:
+    "started backprop before 3 prerequisites: algebra, calculus, regression" (at most six named)."""
+    missing = list(missing)
+    shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
+    return f"started {skill} before {plural(len(missing), 'prerequisite')}: {shown}"

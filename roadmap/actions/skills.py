@@ -78,7 +78,9 @@ class StatusChange:
 
     ``first_review`` is the study day of its first review when it became
     learned (None otherwise); ``left_review`` is True when a learned skill
-    left spaced review (its history is kept).
+    left spaced review (its history is kept). ``missing_prerequisites`` is
+    the warning a start carries: the skill's prerequisites (direct and
+    indirect) not learned or skipped yet, in study order (empty otherwise).
     """
 
     skill_id: str
@@ -86,6 +88,7 @@ class StatusChange:
     before: Status
     after: Status
     first_review: date | None = None
+    missing_prerequisites: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -104,22 +107,29 @@ def set_status(ws: Workspace, skill_ids: list[str], status: Status, *, now: date
 
     A skill that becomes learned enters spaced review; its first review day
     is worked out here from its new card (study day in the learner's calendar).
+    Starting a skill whose prerequisites are not done is allowed (people
+    study in parallel): each such change names them in
+    ``missing_prerequisites``, the warning both faces show.
 
     Raises
     ------
     roadmap.progress.ProgressError
         An unknown id; :class:`roadmap.progress.PrerequisitesMissing` when
-        starting or learning a skill whose prerequisites are not done and
-        ``force`` is False. Nothing is written then.
+        learning a skill whose prerequisites are not done and ``force`` is
+        False. Nothing is written then.
     """
     from roadmap import settings_store
     from roadmap.models import ReviewCard
-    from roadmap.progress import set_status as store_status
+    from roadmap.planning import missing_prerequisites
+    from roadmap.progress import load_statuses, set_status as store_status
 
     cur = ws.curriculum
+    status = Status(status)
     with ws.write() as s:
         settings = settings_store.load(s)
-        changes = store_status(s, cur, list(skill_ids), Status(status), now=now, settings=settings, force=force)
+        before = load_statuses(s, cur) if status == Status.IN_PROGRESS else {}
+        changes = store_status(s, cur, list(skill_ids), status, now=now, settings=settings,
+                               force=force or status == Status.IN_PROGRESS)
         cal = settings.calendar
         out = []
         for c in changes:
@@ -127,8 +137,11 @@ def set_status(ws: Workspace, skill_ids: list[str], status: Status, *, now: date
             if c.after == Status.LEARNED and c.before != c.after:
                 card = s.get(ReviewCard, c.skill_id)
                 first = cal.study_day(card.due) if card is not None else None
+            missing = ()
+            if status == Status.IN_PROGRESS and c.before != c.after:
+                missing = tuple(missing_prerequisites(cur, before, c.skill_id))
             out.append(StatusChange(c.skill_id, cur.skills[c.skill_id].name, Status(c.before), Status(c.after),
-                                    first))
+                                    first, missing))
     return out
 
 

@@ -148,6 +148,9 @@ def _status_command(name: str, status_value: str, help_text: str, *, force: bool
             if c.left_review:
                 line += " (it leaves spaced review until learned again; its review history is kept)"
             click.echo(line)
+            if c.missing_prerequisites:
+                click.echo("Warning: " + wording.missing_prerequisites_text(c.skill_id, c.missing_prerequisites)
+                           + " (not learned or skipped yet)", err=True)
 
     command.__name__ = name
     command = click.pass_context(command)
@@ -158,8 +161,10 @@ def _status_command(name: str, status_value: str, help_text: str, *, force: bool
     return click.command(name, help=help_text)(command)
 
 
-start = _status_command("start", "in_progress", "Mark skills as in progress.\n\nExample: roadmap start python",
-                        force=True)
+start = _status_command("start", "in_progress",
+                        "Mark skills as in progress.\n\nA skill whose prerequisites are not learned or skipped "
+                        "can be started too (people study in parallel): a warning names them.\n\n"
+                        "Example: roadmap start python", force=True)
 learn = _status_command("learn", "learned",
                         "Mark skills as learned; each enters spaced review.\n\nRefused if a prerequisite is not "
                         "learned or skipped, unless --force.\n\nExample: roadmap learn linear-algebra calculus",

@@ -168,8 +168,14 @@ class RoadmapApp(App):
         from roadmap import wording
         from roadmap.actions.skills import set_status
 
+        from roadmap.progress import PrerequisitesMissing
+
         try:
             changes = set_status(self.workspace, skill_ids, status, now=self.now(), force=force)
+        except PrerequisitesMissing as e:
+            # The same refusal as `roadmap learn`; the app's way past it is the CLI's --force.
+            self.call_from_thread(self._confirm_force, skill_ids, status, str(e), then)
+            return
         except RoadmapError as e:
             self.call_from_thread(self.notify, str(e), title="Not changed", severity="error", timeout=8)
             return
@@ -180,10 +186,27 @@ class RoadmapApp(App):
                 msg += f"; first review {wording.day_text(c.first_review)}"
             if c.left_review:
                 msg += " (it leaves spaced review; its history is kept)"
-            self.call_from_thread(self.notify, msg, timeout=4)
+            if c.missing_prerequisites:
+                self.call_from_thread(self.notify, wording.missing_prerequisites_text(c.skill_id,
+                                                                                      c.missing_prerequisites)
+                                      + " (not learned or skipped yet)", title=msg, severity="warning", timeout=8)
+            else:
+                self.call_from_thread(self.notify, msg, timeout=4)
         self._db_stamp = self._stamp()
         if then is not None:
             self.call_from_thread(then)
+
+    def _confirm_force(self, skill_ids, status, refusal: str, then) -> None:
+        """Ask "learn anyway?" after a refusal for missing prerequisites; yes changes it with force."""
+        from roadmap.tui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.change_status(skill_ids, status, force=True, then=then)
+
+        verb = {Status.LEARNED: "Learn", Status.IN_PROGRESS: "Start"}.get(status, "Change")
+        self.push_screen(ConfirmScreen(f"{verb} anyway?", refusal.removesuffix("\nLearn or skip them first.")),
+                         answered)
 
     def log_time(self, skill_id: str, hours: float, *, then: Callable[[], None] | None = None) -> None:
         """Log study time on a skill in a worker; notify the result; call ``then`` after."""

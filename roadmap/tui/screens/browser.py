@@ -38,7 +38,7 @@ class BrowserScreen(SkillListScreen):
         Binding("s", "set_status('in_progress')", "Start", id="browser.start",
                 tooltip="Mark the selected skill as in progress"),
         Binding("l", "set_status('learned')", "Learn", id="browser.learn",
-                tooltip="Mark the selected skill as learned (refused while prerequisites are missing)"),
+                tooltip="Mark the selected skill as learned (with prerequisites missing, asks first)"),
         Binding("k", "set_status('skipped')", "Skip", id="browser.skip", tooltip="Skip the selected skill"),
         Binding("h", "log_time", "Log time", id="browser.log", show=False,
                 tooltip="Log how long you studied the selected skill (e.g. 45m, 1.5h)"),
