@@ -103,36 +103,51 @@ def _week_text(view, cur) -> str:
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @click.pass_context
 def milestones(ctx: click.Context, fmt: str) -> None:
-    """Each milestone: skills done, hours left, forecast date and target status.
+    """Each milestone: id, skills done, hours left, forecast date and target status.
 
-    The forecast plays your study plan forward at your weekly hours, study
-    days, time off and review load. Set a target with
-    `roadmap config target.MILESTONE_ID YYYY-MM-DD`.
+    Stages come first, each followed by its concrete milestones. The forecast
+    plays your study plan forward at your weekly hours, study days, time off
+    and review load. Set a target with the id shown (or in the app's
+    Milestones screen, key d):
+
+    \b
+    Examples:
+      roadmap config target.MILESTONE_ID 2027-06-30
+      roadmap config target.MILESTONE_ID none
     """
     from roadmap import wording
-    from roadmap.actions.milestones import milestone_forecasts
+    from roadmap.actions.ladder import ladder
 
-    fcs = milestone_forecasts(workspace(ctx), now=now())
+    rows = ladder(workspace(ctx), now=now())
     if fmt == "json":
-        emit_json([{"id": f.progress.id, "name": f.progress.name, "done": f.progress.done,
-                    "required": f.progress.required, "hours_remaining": f.progress.hours_remaining,
-                    "forecast": f.forecast.isoformat() if f.forecast else None,
-                    "target": f.target.isoformat() if f.target else None, "status": f.status.value,
-                    "weeks_behind": f.weeks_behind, "needed_hours_per_week": f.needed_hours_per_week}
-                   for f in fcs])
+        emit_json([{"id": r.milestone.id, "name": r.forecast.progress.name, "stage": r.milestone.stage,
+                    "level": r.milestone.level, "deliverable": r.milestone.deliverable,
+                    "done": r.forecast.progress.done, "required": r.forecast.progress.required,
+                    "hours_remaining": r.forecast.progress.hours_remaining, "missing": list(r.missing),
+                    "forecast": r.forecast.forecast.isoformat() if r.forecast.forecast else None,
+                    "target": r.forecast.target.isoformat() if r.forecast.target else None,
+                    "status": r.forecast.status.value, "weeks_behind": r.forecast.weeks_behind,
+                    "needed_hours_per_week": r.forecast.needed_hours_per_week}
+                   for r in rows])
+        return
+    if not rows:
+        click.echo("No milestones in this curriculum.")
         return
     from rich.table import Table
 
     con = console()
+    id_w = max(len(r.milestone.id) + 2 * r.depth for r in rows)
     t = Table(box=None, pad_edge=False)
-    t.add_column("milestone", max_width=max(22, con.width - 60), overflow="ellipsis", no_wrap=True)
+    t.add_column("id", no_wrap=True, min_width=id_w)
+    t.add_column("milestone", max_width=max(12, con.width - 44 - id_w), overflow="ellipsis", no_wrap=True)
     for col in ("done", "left"):
         t.add_column(col, justify="right")
     for col in ("forecast", "target", "status"):
         t.add_column(col, no_wrap=col != "status")
-    for f in fcs:
-        p = f.progress
-        t.add_row(plain(p.name), f"{p.done}/{p.required}", wording.duration_hours(p.hours_remaining),
+    for r in rows:
+        f, p = r.forecast, r.forecast.progress
+        t.add_row(plain("  " * r.depth + r.milestone.id), plain(p.name), f"{p.done}/{p.required}",
+                  wording.duration_hours(p.hours_remaining),
                   wording.date_text(f.forecast) if f.forecast else "—",
                   wording.date_text(f.target) if f.target else "", wording.forecast_text(f))
     con.print(t)

@@ -1,0 +1,82 @@
+"""The career ladder both faces list: stages first, concrete milestones under their stage, missing skills."""
+
+from __future__ import annotations
+
+from roadmap.actions.ladder import ladder, ladder_order, missing_skills
+from roadmap.curriculum import loader as cm
+from roadmap.status import Status
+
+from conftest import NOW
+
+LADDER = """
+[[milestone]]
+id = "loose"
+name = "Outside any stage"
+requires = ["bayes"]
+
+[[milestone]]
+id = "senior"
+name = "Senior"
+level = 2
+requires = ["backprop"]
+
+[[milestone]]
+id = "entry"
+name = "Entry"
+level = 1
+requires = ["regression"]
+deliverable = "A regression notebook."
+
+[[milestone]]
+id = "ship"
+name = "Ship it"
+stage = "entry"
+requires = ["regression"]
+"""
+
+
+def with_ladder(small_path):
+    text = small_path.read_text()
+    text = text[: text.index("[[milestone]]")] + LADDER
+    small_path.write_text(text)
+    return cm.load(small_path)
+
+
+def test_stages_first_concrete_milestones_under_their_stage(small_path):
+    cur = with_ladder(small_path)
+    assert [(m.id, depth) for m, depth in ladder_order(cur)] == [("entry", 0), ("ship", 1), ("senior", 0),
+                                                                   ("loose", 0)]
+
+
+def test_missing_skills_in_study_order(ws):
+    cur = ws.curriculum
+    assert missing_skills(cur, {}, "basics") == ("algebra", "calculus", "regression")
+    assert missing_skills(cur, {"algebra": Status.LEARNED, "calculus": Status.SKIPPED}, "basics") == ("regression",)
+
+
+def test_ladder_carries_deliverable_and_forecast(ws):
+    rows = ladder(ws, now=NOW)
+    assert [r.milestone.id for r in rows] == ["basics", "all"]
+    assert rows[0].forecast.progress.required == 3 and rows[0].missing[-1] == "regression"
+
+
+def test_cli_milestones_shows_ids_and_says_when_there_are_none(run, small_path):
+    r = run("milestones")
+    assert r.exit_code == 0
+    lines = r.output.splitlines()
+    assert lines[0].split()[:2] == ["id", "milestone"]
+    assert lines[1].startswith("basics ") and lines[2].startswith("all ")
+    text = small_path.read_text()
+    small_path.write_text(text[: text.index("[[milestone]]")])
+    r = run("milestones")
+    assert r.exit_code == 0 and r.output.startswith("No milestones")
+
+
+def test_cli_milestones_ladder_with_stages(run, small_path):
+    with_ladder(small_path)
+    r = run("milestones")
+    assert r.exit_code == 0
+    ids = [line.split("  ")[0] if not line.startswith("  ") else line.split()[0] for line in r.output.splitlines()[1:]]
+    assert [i.strip() for i in ids] == ["entry", "ship", "senior", "loose"]
+    data = __import__("json").loads(run("milestones", "--format", "json").stdout)
+    assert data[0]["deliverable"] == "A regression notebook." and data[0]["missing"][-1] == "regression"

@@ -1,0 +1,43 @@
+"""The Milestones screen: deliverable and missing skills of the selected milestone; set and clear a target."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input
+
+from roadmap.actions import settings
+
+from tui.conftest import settle, text_of
+
+
+async def test_milestones_show_missing_skills_and_set_a_target(make_app, ws):
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        screen = app.screen
+        assert [r.value for r in screen.query_one("#milestones-table", DataTable).rows] == ["basics", "all"]
+        detail = text_of(screen.query_one("#milestone-detail"))
+        assert "basics" in detail and "Missing 3 skills: Linear algebra, Calculus, Linear regression" in detail
+        await pilot.press("d")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "TargetScreen"
+        await pilot.press("ctrl+u", *"2026-13-01", "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "TargetScreen"  # explained in place, nothing stored
+        assert "✗" in text_of(app.screen.query_one("#target-hint"))
+        assert settings.get(ws, "target.basics") == "none"
+        inp = app.screen.query_one("#target-input", Input)
+        inp.value = "2027-01-31"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "MilestonesScreen"
+        assert settings.get(ws, "target.basics") == "2027-01-31"
+        assert "Target: 31 Jan 2027" in text_of(app.screen.query_one("#milestone-detail"))
+        await pilot.press("d")
+        await settle(pilot)
+        app.screen.query_one("#target-input", Input).value = ""
+        await pilot.press("enter")
+        await settle(pilot)
+        assert settings.get(ws, "target.basics") == "none"
+        assert "Target: none" in text_of(app.screen.query_one("#milestone-detail"))
