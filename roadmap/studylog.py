@@ -70,3 +70,22 @@ def log_study(session: Session, curriculum, skill_id: str, hours: float, *, now:
             pass
     total = logged_hours(session).get(skill_id, 0.0)
     return Logged(total, remaining_hours(curriculum, skill_id, {skill_id: total}), started)
+
+
+def hours_by_day(session: Session, calendar, since: datetime, until: datetime) -> dict:
+    """Hours logged per study day and skill between ``since`` and ``until`` (UTC instants, until excluded).
+
+    Returns ``{day: {skill_id: hours}}``; ``calendar`` (a :class:`roadmap.days.StudyCalendar`) maps each
+    session's instant to its study day. Reads only the sessions in the range.
+    """
+    out: dict = {}
+    rows = session.exec(select(StudySession.skill_id, StudySession.at, StudySession.hours)
+                        .where(StudySession.at >= since, StudySession.at < until)).all()
+    for sid, at, hours in rows:
+        if at.tzinfo is None:  # SQLite hands back naive datetimes; they are stored in UTC
+            from datetime import UTC
+
+            at = at.replace(tzinfo=UTC)
+        day = out.setdefault(calendar.study_day(at), {})
+        day[sid] = day.get(sid, 0.0) + hours
+    return out

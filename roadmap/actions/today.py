@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Mapping
 
-from roadmap.planning import MilestoneProgress, PlanItem, WeekPlan, frontier, milestone_progress, study_plan, weekly_plan
+from roadmap.planning import MilestoneProgress, PlanItem, WeekPlan, frontier, milestone_progress, study_plan
 from roadmap.settings import Settings
 from roadmap.status import Status
 
@@ -35,10 +35,14 @@ class Overview:
     next_up : list of PlanItem
         The frontier, best first (in-progress skills excluded).
     today_hours : float
-        Study hours the weekly plan gives today (blocks and reviews).
+        Today's plan in hours: what was done today (study logged, reviews made) plus what is still
+        planned today, never more than the day's study time unless more was done.
+    today_done_minutes : float
+        Minutes done today (study logged and reviews made, see :class:`roadmap.actions.week.DoneDay`).
     milestones : list of MilestoneProgress
     streak_days : int
-        Consecutive study days, ending today or yesterday, with a review (at most STREAK_MAX).
+        Consecutive study days with a review or logged study, ending today or yesterday; rest days
+        do not break it (:func:`streak`, at most STREAK_MAX).
     statuses : dict
         Skill id to Status.
     logged : dict
@@ -61,6 +65,7 @@ class Overview:
     in_progress: list[PlanItem]
     next_up: list[PlanItem]
     today_hours: float
+    today_done_minutes: float
     milestones: list[MilestoneProgress]
     streak_days: int
     statuses: dict
@@ -76,14 +81,66 @@ STREAK_WINDOWS = (30, 120, 400)  # days read for the streak; a longer one shows 
 STREAK_MAX = STREAK_WINDOWS[-1]
 
 
-def streak(counts: dict[date, int], today: date) -> int:
-    """Consecutive days with at least one review, ending today (or yesterday if none yet today)."""
-    day = today if counts.get(today) else today - timedelta(days=1)
+def _walk(active: Mapping[date, int], today: date, is_rest: Callable[[date], bool],
+          earliest: date) -> tuple[int, bool]:
+    """The streak's count, and whether the walk back reached ``earliest`` without being broken."""
+    day = today if active.get(today) else today - timedelta(days=1)
     n = 0
-    while counts.get(day):
-        n += 1
+    while day >= earliest:
+        if active.get(day):
+            n += 1
+        elif not is_rest(day):
+            return n, False
         day -= timedelta(days=1)
-    return n
+    return n, True
+
+
+def streak(active: Mapping[date, int], today: date, is_rest: Callable[[date], bool] | None = None, *,
+           earliest: date | None = None) -> int:
+    """Consecutive study days with any activity, ending today (or yesterday while nothing is done yet today).
+
+    The single definition of the streak the Today screen shows.
+
+    Parameters
+    ----------
+    active : Mapping[date, int]
+        Per study day, how much was done (reviews made plus study sessions logged); a day counts
+        when its value is above 0.
+    today : date
+        The current study day; nothing done yet today does not break the streak.
+    is_rest : callable, optional
+        ``is_rest(day)`` is True for a day that neither counts nor breaks the streak: not one of the
+        learner's study days, time off, or a day with nothing due (see :func:`rest_days`). Without
+        it every day without activity breaks the streak.
+    earliest : date, optional
+        The first day looked at (the streak's window); days before it are not read.
+
+    Returns
+    -------
+    int
+        The number of active days in the run (rest days in between are skipped, not counted).
+    """
+    is_rest = is_rest or (lambda d: False)
+    if earliest is None:
+        earliest = today - timedelta(days=STREAK_MAX * 8)  # rest days alone never run this long
+    return _walk(active, today, is_rest, earliest)[0]
+
+
+def rest_days(settings: Settings, time_off: list[tuple[date, date]], *, study_left: bool,
+              first_due: date | None) -> Callable[[date], bool]:
+    """The rule for days that neither count nor break the streak: a day that is not one of the
+    learner's study days (``settings.study_days``), a day of time off, or a day with nothing due --
+    no skill left to study and no review due yet (``first_due`` is the earliest due day of the
+    learned skills' cards now; a review made since moved its card, so a missed day before it is
+    forgiven)."""
+    def rest(d: date) -> bool:
+        if d.weekday() not in settings.study_days:
+            return True
+        if any(a <= d <= b for a, b in time_off):
+            return True
+        return not study_left and (first_due is None or d < first_due)
+
+    return rest
 
 
 def read_overview(session, curriculum, now: datetime) -> Overview:
@@ -91,6 +148,9 @@ def read_overview(session, curriculum, now: datetime) -> Overview:
     from roadmap import review
     from roadmap.actions.context import plan_context
     from roadmap.actions.skills import fading, skill_states
+
+    from roadmap import studylog
+    from roadmap.actions.week import WeekView, forward, read_done
 
     ctx = plan_context(session, curriculum, now)
     settings, today, statuses, logged = ctx.settings, ctx.today, ctx.statuses, ctx.logged
@@ -100,13 +160,20 @@ def read_overview(session, curriculum, now: datetime) -> Overview:
     plan = study_plan(curriculum, statuses, logged)
     in_progress = [p for p in plan if p.status == Status.IN_PROGRESS]
     ready = [p for p in frontier(curriculum, statuses, logged, plan=plan) if p.status != Status.IN_PROGRESS]
-    wp = weekly_plan(curriculum, statuses, settings, today, logged=logged, reviews=ctx.reviews, time_off=ctx.time_off,
-                     plan=plan)
+    done = read_done(session, settings, today, today)
+    wp = forward(curriculum, ctx, 7, done.get(today))
+    view = WeekView(wp, today, today, settings, done)
     # The streak is counted over a window that grows only while the streak fills it, so
     # its cost follows the streak's length (at most STREAK_MAX days), not the log's.
+    rest = rest_days(settings, ctx.time_off, study_left=bool(plan),
+                     first_due=min((c.due_day for c in cards.values()), default=None))
     for window in STREAK_WINDOWS:
-        history = review.history_counts(session, settings=settings, since=cal.day_start(today - timedelta(days=window)))
-        if streak(history, today) < window:
+        since = cal.day_start(today - timedelta(days=window))
+        active = dict(review.history_counts(session, settings=settings, since=since))
+        for d, per_skill in studylog.hours_by_day(session, cal, since, cal.day_end(today)).items():
+            active[d] = active.get(d, 0) + len(per_skill)
+        n, filled = _walk(active, today, rest, today - timedelta(days=window))
+        if not filled:
             break
     weak = fading(cards, statuses, settings)
     return Overview(
@@ -115,9 +182,10 @@ def read_overview(session, curriculum, now: datetime) -> Overview:
         due_total=len(everything_due),
         in_progress=in_progress,
         next_up=ready,
-        today_hours=wp.days[0].planned_hours,
+        today_hours=view.today_goal_minutes / 60,
+        today_done_minutes=view.today_done.minutes,
         milestones=milestone_progress(curriculum, statuses, logged),
-        streak_days=min(streak(history, today), STREAK_MAX),
+        streak_days=min(n, STREAK_MAX),
         statuses=statuses,
         logged=logged,
         settings=settings,

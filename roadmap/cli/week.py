@@ -69,24 +69,54 @@ def _week_text(view, cur) -> str:
     fm = wording.duration_minutes
     wp = view.plan
     con = console()
+
+    def row(minutes: float, what, done: bool = False) -> None:
+        con.print(f"  {'✓' if done else ' '} {fm(minutes):>6}  {what}", overflow="ellipsis", no_wrap=True, crop=True)
+
+    def skill(sid: str) -> str:
+        return f"{escape(cur.skills[sid].name[:50])} [dim]({sid})[/dim]"
+
     with con.capture() as cap:
-        con.print(f"[b]From {wording.day_text(view.first)}[/b]: {fm(wp.planned_hours * 60)} planned "
-                  f"of {fm(wp.budget_minutes)} available")
+        head = f"[b]From {wording.day_text(view.first)}[/b]: "
+        if view.last < view.today:
+            head += f"done {fm(view.done_minutes)}"
+        else:
+            head += f"{fm(view.planned_minutes)} planned of {fm(view.available_minutes)} available"
+            if view.done_minutes:
+                head += f", {fm(view.done_minutes)} done"
+            if view.beyond_minutes >= 1:
+                head += f" (and {fm(view.beyond_minutes)} of reviews beyond your study time)"
+        con.print(head)
         for d in wp.days:
             head = wording.day_text(d.day)
-            if d.off:
+            done = view.done.get(d.day)
+            if view.is_past(d.day):
+                if done is None or not done.active:
+                    con.print(f"\n[b]{head}[/b]  " + ("time off" if d.off else "rest day" if not d.capacity_minutes
+                                                      else "nothing done"))
+                    continue
+                con.print(f"\n[b]{head}[/b]  done {fm(done.minutes)}")
+            elif d.off:
                 con.print(f"\n[b]{head}[/b]  time off")
                 continue
-            if is_rest_day(d):
+            elif d.day == view.today and done is not None and done.active:
+                con.print(f"\n[b]{head}[/b]  done {fm(done.minutes)} of {fm(view.today_goal_minutes)}")
+            elif is_rest_day(d):
                 con.print(f"\n[b]{head}[/b]  rest day")
                 continue
-            con.print(f"\n[b]{head}[/b]  {fm(d.planned_minutes)}")
+            else:
+                con.print(f"\n[b]{head}[/b]  {fm(view.planned_within(d))}")
+            if done is not None:
+                if done.reviews:
+                    row(done.review_minutes, wording.plural(done.reviews, "review"), done=True)
+                for b in done.study:
+                    row(b.minutes, skill(b.skill_id), done=True)
+            if view.is_past(d.day):
+                continue
             if d.reviews:
-                con.print(f"  {fm(d.review_minutes):>6}  {wording.plural(d.reviews, 'review')}")
+                row(d.review_minutes, wording.plural(d.reviews, "review"))
             for b in d.blocks:
-                name = cur.skills[b.skill_id].name
-                con.print(f"  {fm(b.minutes):>6}  {escape(name[:50])} [dim]({b.skill_id})[/dim]", overflow="ellipsis",
-                          no_wrap=True, crop=True)
+                row(b.minutes, skill(b.skill_id))
         if view.overbooked:
             con.print(f"\nNote: reviews take longer than the study time of "
                       f"{', '.join(wording.day_text(d) for d in view.overbooked)}; "

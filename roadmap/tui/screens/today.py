@@ -79,7 +79,12 @@ class TodayScreen(SkillListScreen):
         due = f"[b]{len(ov.due)}[/b] review{'s' if len(ov.due) != 1 else ''} due"
         if ov.due_total > len(ov.due):
             due += f" (of {ov.due_total}; cap {ov.settings.daily_review_cap})"
-        parts = [due, f"today [b]{wording.duration_hours(ov.today_hours)}[/b] planned",
+        if ov.today_done_minutes:
+            today = (f"today done [b]{wording.duration_minutes(ov.today_done_minutes)}[/b] of "
+                     f"{wording.duration_minutes(ov.today_hours * 60)}")
+        else:
+            today = f"today [b]{wording.duration_minutes(ov.today_hours * 60)}[/b] planned"
+        parts = [due, today,
                  f"streak [b]{ov.streak_days}{'+' if ov.streak_days >= STREAK_MAX else ''}[/b] "
                  f"day{'s' if ov.streak_days != 1 else ''}"]
         if fade:

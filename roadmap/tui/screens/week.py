@@ -51,35 +51,51 @@ class WeekScreen(LoadingScreen):
         return week_at(self.app.workspace, now=self.app.now(), offset=self.week_offset)
 
     def show(self, view: WeekView) -> None:
-        """Draw the week: a row per review batch and study block."""
+        """Draw the week: a row per review batch and study block; days gone by show what was done (✓)."""
         self.view = view
         plan, today = view.plan, view.today
         cur = self.app.workspace.curriculum
+        fm = wording.duration_minutes
         self.sub_title = wording.range_text(view.first, view.last)
-        parts = [f"[b]{wording.duration_hours(plan.planned_hours)}[/b] planned of "
-                 f"{wording.duration_minutes(plan.budget_minutes)} available"]
+        if view.last < today:
+            parts = [f"[b]{fm(view.done_minutes)}[/b] done"]
+        else:
+            parts = [f"[b]{fm(view.planned_minutes)}[/b] planned of {fm(view.available_minutes)} available"]
+            if view.done_minutes:
+                parts.append(f"{fm(view.done_minutes)} done")
+            if view.beyond_minutes >= 1:
+                parts.append(f"+{fm(view.beyond_minutes)} reviews beyond your study time")
         if plan.finished:
             parts.append(f"finishes {wording.plural(len(plan.finished), 'skill')}")
         if plan.milestones_reached:
             parts.append("reaches " + escape(", ".join(cur.milestone(x).name for x in plan.milestones_reached)))
         self.query_one("#week-summary", Static).update("  ·  ".join(parts))
         t = self.query_one("#week-table", DataTable)
-        set_columns(t, [("day", "Day", 8), ("time", "Time", 6), ("what", "What", None)])
+        set_columns(t, [("day", "Day", 8), ("time", "Time", 8), ("what", "What", None)])
         for d in plan.days:
             label = f"{d.day:%a} {d.day.day}" + (" •" if d.day == today else "")
-            if d.off:
-                t.add_row(label, "", Text("time off", style="italic"))
-                continue
-            if is_rest_day(d):
-                t.add_row(label, "", Text("rest day", style="dim"))
-                continue
-            first_row = True
-            if d.reviews:
-                t.add_row(label, wording.duration_minutes(d.review_minutes), wording.plural(d.reviews, "review"))
-                first_row = False
-            for b in d.blocks:
-                name = cur.skills[b.skill_id].name
-                done = " ✓ finishes" if finishes_on(view, b.skill_id, d.day) else ""
-                t.add_row(label if first_row else "", wording.duration_minutes(b.minutes),
-                          Text(name + done, no_wrap=True, overflow="ellipsis"))
-                first_row = False
+            done = view.done.get(d.day)
+            rows: list[tuple[str, Text | str]] = []
+            if done is not None:
+                if done.reviews:
+                    rows.append((f"✓ {fm(done.review_minutes)}", wording.plural(done.reviews, "review") + " made"))
+                for b in done.study:
+                    rows.append((f"✓ {fm(b.minutes)}", Text(cur.skills[b.skill_id].name + " (logged)",
+                                                             no_wrap=True, overflow="ellipsis")))
+            if view.is_past(d.day):
+                if not rows:
+                    what = "time off" if d.off else "rest day" if not d.capacity_minutes else "nothing done"
+                    rows.append(("", Text(what, style="italic" if d.off else "dim")))
+            elif d.off:
+                rows.append(("", Text("time off", style="italic")))
+            elif is_rest_day(d) and not rows:
+                rows.append(("", Text("rest day", style="dim")))
+            else:
+                if d.reviews:
+                    rows.append((fm(d.review_minutes), wording.plural(d.reviews, "review")))
+                for b in d.blocks:
+                    name = cur.skills[b.skill_id].name
+                    mark = " ✓ finishes" if finishes_on(view, b.skill_id, d.day) else ""
+                    rows.append((fm(b.minutes), Text(name + mark, no_wrap=True, overflow="ellipsis")))
+            for i, (time, what) in enumerate(rows):
+                t.add_row(label if i == 0 else "", time, what)
