@@ -84,9 +84,10 @@ def _week_text(view, cur) -> str:
             head += f"{fm(view.planned_minutes)} planned of {fm(view.available_minutes)} available"
             if view.done_minutes:
                 head += f", {fm(view.done_minutes)} done"
-            if view.beyond_minutes >= 1:
-                head += f" (and {fm(view.beyond_minutes)} of reviews beyond your study time)"
         con.print(head)
+        if view.last >= view.today and view.beyond_minutes >= 1:
+            con.print(f"and {fm(view.beyond_minutes)} of reviews beyond your study time (on days without "
+                      "study time, or more than a day holds)")
         for d in wp.days:
             head = wording.day_text(d.day)
             done = view.done.get(d.day)

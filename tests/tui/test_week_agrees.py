@@ -55,3 +55,29 @@ async def test_cli_week_from_a_later_date_equals_the_app_week(make_app, ws, run)
         statuses = load_statuses(s, ws.curriculum)
     afresh = weekly_plan(ws.curriculum, statuses, Settings(weekly_hours=4, timezone="UTC"), day)
     assert _blocks_of_plan(afresh) != cli_blocks
+
+
+async def test_past_week_shows_what_was_done_in_cli_and_app(make_app, ws, run):
+    run("log", "algebra", "45m", now=NOW - timedelta(days=3))
+    run("log", "calculus", "1h", now=NOW - timedelta(days=1))
+    day = (NOW - timedelta(days=7)).date()
+    cli_blocks = _blocks_of_json(as_json(run("week", "--from", day.isoformat(), "--format", "json")))
+    assert cli_blocks == [((NOW - timedelta(days=3)).date().isoformat(), "algebra", 0.75),
+                          ((NOW - timedelta(days=1)).date().isoformat(), "calculus", 1.0)]
+    text = run("week", "--from", day.isoformat()).output
+    assert "✓    45m  Linear algebra" in text and "✓     1h  Calculus" in text
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.view.first == day
+        app_blocks = _blocks_of_plan(screen.view.plan)
+        table = screen.query_one("#week-table", DataTable)
+        shown = [(str(table.get_row_at(i)[1]), str(table.get_row_at(i)[2])) for i in range(table.row_count)]
+    assert app_blocks == cli_blocks
+    assert ("✓ 45m", "Linear algebra (logged)") in shown and ("✓ 1h", "Calculus (logged)") in shown
