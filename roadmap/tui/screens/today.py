@@ -20,7 +20,8 @@ from roadmap.tui.widgets.title_bar import TitleBar
 from roadmap.tui.widgets.text import esc as escape
 
 
-NEXT_UP_SHOWN = 40  # the best frontier skills; the browser (b) lists them all
+NEXT_UP_SHOWN = 40
+NARROW_HIDDEN = {"today.skip"}  # left out of the footer below 80 columns, so the rest (and ? Help) fit  # the best frontier skills; the browser (b) lists them all
 
 
 class TodayScreen(SkillListScreen):
@@ -62,13 +63,39 @@ class TodayScreen(SkillListScreen):
         table.border_title = "Next up"
         self.query_one("#detail-scroll").border_title = "Skill"
         self.query_one("#milestones").border_title = "Milestones"
+        self._fit()
 
     def on_screen_resume(self) -> None:
         self.action_reload()
 
+    SHORT, NARROW = 24, 80  # below these (down to the 60x18 minimum) panels give way to the list
+
     def on_resize(self) -> None:
+        self._fit()
         if self.ov is not None:
             self.show(self.ov)
+
+    def _fit(self) -> None:
+        """On a short or narrow terminal the list keeps its rows: milestones and the detail panel hide
+        (Enter opens the skill in the browser), the summary keeps one line and the footer is compact."""
+        w, h = self.size.width or self.app.size.width, self.size.height or self.app.size.height
+        self.set_class(h < self.SHORT, "-short")
+        self.set_class(w < self.NARROW, "-narrow")
+        self.query_one(Footer).compact = w < self.NARROW
+        self._show_in_footer(NARROW_HIDDEN, w >= self.NARROW)
+
+    def _show_in_footer(self, binding_ids: set[str], show: bool) -> None:
+        """Show or hide bindings (by id) in the footer; the keys work either way (and ? lists them)."""
+        from dataclasses import replace
+
+        changed = False
+        for key, bindings in self._bindings.key_to_bindings.items():
+            for i, b in enumerate(bindings):
+                if b.id in binding_ids and b.show != show:
+                    bindings[i] = replace(b, show=show)
+                    changed = True
+        if changed:
+            self.refresh_bindings()
 
     def show(self, ov: Overview) -> None:
         """Draw the day's overview."""
@@ -90,7 +117,7 @@ class TodayScreen(SkillListScreen):
         if fade:
             parts.append(f"{len(fade)} fading")
         lines = "  ·  ".join(parts)
-        if ov.due:
+        if ov.due and not self.has_class("-short"):
             names = ", ".join(f"{cur.skills[d.skill_id].name} {wording.percent(d.retrievability)}" for d in ov.due[:3])
             more = f" +{len(ov.due) - 3} more" if len(ov.due) > 3 else ""
             lines += f"\n[b]r[/b] to review, most at risk first: {escape(names)}{more}"
