@@ -96,7 +96,7 @@ async def test_learn_from_browser_with_search(make_app, ws):
         assert [r.value for r in app.screen.query_one("#all-skills", DataTable).rows] == ["probability"]
 
 
-async def test_learning_a_locked_skill_is_refused_with_a_notification(make_app, ws):
+async def test_learning_a_locked_skill_is_refused_and_asks_learn_anyway(make_app, ws):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
@@ -104,7 +104,10 @@ async def test_learning_a_locked_skill_is_refused_with_a_notification(make_app, 
         await settle(pilot)
         await pilot.press("l")
         await settle(pilot)
-        assert any("prerequisites not learned" in n.message for n in app._notifications)
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        assert "prerequisites not learned" in text_of(app.screen.query_one("#confirm-detail"))
+        await pilot.press("escape")
+        await settle(pilot)
         with ws.read() as s:
             assert load_statuses(s, ws.curriculum) == {}
 
