@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from roadmap.cli.output import FORMATS, console, emit_json, escape, now, parse_day, plain, workspace, write
+from roadmap.cli.output import (FORMATS, Table, console, emit_bytes, emit_json, escape, now, parse_day, plain,
+                                workspace, write)
 
 
 @click.command()
@@ -58,8 +59,10 @@ def week(ctx: click.Context, start: str | None, weeks: int, fmt: str, output: st
     if output is not None:
         write(output, text.encode(), ws)
         click.echo(f"Wrote {output}", err=True)
-    else:
+    elif fmt == "text":
         click.echo(text, nl=False)
+    else:
+        emit_bytes(text)
 
 
 def _week_text(view, cur) -> str:
@@ -121,15 +124,13 @@ def milestones(ctx: click.Context, fmt: str) -> None:
                     "weeks_behind": f.weeks_behind, "needed_hours_per_week": f.needed_hours_per_week}
                    for f in fcs])
         return
-    from rich.table import Table
-
     con = console()
-    t = Table(box=None, pad_edge=False)
-    t.add_column("milestone", max_width=max(22, con.width - 60), overflow="ellipsis", no_wrap=True)
+    t = Table()
+    t.add_column("milestone", kind="name")
     for col in ("done", "left"):
         t.add_column(col, justify="right")
     for col in ("forecast", "target", "status"):
-        t.add_column(col, no_wrap=col != "status")
+        t.add_column(col)
     for f in fcs:
         p = f.progress
         t.add_row(plain(p.name), f"{p.done}/{p.required}", wording.duration_hours(p.hours_remaining),
