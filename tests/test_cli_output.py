@@ -180,3 +180,15 @@ def test_real_terminal_width(tmp_path):
         assert re.search(rf"(^|\s){skill_id}(\s|$)", text, re.M), text
     assert "not started" in text
     assert all(len(line.rstrip()) <= 40 for line in text.splitlines()), text
+
+
+@pytest.mark.parametrize("width", [40, 60, 80])
+def test_forecast_bars_fit_the_terminal(long_run, width):
+    text = long_run("forecast", "--days", "400", columns=width, tty=True)
+    counts = json.loads(long_run("forecast", "--days", "400", "--format", "json"))
+    assert any(c["count"] for c in counts)
+    lines = text.splitlines()
+    assert len(lines) == len(counts)
+    for line, c in zip(lines, counts):
+        assert line.startswith(wording.day_text(date.fromisoformat(c["date"])))
+        assert re.search(rf"\s{c['count']}(\s|$)", line) and len(line) <= width, (width, line)

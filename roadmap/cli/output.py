@@ -256,7 +256,17 @@ class Table:
                              overflow="ellipsis")
         for row in rows:
             t.add_row(*row)
-        yield from console.render(t, options.update_width(max(options.max_width, sum(widths) + GAP * len(widths))))
+        from rich.segment import Segment
+
+        wide = options.update_width(max(options.max_width, sum(widths) + GAP * len(widths)))
+        for line in console.render_lines(t, wide, pad=False):
+            # No trailing blanks: a script's `grep 'progress$'` matches the last column.
+            while line and not line[-1].control and not line[-1].text.strip():
+                line.pop()
+            if line:
+                line[-1] = Segment(line[-1].text.rstrip(), line[-1].style, line[-1].control)
+            yield from line
+            yield Segment.line()
 
     def _blocks(self, width, rows):
         """One block per row: the names (wrapped), then ``header value`` pairs, never split."""
@@ -273,7 +283,7 @@ class Table:
             for i in fixed:
                 c = self.columns[i]
                 label = "#" if c.header == "#" else (c.header + " " if c.header else "")
-                pairs.append(Text(label, style="dim") + row[i])
+                pairs.append(Text.assemble((label, "dim"), row[i]))
             yield Text("  ").join(names)
             line = Text("  ")
             for pair in pairs:
@@ -285,7 +295,7 @@ class Table:
                 yield line
             for i, c in enumerate(self.columns):
                 if c.kind == "text" and row[i].plain:
-                    yield Padding(Text(c.header + ": ", style="dim") + row[i], (0, 0, 0, 2))
+                    yield Padding(Text.assemble((c.header + ": ", "dim"), row[i]), (0, 0, 0, 2))
 
 def plan_table(cur, items, title):
     """Plan items as a :class:`Table`: number, id, name (it shrinks), time left, status."""

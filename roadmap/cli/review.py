@@ -108,8 +108,9 @@ def forecast(ctx: click.Context, days: int, fmt: str) -> None:
         return
     peak = max((n for _, n in rows), default=0) or 1
     width = max(len(wording.day_text(d)) for d, _ in rows)
+    cells = max(8, min(40, console().width - width - 8))  # the bar fits the terminal; dates and counts stay whole
     for d, n in rows:
-        click.echo(f"{wording.day_text(d):<{width}}  {n:>4}  {'▇' * round(40 * n / peak)}")
+        click.echo(f"{wording.day_text(d):<{width}}  {n:>4}  {'▇' * round(cells * n / peak)}".rstrip())
 
 
 COMMANDS = [due, review_, undo, forecast]
