@@ -179,3 +179,38 @@ def missing_prerequisites_text(skill: str, missing) -> str:
     missing = list(missing)
     shown = ", ".join(missing[:6]) + (f" and {len(missing) - 6} more" if len(missing) > 6 else "")
     return f"started {skill} before {plural(len(missing), 'prerequisite')}: {shown}"
+
+
+ASCII_FALLBACKS: dict[str, str] = {
+    "—": "-", "–": "-", "−": "-", "…": ".", "•": "*", "·": ".", "“": '"', "”": '"', "‘": "'", "’": "'",
+    "○": "o", "●": "*", "◐": "~", "⊘": "x", "✓": "v", "✗": "x", "×": "x", "≥": ">", "≤": "<",
+    "→": ">", "←": "<", "↑": "^", "↓": "v",
+    "█": "#", "▇": "#", "▆": "#", "▅": "=", "▄": "=", "▃": "-", "▂": "_", "▁": "_", "▓": "#", "▒": ":", "░": ".",
+}
+"""One-cell ASCII stand-ins for the glyphs the faces print, for terminals whose encoding lacks them.
+
+Each stand-in has the same width as the glyph (one cell), so tables and screens keep their layout.
+"""
+
+
+def ascii_fallback(char: str) -> str:
+    """An ASCII stand-in for one character that the terminal cannot encode, as wide as the character.
+
+    Known glyphs (:data:`ASCII_FALLBACKS`) and box-drawing lines get a look-alike (``○`` -> ``o``,
+    ``│`` -> ``|``, ``╭`` -> ``+``); any other character becomes ``?``, or ``??`` for a double-width
+    one (CJK, most emoji), and combining or zero-width marks vanish. Never raises.
+    """
+    import unicodedata
+
+    if char in ASCII_FALLBACKS:
+        return ASCII_FALLBACKS[char]
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return ""
+    name = unicodedata.name(char, "")
+    if name.startswith("BOX DRAWINGS"):
+        if "HORIZONTAL" in name and "VERTICAL" not in name:
+            return "-"
+        if "VERTICAL" in name and "HORIZONTAL" not in name:
+            return "|"
+        return "+"
+    return "??" if unicodedata.east_asian_width(char) in ("W", "F") else "?"

@@ -72,6 +72,9 @@ def main() -> None:
     """Console-script entry point."""
     if _fast_due_count(sys.argv[1:]):
         return
+    from roadmap.cli.output import prepare_streams
+
+    prepare_streams()  # text for people never crashes on a character the locale's encoding lacks
     from roadmap.cli.app import cli
 
     cli(prog_name="roadmap")

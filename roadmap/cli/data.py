@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from roadmap.cli.output import console, escape, now, plain, workspace, write
+from roadmap.cli.output import Table, console, emit_bytes, escape, now, plain, workspace, write
 
 
 @click.command("export")
@@ -30,7 +30,7 @@ def export_(ctx: click.Context, output: str | None) -> None:
         click.echo(f"Wrote {output}: {len(doc['progress'])} skills with progress, "
                    f"{len(doc['review_log'])} review log entries", err=True)
     else:
-        click.echo(text, nl=False)
+        emit_bytes(text)
 
 
 @click.command("import")
@@ -74,7 +74,7 @@ def graph(ctx: click.Context, fmt: str, focus: str | None, output: str | None) -
         write(output, g.text.encode(), ws)
         click.echo(f"Wrote {output}: {g.skills} skills", err=True)
     else:
-        click.echo(g.text, nl=False)
+        emit_bytes(g.text)
 
 
 @click.command(context_settings={"ignore_unknown_options": True})
@@ -99,12 +99,10 @@ def config(ctx: click.Context, key: str | None, value: str | None, unset: bool) 
     if unset and key is None:
         raise click.UsageError("--unset needs the KEY to reset, e.g. roadmap config --unset weekly_hours")
     if key is None:
-        from rich.table import Table
-
-        t = Table(box=None, pad_edge=False, caption=f"Database: {ws.engine.url.database}", caption_justify="left")
-        t.add_column("setting", no_wrap=True, min_width=18)
-        t.add_column("value", overflow="fold", min_width=10, max_width=22)
-        t.add_column("meaning (default)", ratio=1, min_width=20)
+        t = Table(caption=escape(f"Database: {ws.engine.url.database}"))
+        t.add_column("setting")
+        t.add_column("value", kind="text")
+        t.add_column("meaning (default)", kind="text")
         for row in actions.all_settings(ws):
             t.add_row(row.key, plain(row.value.replace(",", ", ")),
                       f"{escape(row.help)} [dim](default {escape(row.default)})[/dim]")

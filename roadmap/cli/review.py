@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from roadmap.cli.output import FORMATS, console, emit_json, now, plain, workspace
+from roadmap.cli.output import FORMATS, Table, console, emit_json, now, plain, workspace
 
 
 @click.command()
@@ -40,19 +40,15 @@ def due(ctx: click.Context, fmt: str, show_all: bool, count: bool) -> None:
     if not items:
         click.echo("Nothing due today.")
         return
-    from rich.table import Table
-
     from roadmap import wording
 
-    t = Table(title=f"Due today: {len(items)}" + (f" of {q.total} (daily cap {q.cap})" if q.total > len(items) else ""),
-              title_justify="left", box=None, pad_edge=False)
-    id_w = max((len(i.skill_id) for i in items), default=2)
-    t.add_column("id", no_wrap=True, min_width=id_w)
-    t.add_column("skill", no_wrap=True, overflow="ellipsis", max_width=max(8, console().width - (id_w + 6 + 7 + 6)))
-    t.add_column("memory", justify="right", no_wrap=True, min_width=6)
-    t.add_column("overdue", justify="right", no_wrap=True, min_width=7)
+    t = Table(title=f"Due today: {len(items)}" + (f" of {q.total} (daily cap {q.cap})" if q.total > len(items) else ""))
+    t.add_column("id")
+    t.add_column("skill", kind="name")
+    t.add_column("memory", justify="right")
+    t.add_column("overdue", justify="right")
     for i in items:
-        t.add_row(i.skill_id, plain(cur.skills[i.skill_id].name), wording.percent(i.retrievability),
+        t.add_row(plain(i.skill_id), plain(cur.skills[i.skill_id].name), wording.percent(i.retrievability),
                   f"{i.overdue_days} d" if i.overdue_days else "")
     console().print(t)
 
@@ -112,8 +108,9 @@ def forecast(ctx: click.Context, days: int, fmt: str) -> None:
         return
     peak = max((n for _, n in rows), default=0) or 1
     width = max(len(wording.day_text(d)) for d, _ in rows)
+    cells = max(8, min(40, console().width - width - 8))  # the bar fits the terminal; dates and counts stay whole
     for d, n in rows:
-        click.echo(f"{wording.day_text(d):<{width}}  {n:>4}  {'▇' * round(40 * n / peak)}")
+        click.echo(f"{wording.day_text(d):<{width}}  {n:>4}  {'▇' * round(cells * n / peak)}".rstrip())
 
 
 COMMANDS = [due, review_, undo, forecast]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from roadmap.cli.output import FORMATS, bar, console, emit_json, now, plain, plan_table, skill_json, workspace
+from roadmap.cli.output import FORMATS, Table, bar, console, emit_json, now, plain, plan_table, skill_json, workspace
 
 
 @click.command()
@@ -49,12 +49,10 @@ def status(ctx: click.Context, fmt: str) -> None:
                                    "hours_remaining": m.hours_remaining} for m in sm.milestones],
                    "orphaned": sm.orphaned})
         return
-    from rich.table import Table
-
     con = console()
     con.print(f"[b]{sm.total} skills[/b]: " + ", ".join(f"{n} {wording.status_word(st)}" for st, n in sm.counts.items()))
-    t = Table(title="By category", title_justify="left", box=None, pad_edge=False)
-    t.add_column("category")
+    t = Table(title="By category")
+    t.add_column("category", kind="name")
     t.add_column("done", justify="right")
     t.add_column("progress")
     for c in sm.categories:
@@ -63,8 +61,8 @@ def status(ctx: click.Context, fmt: str) -> None:
     if not sm.milestones:
         con.print("No milestones in this curriculum.")
     else:
-        t = Table(title="Milestones", title_justify="left", box=None, pad_edge=False)
-        t.add_column("milestone", no_wrap=True, overflow="ellipsis", max_width=max(20, con.width - 44))
+        t = Table(title="Milestones")
+        t.add_column("milestone", kind="name")
         t.add_column("done", justify="right")
         t.add_column("progress")
         t.add_column("left", justify="right")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from roadmap.cli.output import FORMATS, console, emit_json, escape, now, parse_day, plain, workspace, write
+from roadmap.cli.output import (FORMATS, Table, console, emit_bytes, emit_json, escape, now, parse_day, plain,
+                                workspace, write)
 
 
 @click.command()
@@ -58,8 +59,10 @@ def week(ctx: click.Context, start: str | None, weeks: int, fmt: str, output: st
     if output is not None:
         write(output, text.encode(), ws)
         click.echo(f"Wrote {output}", err=True)
-    else:
+    elif fmt == "text":
         click.echo(text, nl=False)
+    else:
+        emit_bytes(text)
 
 
 def _week_text(view, cur) -> str:
@@ -164,17 +167,14 @@ def milestones(ctx: click.Context, fmt: str) -> None:
     if not rows:
         click.echo("No milestones in this curriculum.")
         return
-    from rich.table import Table
-
     con = console()
-    id_w = max(len(r.milestone.id) + 2 * r.depth for r in rows)
-    t = Table(box=None, pad_edge=False)
-    t.add_column("id", no_wrap=True, min_width=id_w)
-    t.add_column("milestone", max_width=max(12, con.width - 44 - id_w), overflow="ellipsis", no_wrap=True)
+    t = Table()
+    t.add_column("id")
+    t.add_column("milestone", kind="name")
     for col in ("done", "left"):
         t.add_column(col, justify="right")
     for col in ("forecast", "target", "status"):
-        t.add_column(col, no_wrap=col != "status")
+        t.add_column(col)
     for r in rows:
         f, p = r.forecast, r.forecast.progress
         t.add_row(plain("  " * r.depth + r.milestone.id), plain(p.name), f"{p.done}/{p.required}",
