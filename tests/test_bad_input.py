@@ -95,6 +95,7 @@ def _mutations():
     )
 
 
+@pytest.mark.slow
 @given(_mutations())
 @hsettings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_mutated_curricula_give_a_curriculum_or_problems(text):
@@ -115,6 +116,7 @@ toml_values = st.recursive(
 )
 
 
+@pytest.mark.slow
 @given(st.dictionaries(st.sampled_from(["format", "skill", "category", "milestone", "title", "x"]),
                        toml_values, max_size=5))
 @hsettings(max_examples=200, deadline=None)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from conftest import NOW, as_json
 
 
@@ -138,6 +140,7 @@ def test_due_review_undo_forecast(run):
     assert r.exit_code == 2 and "only learned skills are reviewed" in r.stderr
 
 
+@pytest.mark.slow
 def test_works_from_any_directory_with_installed_package(tmp_path, db_path):
     """The console script, run from an unrelated directory, finds the bundled curriculum and migrations."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ROADMAP_")}

@@ -114,6 +114,7 @@ def zone_day_time(draw):
     return zone, day, at.replace(second=0, microsecond=0)
 
 
+@pytest.mark.slow
 @hsettings(max_examples=40, deadline=None)
 @given(zone_day_time(), st.lists(st.integers(1, 240), min_size=1, max_size=4), st.sampled_from([0, 12.5]))
 def test_ics_events_are_as_long_as_their_blocks_in_any_zone(case, minutes, review):

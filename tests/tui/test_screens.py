@@ -58,6 +58,7 @@ def test_snapshot(name, size, snap_compare, make_app, ws):
 SIZES = [(40, 12), (59, 17), (60, 18), (72, 20), (100, 30), (140, 50), (200, 60)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SCREENS)
 async def test_size_sweep(name, make_app, ws):
     seed(ws)
@@ -73,6 +74,7 @@ async def test_size_sweep(name, make_app, ws):
                 assert "Terminal too small" in text_of(app.screen.query_one("#too-small"))
 
 
+@pytest.mark.slow
 async def test_learn_from_browser_with_search(make_app, ws):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -110,6 +112,7 @@ async def test_learning_a_locked_skill_is_refused_with_a_notification(make_app, 
             assert load_statuses(s, ws.curriculum) == {}
 
 
+@pytest.mark.slow
 async def test_palette_jumps_to_a_skill(make_app):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
@@ -125,6 +128,7 @@ async def test_palette_jumps_to_a_skill(make_app):
         assert table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value == "bayes"
 
 
+@pytest.mark.slow
 @pytest.mark.error_notification(r"^Not saved: fix weekly_hours first\.$")
 async def test_changing_a_setting_changes_the_plan(make_app, ws):
     app = make_app()
@@ -173,6 +177,7 @@ async def test_week_navigation(make_app):
         assert app.screen.sub_title.startswith("29 Nov")
 
 
+@pytest.mark.slow
 async def test_long_and_cjk_names_do_not_break_layout(make_app, ws, small_path):
     text = small_path.read_text().replace('name = "Probability"',
                                           'name = "確率論と統計的推論の基礎 🎲 with a very long English tail that goes on"')
@@ -193,6 +198,7 @@ async def test_long_and_cjk_names_do_not_break_layout(make_app, ws, small_path):
                 assert any(str(c).lstrip("○◐✓·⊘! ").startswith("確率論") for c in cells), cells
 
 
+@pytest.mark.slow
 async def test_brackets_in_names_and_typed_values_do_not_break_the_app(make_app, ws, small_path):
     small_path.write_text(small_path.read_text().replace('name = "Linear algebra"', 'name = "Algebra [/bold] tips"'))
     ws.__dict__.pop("curriculum", None)
