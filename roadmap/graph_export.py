@@ -56,7 +56,7 @@ def _esc(text: str) -> str:
     """``text`` inside a DOT quoted string: backslashes and quotes escaped, line breaks as DOT's
     ``\\n`` (a centred line break), so a name is shown as written and cannot end the string."""
     text = text.replace("\\", "\\\\").replace('"', '\\"')
-    return "\\n".join(text.splitlines()) if text else text
+    return "\\n".join(text.splitlines())
 
 
 def to_dot(curriculum: Curriculum, states: Mapping[str, str], nodes: list[str], focus: str | None = None) -> str:
@@ -119,4 +119,4 @@ def _mm(text: str) -> str:
     Mermaid entity codes (one character at a time, so the codes' own ``#`` is not encoded again),
     line breaks as ``<br>``."""
     text = "".join(_MERMAID.get(ch, ch) for ch in text)
-    return "<br>".join(text.splitlines()) if text else text
+    return "<br>".join(text.splitlines())
