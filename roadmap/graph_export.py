@@ -53,7 +53,10 @@ def focus_nodes(curriculum: Curriculum, skill_id: str | None) -> list[str]:
 
 
 def _esc(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    """``text`` inside a DOT quoted string: backslashes and quotes escaped, line breaks as DOT's
+    ``\\n`` (a centred line break), so a name is shown as written and cannot end the string."""
+    text = text.replace("\\", "\\\\").replace('"', '\\"')
+    return "\\n".join(text.splitlines())
 
 
 def to_dot(curriculum: Curriculum, states: Mapping[str, str], nodes: list[str], focus: str | None = None) -> str:
@@ -106,5 +109,14 @@ def to_mermaid(curriculum: Curriculum, states: Mapping[str, str], nodes: list[st
     return "\n".join(lines) + "\n"
 
 
+# Mermaid reads ``#name;`` / ``#35;`` in a label as an HTML entity (its own escape syntax); its
+# sanitizer drops anything that looks like a tag, so ``<`` ``>`` must be entities too.
+_MERMAID = {"#": "#35;", "<": "#lt;", ">": "#gt;", "&": "#amp;", '"': "#quot;", "`": "#96;"}
+
+
 def _mm(text: str) -> str:
-    return text.replace('"', "#quot;")
+    """``text`` inside a quoted Mermaid label, shown as written: ``# < > & " `` and backticks as
+    Mermaid entity codes (one character at a time, so the codes' own ``#`` is not encoded again),
+    line breaks as ``<br>``."""
+    text = "".join(_MERMAID.get(ch, ch) for ch in text)
+    return "<br>".join(text.splitlines())

@@ -10,7 +10,7 @@ updates the events instead of duplicating them.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from roadmap.curriculum import Curriculum
 from roadmap.durations import format_minutes
@@ -69,6 +69,9 @@ def plan_markdown(plan: WeekPlan, curriculum: Curriculum) -> str:
 
 
 def _md(text: str) -> str:
+    """``text`` as literal inline Markdown: markup characters and ``|`` (a table cell's end) escaped,
+    line breaks (which would end the list item or table row) joined with spaces."""
+    text = " ".join(text.splitlines())
     for ch in "\\`*_[]<>#|":
         text = text.replace(ch, "\\" + ch)
     return text
@@ -80,12 +83,22 @@ def plan_ics(plan: WeekPlan, curriculum: Curriculum, settings: Settings, *, now:
     Events start at ``settings.study_time`` local time, reviews first, then
     each study block right after the previous one. Times carry the learner's
     IANA zone (with a VTIMEZONE) when ``settings.timezone`` is set, else UTC.
+
+    Start and end are computed as instants (UTC), so every event lasts
+    exactly its minutes across daylight-saving changes: a ``study_time``
+    that does not exist on a spring-forward day (02:30 in Europe/Berlin on
+    the last Sunday of March) is moved past the gap by the gap's length
+    (03:30, the reading RFC 5545 §3.3.5 prescribes), and one that occurs
+    twice in autumn is its first occurrence. A local time in the repeated
+    hour that means the second occurrence is written in UTC, because a
+    calendar reads a repeated local time as the first one (RFC 5545 §3.3.5).
     """
     from icalendar import Calendar
 
     from roadmap.days import zone
 
     tz = zone(settings.timezone) if settings.timezone else zone("")
+    local = tz if settings.timezone else None
     cal = Calendar()
     cal.add("prodid", "-//roadmap//weekly plan//EN")
     cal.add("version", "2.0")
@@ -94,11 +107,9 @@ def plan_ics(plan: WeekPlan, curriculum: Curriculum, settings: Settings, *, now:
     for d in plan.days:
         if d.off:
             continue
-        start = datetime.combine(d.day, settings.study_time, tzinfo=tz)
-        if not settings.timezone:
-            start = start.astimezone(UTC)
+        start = local_instant(d.day, settings.study_time, tz)
         if d.reviews:
-            cal.add_component(_event(f"roadmap-{d.day.isoformat()}-reviews", stamp, start, d.review_minutes,
+            cal.add_component(_event(f"roadmap-{d.day.isoformat()}-reviews", stamp, start, d.review_minutes, local,
                                      f"Review {d.reviews} skill{'s' if d.reviews != 1 else ''}",
                                      "Run `roadmap` and press r to review today's due skills."))
             start += timedelta(minutes=d.review_minutes)
@@ -106,7 +117,7 @@ def plan_ics(plan: WeekPlan, curriculum: Curriculum, settings: Settings, *, now:
             sk = curriculum.skills[b.skill_id]
             checks = "\n".join(f"- {c}" for c in sk.checks)
             res = "\n".join(f"- {r.title}: {r.url}" for r in sk.resources)
-            ev = _event(f"roadmap-{d.day.isoformat()}-{i}", stamp, start, b.minutes, f"Study: {sk.name}",
+            ev = _event(f"roadmap-{d.day.isoformat()}-{i}", stamp, start, b.minutes, local, f"Study: {sk.name}",
                         f"{sk.description}\n\nSelf-check:\n{checks}\n\nResources:\n{res}\n\nSkill id: {sk.id}")
             ev.add("categories", [curriculum.category_name(sk.category)])
             cal.add_component(ev)
@@ -116,15 +127,42 @@ def plan_ics(plan: WeekPlan, curriculum: Curriculum, settings: Settings, *, now:
     return cal.to_ical()
 
 
-def _event(uid: str, stamp: datetime, start: datetime, minutes: float, summary: str, description: str):
-    """One VEVENT: ``minutes`` long from ``start``, with a stable UID."""
+def local_instant(day: date, at: time, tz: tzinfo) -> datetime:
+    """The instant (aware, UTC) at which the wall-clock time ``at`` happens on ``day`` in ``tz``.
+
+    A wall time that does not exist (inside a spring-forward gap) is moved
+    forward by the gap's length, as RFC 5545 §3.3.5 reads such a time
+    (dateutil's ``resolve_imaginary``): 02:30 on 29 Mar 2026 in
+    Europe/Berlin is 03:30 CEST. A wall time that occurs twice (autumn) is
+    its first occurrence.
+    """
+    from dateutil.tz import resolve_imaginary
+
+    wall = datetime.combine(day, at.replace(tzinfo=None, fold=0), tzinfo=tz)
+    return resolve_imaginary(wall).astimezone(UTC)
+
+
+def _shown(instant: datetime, local: tzinfo | None) -> datetime:
+    """``instant`` as written in the file: local time in ``local``, or UTC when there is no zone or
+    when the local time is the second occurrence of a repeated hour (a calendar would read the first)."""
+    if local is None:
+        return instant
+    wall = instant.astimezone(local)
+    if wall.replace(fold=0).astimezone(UTC) != instant:
+        return instant
+    return wall
+
+
+def _event(uid: str, stamp: datetime, start: datetime, minutes: float, local: tzinfo | None, summary: str,
+           description: str):
+    """One VEVENT: ``minutes`` long from the instant ``start`` (UTC), shown in ``local``, with a stable UID."""
     from icalendar import Event
 
     ev = Event()
     ev.add("uid", f"{uid}@{UID_DOMAIN}")
     ev.add("dtstamp", stamp)
-    ev.add("dtstart", start)
-    ev.add("dtend", start + timedelta(minutes=minutes))
+    ev.add("dtstart", _shown(start, local))
+    ev.add("dtend", _shown(start + timedelta(minutes=minutes), local))
     ev.add("summary", summary)
     ev.add("description", description)
     return ev

@@ -4,7 +4,6 @@ and nothing fetched from the network."""
 from __future__ import annotations
 
 import socket
-import tomllib
 
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
@@ -96,6 +95,7 @@ def _mutations():
     )
 
 
+@pytest.mark.slow
 @given(_mutations())
 @hsettings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_mutated_curricula_give_a_curriculum_or_problems(text):
@@ -116,6 +116,7 @@ toml_values = st.recursive(
 )
 
 
+@pytest.mark.slow
 @given(st.dictionaries(st.sampled_from(["format", "skill", "category", "milestone", "title", "x"]),
                        toml_values, max_size=5))
 @hsettings(max_examples=200, deadline=None)
@@ -143,8 +144,13 @@ def test_nothing_is_fetched(run, monkeypatch):
         assert run(*args).exit_code == 0, args
 
 
-def test_small_curriculum_is_valid_toml():
-    assert tomllib.loads(SMALL.read_text())["format"] == 1
+def test_unsupported_format_version_is_refused(run, small_path):
+    small_path.write_text(small_path.read_text().replace("format = 1", "format = 2", 1))
+    with pytest.raises(cm.CurriculumError) as e:
+        cm.load(small_path)
+    assert any("format = 2 is not supported" in str(p) for p in e.value.problems)
+    r = run("validate", str(small_path))
+    assert r.exit_code == 2 and "format = 2 is not supported" in r.stderr and "Traceback" not in r.output
 
 
 def test_brackets_in_names_are_shown_as_written(run, small_path):

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from conftest import NOW, as_json
 
 
@@ -138,6 +140,7 @@ def test_due_review_undo_forecast(run):
     assert r.exit_code == 2 and "only learned skills are reviewed" in r.stderr
 
 
+@pytest.mark.slow
 def test_works_from_any_directory_with_installed_package(tmp_path, db_path):
     """The console script, run from an unrelated directory, finds the bundled curriculum and migrations."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ROADMAP_")}
@@ -156,8 +159,12 @@ def test_no_traceback_on_bad_db_path(run, tmp_path):
     assert r.exit_code == 2 and "does not exist" in r.stderr
 
 
-def test_now_is_reported_in_utc():
-    assert NOW.tzinfo is UTC and datetime(2026, 1, 1, tzinfo=UTC) < NOW
+def test_now_is_reported_in_utc(run):
+    """ROADMAP_NOW with any offset is the same instant, and what is written down is UTC."""
+    assert run("learn", "algebra", now="2026-11-29T21:00:00+09:00").exit_code == 0
+    doc = as_json(run("export", now="2026-11-29T07:30:00-04:30"))
+    assert doc["exported_at"] == "2026-11-29T12:00:00Z"
+    assert [e["at"] for e in doc["status_events"] if e["skill"] == "algebra"] == ["2026-11-29T12:00:00Z"]
 
 
 def test_status_shows_memory_and_fading(run):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+
+import pytest
 
 from roadmap import curriculum as cm
 from roadmap import graph_export as ge
@@ -36,3 +39,71 @@ def test_cli_mermaid_and_dot(run, tmp_path):
     assert dot.startswith("digraph roadmap {") and dot.count("->") == 4
     assert re.search(r'"calculus" \[label="○ Calculus"', dot)
     assert run("graph", "--focus", "nope").exit_code == 2
+
+
+def renamed(cur: cm.Curriculum, skill_id: str, name: str) -> cm.Curriculum:
+    """A copy of ``cur`` with one skill renamed (names the validator would refuse included)."""
+    return replace(cur, skills={**cur.skills, skill_id: replace(cur.skills[skill_id], name=name)})
+
+
+NAMES = ['Generics: List<T>', 'C# & F#', 'Entities &amp; #quot; #35;', 'Say "hi"', 'back\\slash\\',
+         'two\nlines', 'crlf\r\nend', '`code`']
+
+
+def mermaid_label(text: str, node: str) -> str:
+    """The label of ``node`` in Mermaid text, decoded as Mermaid decodes entity codes."""
+    m = re.search(rf'^    {node}\["(.*)"\]:::\w+$', text, re.M)
+    assert m, text
+    label = m.group(1)
+    assert '"' not in label and "<" not in label.replace("<br>", "") and ">" not in label.replace("<br>", "")
+    label = label.replace("<br>", "\n")
+    named = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
+    return re.sub(r"#(\w+);", lambda e: named[e.group(1)] if e.group(1) in named else chr(int(e.group(1))),
+                  label)
+
+
+def dot_label(text: str, node: str) -> str:
+    """The label of ``node`` in DOT text, with DOT's escapes undone (``\\n`` is a line break)."""
+    m = re.search(rf'^    "{node}" \[label="((?:[^"\\\n]|\\.)*)", color=', text, re.M)
+    assert m, text
+    return re.sub(r"\\(.)", lambda e: "\n" if e.group(1) == "n" else e.group(1), m.group(1))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_mermaid_label_shows_the_name_as_written(name):
+    cur = renamed(cm.load(SMALL), "calculus", name)
+    text = ge.to_mermaid(cur, ge.node_states(cur, {}), list(cur.skills))
+    expected = "○ " + "\n".join(name.splitlines())
+    assert mermaid_label(text, "s_calculus") == expected
+    assert len(text.splitlines()) == len(ge.to_mermaid(cm.load(SMALL), ge.node_states(cur, {}),
+                                                       list(cur.skills)).splitlines())
+
+
+def test_mermaid_encodes_the_example_of_the_issue():
+    cur = renamed(cm.load(SMALL), "calculus", "Generics: List<T>")
+    text = ge.to_mermaid(cur, ge.node_states(cur, {}), list(cur.skills))
+    assert 's_calculus["○ Generics: List#lt;T#gt;"]:::ready' in text
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_dot_label_shows_the_name_as_written(name):
+    cur = renamed(cm.load(SMALL), "calculus", name)
+    text = ge.to_dot(cur, ge.node_states(cur, {}), list(cur.skills))
+    assert dot_label(text, "calculus") == "○ " + "\n".join(name.splitlines())
+
+
+def test_category_names_are_encoded_too():
+    cur = cm.load(SMALL)
+    cur = replace(cur, categories=tuple(replace(c, name=c.name + ' <"x"> #1') for c in cur.categories))
+    mm = ge.to_mermaid(cur, ge.node_states(cur, {}), list(cur.skills))
+    assert '["Mathematics #lt;#quot;x#quot;#gt; #35;1"]' in mm
+    dot = ge.to_dot(cur, ge.node_states(cur, {}), list(cur.skills))
+    assert 'label="Mathematics <\\"x\\"> #1";' in dot
+
+
+def test_cli_graph_prints_names_as_written(run, small_path):
+    small_path.write_text(small_path.read_text().replace('name = "Calculus"', 'name = "Generics: List<T> & #1"'))
+    r = run("graph")
+    assert r.exit_code == 0 and 's_calculus["○ Generics: List#lt;T#gt; #amp; #35;1"]:::ready' in r.output
+    r = run("graph", "--format", "dot")
+    assert r.exit_code == 0 and '"calculus" [label="○ Generics: List<T> & #1"' in r.output

@@ -128,8 +128,14 @@ def test_review_minutes_setting_used(run):
     assert tue["review_minutes"] == 30.0
 
 
-def test_now_fixture_is_sunday():
-    assert NOW.weekday() == 6 and NOW.tzinfo is UTC and isinstance(NOW, datetime)
+def test_week_starts_on_todays_study_day(run):
+    """The default week starts on the study day of ROADMAP_NOW: before the rollover hour (04:00)
+    it is still the previous day; in the learner's zone, not UTC."""
+    assert as_json(run("week", "--format", "json"))["from"] == "2026-11-29"   # NOW: Sun 12:00 UTC
+    assert as_json(run("week", "--format", "json", now="2026-11-30T03:59:00Z"))["from"] == "2026-11-29"
+    assert as_json(run("week", "--format", "json", now="2026-11-30T04:00:00Z"))["from"] == "2026-11-30"
+    run("config", "timezone", "Asia/Tokyo")   # 2026-11-29T20:00Z is 05:00 on Monday in Tokyo
+    assert as_json(run("week", "--format", "json", now="2026-11-29T20:00:00Z"))["from"] == "2026-11-30"
 
 
 def test_median_review_time_replaces_the_estimate(ws, run):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from textual.widgets import DataTable
+from textual.worker import WorkerFailed
 
 from roadmap.models import Status
 from roadmap.progress import load_statuses, set_status
@@ -109,8 +111,10 @@ async def test_no_color_is_respected(make_app, monkeypatch):
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert app.no_color
-        rows = [r.value for r in app.screen.query_one("#skills", DataTable).rows]
-        assert rows  # still usable; states carry symbols (○ ◐), not colour alone
+        table = app.screen.query_one("#skills", DataTable)
+        # still usable; states carry symbols (○ ready, ◐ in progress), not colour alone
+        assert {r.value: str(table.get_row(r.value)[0]) for r in table.rows} == {
+            "calculus": "○", "algebra": "○", "probability": "○"}
 
 
 async def test_review_ahead_when_only_fading(make_app, ws):
@@ -127,3 +131,17 @@ async def test_review_ahead_when_only_fading(make_app, ws):
         await pilot.press("r")
         await settle(pilot)
         assert type(app.screen).__name__ == "ReviewScreen" and app.screen.current == "algebra"
+
+
+@pytest.mark.error_notification(r"ZeroDivisionError")
+async def test_a_failed_background_task_is_an_error_the_tests_see(make_app, error_notifications):
+    """A worker that raises shows an error toast; the harness records it (and fails any test that
+    did not expect one: see tests/tui/conftest.py)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        worker = app.run_worker(lambda: 1 / 0, thread=True, exit_on_error=False)
+        with pytest.raises(WorkerFailed):
+            await worker.wait()
+        await pilot.pause()
+    assert [sev for sev, _, msg in error_notifications if "ZeroDivisionError" in msg] == ["error"]
