@@ -68,7 +68,9 @@ class Workspace:
         return read(self.engine)
 
     def apply_renames(self) -> None:
-        """Move history stored under a skill's former ids (``renamed_from``) to its current id.
+        """Move history stored under a skill's former ids (``renamed_from``) to its current id, and follow
+        its checks (renamed checks keep their history, checks added to a learned skill enter review:
+        :func:`roadmap.review.sync_checks`).
 
         Done once per workspace, before its first write, and by the app when it
         opens; read-only commands never do it.
@@ -90,6 +92,17 @@ class Workspace:
 
             with transaction(self.engine) as s:
                 apply_renames(s, self.curriculum)
+        self._sync_checks()
+
+    def _sync_checks(self) -> None:
+        from roadmap import clock, review
+
+        with read(self.engine) as s:  # usually nothing to do: find out without taking the write lock
+            settings = settings_store.load(s)
+            todo = review.sync_checks(s, self.curriculum, now=clock.now(), settings=settings, dry_run=True)
+        if any(todo.values()):
+            with transaction(self.engine) as s:
+                review.sync_checks(s, self.curriculum, now=clock.now(), settings=settings_store.load(s))
 
     def close(self) -> None:
         """Release the database connections, if open."""

@@ -87,19 +87,34 @@ def test_fixture_of_each_revision_upgrades_with_every_row(tmp_path, rev):
     db = tmp_path / "old.db"
     con = sqlite3.connect(db)
     con.executescript((FIXTURES / f"rev_{rev}.sql").read_text())
-    before = {t: con.execute(f"SELECT * FROM {t}").fetchall()
-              for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name != 'alembic_version'")}
+    tables = [t for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name != 'alembic_version'")]
+    columns = {t: [r[1] for r in con.execute(f"PRAGMA table_info({t})")] for t in tables}
+    before = {t: con.execute(f"SELECT {', '.join(columns[t])} FROM {t}").fetchall() for t in tables}
+    old_cards = con.execute("SELECT skill_id, state, stability, difficulty, due, last_review, reviews FROM review_card"
+                            ).fetchall() if "review_card" in tables and "check_id" not in columns["review_card"] else []
     con.close()
     open_database(db).dispose()
     con = sqlite3.connect(db)
-    for table, rows in before.items():
-        assert con.execute(f"SELECT * FROM {table}").fetchall() == rows, table
+    for table, rows in before.items():  # every row, every column it had, kept as it was
+        assert con.execute(f"SELECT {', '.join(columns[table])} FROM {table}").fetchall() == rows, table
+    if rev < "0005" and "review_card" in tables:  # a skill's card becomes its whole-skill card; log rows whole-skill
+        assert con.execute("SELECT DISTINCT check_id FROM review_card").fetchall() in ([], [("",)])
+        assert con.execute("SELECT count(*) FROM review_log WHERE check_id IS NOT NULL").fetchone() == (0,)
     assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == store.SCHEMA_HEAD
     con.close()
     assert bool(store.list_backups(db)) == (rev != store.SCHEMA_HEAD)  # a backup before each upgrade
     ws = Workspace(db)  # and the bundled curriculum reads it
     with ws.read() as s:
         assert load_statuses(s, ws.curriculum)["linear-algebra"] == Status.LEARNED
+        # each check of a learned skill reviews from the skill's old card: the same state, nothing lost
+        checks = review.check_states(s, now=NOW, settings=Settings(timezone="UTC"), skills=ws.curriculum.skills)
+        by_check = {(i.skill_id, i.check_id): i for i in checks}
+        for skill_id, _state, stability, _difficulty, due, _last, _reviews in old_cards:
+            ids = review.check_ids_of(ws.curriculum.skills[skill_id])
+            assert {c for (sid, c) in by_check if sid == skill_id} == set(ids)
+            for c in ids:
+                assert by_check[(skill_id, c)].stability == stability
+                assert by_check[(skill_id, c)].due_day.isoformat() == due[:10]
     ws.close()
 
 
@@ -137,7 +152,7 @@ def _history(ws):
         set_status(s, ws.curriculum, ["probability"], Status.IN_PROGRESS, now=NOW, settings=s0)
     for i, r in enumerate([3, 1, 4]):
         with ws.write() as s:
-            review.record(s, "algebra", r, now=NOW + timedelta(days=3 + 5 * i), settings=s0, duration_seconds=30)
+            review.record(s, "algebra", r, check_id="1", now=NOW + timedelta(days=3 + 5 * i), settings=s0, duration_seconds=30)
     with ws.write() as s:
         review.undo_last(s, now=NOW + timedelta(days=14))
 
@@ -193,13 +208,13 @@ def test_renamed_skill_keeps_its_history(ws, small_path, db_path):
                                                                            'renamed_from = ["algebra"]'))
     w2 = Workspace(db_path, small_path)
     with w2.read() as s:  # reading with the renamed curriculum moves nothing...
-        assert s.get(ReviewCard, "algebra") is not None
+        assert s.get(ReviewCard, ("algebra", "1")) is not None
         assert load_statuses(s, w2.curriculum)["linear-algebra"] == Status.LEARNED  # ...but shows it renamed
     w2.apply_renames()  # as the app does when it opens, and any command that writes
     with w2.read() as s:
         st = load_statuses(s, w2.curriculum)
         assert st["linear-algebra"] == Status.LEARNED and "algebra" not in st
-        assert s.get(ReviewCard, "linear-algebra").reviews == 2  # three reviews, the last undone
+        assert s.get(ReviewCard, ("linear-algebra", "1")).reviews == 2  # three reviews, the last undone
         assert {r.skill_id for r in s.exec(select(ReviewLog)).all()} == {"linear-algebra", "calculus"}
     w2.close()
 
@@ -245,14 +260,14 @@ def test_stale_preview_is_refused(ws):
     t = NOW + timedelta(days=30)
     s0 = Settings(timezone="UTC")
     with ws.read() as s:
-        shown = review.preview(s, "calculus", now=t, settings=s0)
+        shown = review.preview(s, "calculus", check_id="1", now=t, settings=s0)
     with ws.write() as s:
-        review.record(s, "calculus", 4, now=t, settings=s0)  # reviewed elsewhere meanwhile
+        review.record(s, "calculus", 4, check_id="1", now=t, settings=s0)  # reviewed elsewhere meanwhile
     with ws.write() as s, pytest.raises(review.StalePreviewError):
-        review.record(s, "calculus", 1, now=t + timedelta(seconds=30), settings=s0,
+        review.record(s, "calculus", 1, check_id="1", now=t + timedelta(seconds=30), settings=s0,
                       expected_due_day=shown[1].due_day)
     with ws.read() as s:
-        assert s.get(ReviewCard, "calculus").reviews == 1
+        assert s.get(ReviewCard, ("calculus", "1")).reviews == 1
 
 
 def test_undone_reviews_do_not_count_for_streak_or_retention(ws):

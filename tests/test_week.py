@@ -144,7 +144,7 @@ def test_median_review_time_replaces_the_estimate(ws, run):
     for i in range(25):
         t += timedelta(days=3)
         with ws.write() as s:
-            review.record(s, "algebra", 3 if i % 2 else 2, now=t, settings=s0, duration_seconds=120)
+            review.record(s, "algebra", 3 if i % 2 else 2, check_id="1", now=t, settings=s0, duration_seconds=120)
     with ws.read() as s:
         assert review.median_duration_seconds(s) == 120
     from roadmap.actions.context import plan_context

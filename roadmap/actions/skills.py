@@ -113,6 +113,8 @@ def set_status(ws: Workspace, skill_ids: list[str], status: Status, *, now: date
         ``force`` is False. Nothing is written then.
     """
     from roadmap import settings_store
+    from sqlmodel import select
+
     from roadmap.models import ReviewCard
     from roadmap.progress import set_status as store_status
 
@@ -125,8 +127,8 @@ def set_status(ws: Workspace, skill_ids: list[str], status: Status, *, now: date
         for c in changes:
             first = None
             if c.after == Status.LEARNED and c.before != c.after:
-                card = s.get(ReviewCard, c.skill_id)
-                first = cal.study_day(card.due) if card is not None else None
+                dues = s.exec(select(ReviewCard.due).where(ReviewCard.skill_id == c.skill_id)).all()
+                first = cal.study_day(min(dues)) if dues else None  # the first of its checks' reviews
             out.append(StatusChange(c.skill_id, cur.skills[c.skill_id].name, Status(c.before), Status(c.after),
                                     first))
     return out

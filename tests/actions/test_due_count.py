@@ -76,7 +76,7 @@ def test_count_equals_the_length_of_the_json_queue(history, zone, rollover, cap,
                     if t > now:
                         break
                     with ws.write() as s:
-                        review.record(s, skill, rating, now=t, settings=s0)
+                        review.record(s, skill, rating, check_id="1", now=t, settings=s0)
         finally:
             ws.close()
         fast = due_count.count_due(db, due_count.curriculum_skill_ids(SMALL), now)

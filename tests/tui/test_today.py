@@ -58,14 +58,14 @@ async def test_review_session_end_to_end_with_undo(make_app, ws):
         from roadmap.models import ReviewCard
 
         with ws.read() as s:
-            card = s.get(ReviewCard, first)
+            card = s.get(ReviewCard, (first, "1"))
             assert card.reviews == 1
         assert str(shown.due_day) in card.due.isoformat() or shown.due_day >= card.due.date()
         await pilot.press("u")
         await settle(pilot)
         assert screen.current == first
         with ws.read() as s:
-            assert s.get(ReviewCard, first).reviews == 0
+            assert s.get(ReviewCard, (first, "1")).reviews == 0
         await pilot.press("3", )
         await settle(pilot)
         await pilot.press("4")
