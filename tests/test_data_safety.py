@@ -163,9 +163,10 @@ def test_export_import_round_trip(ws, tmp_path, run):
     run("off", "add", "2026-12-24", "2027-01-02", "--note", "holidays")
     run("config", "weekly_hours", "6")
     doc = as_json(run("export"))
-    assert doc["format"] == "roadmap-export" and doc["version"] == 1
-    assert [e["kind"] for e in doc["review_log"]] == ["learn", "learn", "review", "review", "review", "undo"]
-    assert doc["review_log"][-1]["undoes_index"] == 4
+    assert doc["format"] == "roadmap-export" and doc["version"] == 2
+    assert [e["kind"] for e in doc["review_log"]] == ["learn"] * 4 + ["review", "review", "review", "undo"]
+    assert [e["check"] for e in doc["review_log"]] == ["1", "2", "1", "2", "1", "1", "1", "1"]
+    assert doc["review_log"][-1]["undoes_index"] == 6
     path = tmp_path / "e.json"
     path.write_text(json.dumps(doc))
     fresh = tmp_path / "fresh.db"
@@ -250,9 +251,9 @@ def test_orphaned_card_is_not_due(ws, small_path, run):
     end = text.index("[[skill]]", start + 5)
     small_path.write_text(text[:start] + text[end:].replace('["algebra", "calculus"]', '["algebra"]'))
     due = as_json(run("due", "--all", "--format", "json", now=NOW + timedelta(days=60)))
-    assert [d["id"] for d in due] == ["algebra"]
+    assert [(d["id"], d["check"]) for d in due] == [("algebra", "1"), ("algebra", "2")]
     counts = [f["count"] for f in as_json(run("forecast", "--format", "json", now=NOW + timedelta(days=60)))]
-    assert counts[0] == 1 and sum(counts) == 1
+    assert counts[0] == 2 and sum(counts) == 2
 
 
 def test_stale_preview_is_refused(ws):
@@ -325,30 +326,31 @@ def test_import_refuses_deep_or_huge_json(run, tmp_path):
 def test_identical_entries_at_one_instant_survive_a_round_trip(run, tmp_path):
     run("learn", "algebra")
     later = NOW + timedelta(days=3)
-    run("review", "algebra", "--rating", "good", now=later)
+    run("review", "algebra/1", "--rating", "good", now=later)
     run("undo", now=later)
-    run("review", "algebra", "--rating", "good", now=later)   # same skill, time, rating as the undone one
+    run("review", "algebra/1", "--rating", "good", now=later)   # same check, time, rating as the undone one
     doc = as_json(run("export"))
     p = tmp_path / "e.json"
     p.write_text(json.dumps(doc))
     fresh = tmp_path / "fresh.db"
     run("import", str(p), db=fresh)
     assert as_json(run("export", db=fresh)) == doc
-    assert as_json(run("due", "--format", "json", now=later, db=fresh)) == []
+    assert [d["check"] for d in as_json(run("due", "--format", "json", now=later, db=fresh))] == ["2"]
 
 
 def test_importing_an_older_history_does_not_roll_cards_back(run, tmp_path):
     run("learn", "algebra", now=NOW - timedelta(days=10))
-    run("review", "algebra", "--rating", "again", now=NOW - timedelta(days=7))
+    run("review", "algebra/1", "--rating", "again", now=NOW - timedelta(days=7))
     old = tmp_path / "old.json"
     old.write_text(run("export").stdout)
     newer = tmp_path / "newer.db"
     run("learn", "algebra", now=NOW - timedelta(days=9), db=newer)
-    run("review", "algebra", "--rating", "easy", now=NOW - timedelta(days=2), db=newer)
+    run("review", "algebra/1", "--rating", "easy", now=NOW - timedelta(days=2), db=newer)
     before = as_json(run("due", "--all", "--format", "json", now=NOW + timedelta(days=1), db=newer))
     run("import", str(old), db=newer)
     after = as_json(run("due", "--all", "--format", "json", now=NOW + timedelta(days=1), db=newer))
-    assert after == before == []   # the newest review (Easy, 2 days ago) still decides the card
+    assert after == before   # the newest review (Easy, 2 days ago) still decides the card
+    assert "1" not in [d["check"] for d in after]
 
 
 def test_output_never_overwrites_the_database(run, db_path, tmp_path):

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 import random
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Iterable
 
@@ -73,7 +73,7 @@ class Outcome:
     due_day: date
     interval_days: int
     card: dict
-    log_id: int | None = None
+    log_id: int | None = field(default=None, compare=False)
 
 
 def scheduler(settings: Settings) -> fsrs.Scheduler:
