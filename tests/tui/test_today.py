@@ -44,37 +44,49 @@ async def test_review_session_end_to_end_with_undo(make_app, ws):
     app = make_app(NOW + timedelta(days=4))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert "2 reviews due" in str(app.screen.query_one("#summary").render())
+        assert "4 checks to review" in str(app.screen.query_one("#summary").render())
         await pilot.press("r")
         await settle(pilot)
         screen = app.screen
         assert type(screen).__name__ == "ReviewScreen"
+        assert "reveal" in text_of(screen.query_one("#review-choices"))  # the prompt alone first
+        await pilot.press("3")  # no rating before the answer is revealed
+        await settle(pilot)
+        assert screen.index == 0 and not screen.rated
+        await pilot.press("u")  # nothing of this session to undo (and nothing from before is undone)
+        await settle(pilot)
+        assert "Nothing to undo in this session" in text_of(screen.query_one("#review-status"))
+        await pilot.press("space")
+        await settle(pilot)
+        assert "no answer key" in text_of(screen.query_one("#review-body"))
         choices = text_of(screen.query_one("#review-choices"))
         assert "Again" in choices and "Easy" in choices and "next in 1d" in choices and "2026" in choices
         shown = screen.outcomes[3]
-        first = screen.current
+        first = screen.current_card
         await pilot.press("3")
         await settle(pilot)
         from roadmap.models import ReviewCard
 
         with ws.read() as s:
-            card = s.get(ReviewCard, (first, "1"))
+            card = s.get(ReviewCard, (first.skill_id, first.check_id))
             assert card.reviews == 1
         assert str(shown.due_day) in card.due.isoformat() or shown.due_day >= card.due.date()
         await pilot.press("u")
         await settle(pilot)
-        assert screen.current == first
+        assert screen.current_card == first
         with ws.read() as s:
-            assert s.get(ReviewCard, (first, "1")).reviews == 0
-        await pilot.press("3", )
-        await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+            assert s.get(ReviewCard, (first.skill_id, first.check_id)).reviews == 0
+        for _ in range(4):
+            await pilot.press("space")
+            await settle(pilot)
+            await pilot.press("3")
+            await settle(pilot)
         assert screen.current is None
         assert "All reviews for today are done" in str(screen.query_one("#review-body").render())
+        assert "4 checks reviewed" in text_of(screen.query_one("#review-progress"))
         await pilot.press("escape")
         await settle(pilot)
-        assert "0 reviews due" in str(app.screen.query_one("#summary").render())
+        assert "0 checks to review" in str(app.screen.query_one("#summary").render())
 
 
 async def test_help_lists_keys(make_app):

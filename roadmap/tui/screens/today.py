@@ -141,7 +141,7 @@ class TodayScreen(SkillListScreen):
         if session.kind == "ahead":  # nothing is due, but these are below the desired retention
             self.notify(f"Nothing due today; reviewing {wording.plural(len(session.skill_ids), 'fading skill')} early.")
         if session.targets:
-            self.app.push_screen(ReviewScreen(session.targets))
+            self.app.push_screen(ReviewScreen(session.targets, moved=session.moved))
             return
         if session.kind == "capped":
             self.notify(f"All reviews for today are done; {session.moved} more wait for the next days.")
