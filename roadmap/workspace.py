@@ -95,14 +95,29 @@ class Workspace:
         self._sync_checks()
 
     def _sync_checks(self) -> None:
+        from sqlmodel import select
+
+        from roadmap.models import ReviewCard
+
+        # Usually nothing to do: find out with one read of the card ids, without loading the scheduler
+        # or taking the write lock.
+        with read(self.engine) as s:
+            stored: dict[str, set[str]] = {}
+            for skill_id, check_id in s.exec(select(ReviewCard.skill_id, ReviewCard.check_id)).all():
+                stored.setdefault(skill_id, set()).add(check_id)
+        skills = self.curriculum.skills
+
+        def behind(sid: str, have: set[str]) -> bool:
+            checks = skills[sid].check_items
+            renamed = any(c.renamed_from in have and c.id not in have for c in checks if c.renamed_from)
+            return renamed or ("" not in have and not {c.id for c in checks} <= have)
+
+        if not any(sid in skills and behind(sid, have) for sid, have in stored.items()):
+            return
         from roadmap import clock, review
 
-        with read(self.engine) as s:  # usually nothing to do: find out without taking the write lock
-            settings = settings_store.load(s)
-            todo = review.sync_checks(s, self.curriculum, now=clock.now(), settings=settings, dry_run=True)
-        if any(todo.values()):
-            with transaction(self.engine) as s:
-                review.sync_checks(s, self.curriculum, now=clock.now(), settings=settings_store.load(s))
+        with transaction(self.engine) as s:
+            review.sync_checks(s, self.curriculum, now=clock.now(), settings=settings_store.load(s))
 
     def close(self) -> None:
         """Release the database connections, if open."""

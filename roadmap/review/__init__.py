@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 # name -> the module that defines it (relative to this package, or absolute)
 _WHERE = {
     **dict.fromkeys(("Rating", "LogKind", "ReviewError", "StalePreviewError", "RATINGS", "RATING_NAMES",
-                     "parse_rating"), ".rating"),
+                     "parse_rating", "review_seconds", "MIN_REVIEW_SECONDS"), ".rating"),
     **dict.fromkeys(("Outcome", "scheduler", "schedule", "first_exposure", "outcomes", "card_from_dict_checked",
                      "card_dict", "card_fields", "card_due", "card_key", "retrievabilities", "MAX_STABILITY_DAYS",
                      "MAX_INTERVAL_DAYS", "LAST_DUE_DAY"), ".scheduling"),
@@ -29,7 +29,7 @@ _WHERE = {
     **dict.fromkeys(("DueItem", "TodayQueue", "queue_order", "due_queue", "todays_queue", "card_states",
                      "check_states", "skill_memory", "check_map", "expand", "in_time_off", "forecast"), ".queue"),
     **dict.fromkeys(("history_counts", "retention_achieved", "median_duration_seconds", "review_counts",
-                     "undone_ids", "reviewed_since", "review_seconds", "MIN_REVIEW_SECONDS"), ".history"),
+                     "undone_ids", "reviewed_since"), ".history"),
     "ClockWentBackError": "roadmap.timeline",
     # study days, named here since the faces have always reached them as review.study_day etc.
     **dict.fromkeys(("study_day", "zone", "day_start", "day_end"), "roadmap.days"),
@@ -56,13 +56,12 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from roadmap.review.cards import (DEDUP_SECONDS, SPREAD_DAYS, UNDO_DEPTH, card_for, card_row_from_dict,
                                       check_ids_of, introduce, preview, rebuild_cards, record, retire, skill_cards,
                                       spread_days, sync_checks, undo_last)
-    from roadmap.review.history import (MIN_REVIEW_SECONDS, history_counts, median_duration_seconds,
-                                        retention_achieved, review_counts, review_seconds, reviewed_since,
-                                        undone_ids)
+    from roadmap.review.history import (history_counts, median_duration_seconds, retention_achieved,
+                                        review_counts, reviewed_since, undone_ids)
     from roadmap.review.queue import (DueItem, TodayQueue, card_states, check_map, check_states, due_queue, expand,
                                       forecast, in_time_off, queue_order, skill_memory, todays_queue)
-    from roadmap.review.rating import (RATING_NAMES, RATINGS, LogKind, Rating, ReviewError, StalePreviewError,
-                                       parse_rating)
+    from roadmap.review.rating import (MIN_REVIEW_SECONDS, RATING_NAMES, RATINGS, LogKind, Rating, ReviewError,
+                                       StalePreviewError, parse_rating, review_seconds)
     from roadmap.review.scheduling import (LAST_DUE_DAY, MAX_INTERVAL_DAYS, MAX_STABILITY_DAYS, Outcome,
                                            card_dict, card_due, card_fields, card_key, card_from_dict_checked,
                                            first_exposure, outcomes, retrievabilities, schedule, scheduler)

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from roadmap.days import study_day, zone
 from roadmap.models import ReviewLog
-from roadmap.review.rating import LogKind, Rating
+from roadmap.review.rating import MIN_REVIEW_SECONDS, LogKind, Rating
 from roadmap.settings import Settings
 
 
@@ -58,16 +58,6 @@ def retention_achieved(session: Session, *, since: datetime) -> tuple[float | No
     if not total:
         return None, 0
     return 1 - (again or 0) / total, total
-
-
-MIN_REVIEW_SECONDS = 2.0  # a rating pressed faster than this is not a review time (e.g. a rating in 0.1 s)
-
-
-def review_seconds(measured: float | None) -> float | None:
-    """A measured review duration (seconds) as stored: None below :data:`MIN_REVIEW_SECONDS` (not a review time)."""
-    if measured is None or measured < MIN_REVIEW_SECONDS:
-        return None
-    return round(measured, 1)
 
 
 def median_duration_seconds(session: Session, minimum: int = 20, recent: int = 200) -> float | None:
