@@ -139,3 +139,61 @@ async def test_review_ahead_when_only_fading(make_app, ws):
         await pilot.press("r")
         await settle(pilot)
         assert type(app.screen).__name__ == "ReviewScreen" and app.screen.current == "algebra"
+
+
+async def test_undo_at_the_start_of_a_session_never_undoes_older_reviews(make_app, ws):
+    from sqlmodel import select
+
+    from roadmap import review
+    from roadmap.models import ReviewLog
+
+    s0 = Settings(timezone="UTC")
+    with ws.write() as s:
+        set_status(s, ws.curriculum, ["algebra"], Status.LEARNED, now=NOW - timedelta(days=70), settings=s0)
+    for i, check in enumerate(("1", "2", "1")):  # reviews made two months ago
+        with ws.write() as s:
+            review.record(s, "algebra", 3, check_id=check, now=NOW - timedelta(days=60 - i), settings=s0)
+    app = make_app(NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("u", "u", "u")  # fast presses
+        await settle(pilot)
+        assert "Nothing to undo in this session" in text_of(screen.query_one("#review-status"))
+        with ws.read() as s:
+            assert s.exec(select(ReviewLog).where(ReviewLog.kind == "undo")).first() is None
+        await pilot.press("space")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("u", "u", "u")  # undoes this session's one rating, nothing more
+        await settle(pilot)
+        with ws.read() as s:
+            assert len(s.exec(select(ReviewLog).where(ReviewLog.kind == "undo")).all()) == 1
+        assert screen.index == 0 and not screen.rated
+
+
+async def test_notes_key_saves_a_note_shown_with_the_answer(make_app, ws):
+    with ws.write() as s:
+        set_status(s, ws.curriculum, ["algebra"], Status.LEARNED, now=NOW - timedelta(days=10),
+                   settings=Settings(timezone="UTC"))
+    app = make_app(NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("space")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"pivots")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Your notes" in text_of(screen.query_one("#review-body"))
+        assert "pivots" in text_of(screen.query_one("#review-body"))
+    from roadmap.actions.review import get_note
+
+    assert get_note(ws, "algebra") == "pivots"
