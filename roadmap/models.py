@@ -19,7 +19,8 @@ from sqlmodel import Field, SQLModel
 
 from roadmap.status import Status
 
-__all__ = ["ReviewCard", "ReviewLog", "Setting", "SkillProgress", "Status", "StatusEvent", "StudySession", "TimeOff"]
+__all__ = ["ReviewCard", "ReviewLog", "Setting", "SkillNote", "SkillProgress", "Status", "StatusEvent", "StudySession",
+           "TimeOff"]
 
 
 class SkillProgress(SQLModel, table=True):
@@ -59,7 +60,14 @@ class Setting(SQLModel, table=True):
 
 
 class ReviewCard(SQLModel, table=True):
-    """The FSRS memory state of one learned skill (derived from the review log).
+    """The FSRS memory state of one self-check of a learned skill (derived from the review log).
+
+    ``check_id`` is the check's id within the skill (``[[skill.check]]`` id,
+    or "1", "2", ... for plain-string checks). The empty id ``""`` is the card
+    of the whole skill: a skill without checks has only that one, and a
+    database from before per-check cards (revision 0005) keeps its skill
+    cards under it; each check without a card of its own then reviews from
+    that state (see :mod:`roadmap.review.queue`).
 
     ``state`` is fsrs.State (1 learning, 2 review, 3 relearning); stability in
     days; difficulty in [1, 10]; ``due`` and ``last_review`` in UTC.
@@ -68,6 +76,7 @@ class ReviewCard(SQLModel, table=True):
     __tablename__ = "review_card"
 
     skill_id: str = Field(primary_key=True)
+    check_id: str = Field(default="", primary_key=True)
     state: int
     step: int | None = None
     stability: float | None = None
@@ -84,7 +93,10 @@ class ReviewLog(SQLModel, table=True):
     ``review`` (an explicit rating), ``undo`` (cancels review ``undoes``) or, in
     the future, ``credit`` (review credit flowing through the prerequisite
     graph). ``card_before`` / ``card_after`` are fsrs ``Card.to_dict()`` JSON.
-    ``duration_seconds`` is None when unknown.
+    ``duration_seconds`` is None when unknown. ``check_id`` names the card
+    (the check of the skill) the row is about; None for the whole skill's
+    card: rows written before per-check cards, and a ``retire`` that takes
+    every card of the skill out of review.
     """
 
     __tablename__ = "review_log"
@@ -93,6 +105,7 @@ class ReviewLog(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     skill_id: str = Field(index=True)
+    check_id: str | None = None
     reviewed_at: datetime = Field(index=True)
     rating: int
     kind: str = "review"
@@ -100,6 +113,16 @@ class ReviewLog(SQLModel, table=True):
     undoes: int | None = Field(default=None, index=True)
     card_before: str | None = None
     card_after: str
+
+
+class SkillNote(SQLModel, table=True):
+    """The learner's own notes on a skill (Markdown text), shown with its checks' answer keys; UTC time."""
+
+    __tablename__ = "skill_note"
+
+    skill_id: str = Field(primary_key=True)
+    text: str
+    updated_at: datetime
 
 
 class StudySession(SQLModel, table=True):

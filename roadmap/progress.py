@@ -168,7 +168,8 @@ def set_status(session: Session, curriculum: Curriculum, skill_ids: list[str], s
         session.add(row)
         session.add(StatusEvent(skill_id=sid, status=status.value, at=now))
         if status == Status.LEARNED:
-            review.introduce(session, sid, now=now, settings=settings)
+            review.introduce(session, sid, now=now, settings=settings,
+                             check_ids=review.check_ids_of(curriculum.skills[sid]))
         elif before == Status.LEARNED:
             review.retire(session, sid, now=now)
     return changes
@@ -202,7 +203,9 @@ def apply_renames(session: Session, curriculum: Curriculum) -> list[tuple[str, s
 
     from roadmap.models import ReviewCard, ReviewLog, StudySession
 
-    models = (SkillProgress, StatusEvent, ReviewCard, ReviewLog, StudySession)
+    from roadmap.models import SkillNote
+
+    models = (SkillProgress, StatusEvent, ReviewCard, ReviewLog, StudySession, SkillNote)
 
     def has_rows(skill_id: str) -> bool:
         return any(session.exec(select(exists().where(m.skill_id == skill_id))).one() for m in models)

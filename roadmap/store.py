@@ -26,7 +26,7 @@ from sqlmodel import Session, create_engine
 from roadmap.errors import RoadmapError
 
 ENV_DB = "ROADMAP_DB"
-SCHEMA_HEAD = "0004"  # the newest revision in migrations/versions; a test keeps the two equal
+SCHEMA_HEAD = "0005"  # the newest revision in migrations/versions; a test keeps the two equal
 BACKUPS_KEPT = 5
 BUSY_TIMEOUT_MS = 15_000
 _SQLITE_MAGIC = b"SQLite format 3\x00"

@@ -2,9 +2,14 @@
 
 The document is JSON (see ``docs/export-format.md``)::
 
-    {"format": "roadmap-export", "version": 1, "exported_at": "...Z",
+    {"format": "roadmap-export", "version": 2, "exported_at": "...Z",
      "settings": {key: value as typed}, "progress": [...], "status_events": [...],
-     "study_sessions": [...], "time_off": [...], "review_log": [...]}
+     "study_sessions": [...], "time_off": [...], "review_log": [...], "notes": [...]}
+
+Version 2 (per-check review cards) gives each review log entry the ``check``
+it is about (null: the whole skill, as every entry of version 1) and adds the
+learner's ``notes`` on skills. Version 1 files still import (their entries
+are about whole skills; each check then reviews from its skill's card).
 
 Row ids are not exported; a review log entry that undoes another names it by
 its position in ``review_log`` (``undoes_index``). Review cards are not
@@ -26,12 +31,13 @@ from sqlmodel import Session, select
 
 from roadmap import settings as sm
 from roadmap.errors import RoadmapError
-from roadmap.models import (ReviewCard, ReviewLog, Setting, SkillProgress, Status, StatusEvent, StudySession,
-                            TimeOff)
+from roadmap.models import (ReviewCard, ReviewLog, Setting, SkillNote, SkillProgress, Status, StatusEvent,
+                            StudySession, TimeOff)
 from roadmap.review.rating import LogKind
 
 FORMAT = "roadmap-export"
-VERSION = 1
+VERSION = 2
+VERSIONS = (1, 2)  # versions this code imports
 KINDS = {k.value for k in LogKind}  # learn, review, undo, retire
 RATING_BY_KIND = {"learn": {3}, "review": {1, 2, 3, 4}, "undo": {0}, "retire": {0}}
 
@@ -77,12 +83,16 @@ def export_document(session: Session, *, now: datetime) -> dict[str, Any]:
             for t in session.exec(select(TimeOff).order_by(TimeOff.first_day, TimeOff.last_day, TimeOff.note)).all()
         ],
         "review_log": [
-            {"skill": r.skill_id, "at": _ts(r.reviewed_at), "rating": r.rating, "kind": r.kind,
+            {"skill": r.skill_id, "check": r.check_id, "at": _ts(r.reviewed_at), "rating": r.rating, "kind": r.kind,
              "duration_seconds": r.duration_seconds,
              "undoes_index": position.get(r.undoes) if r.undoes is not None else None,
              "card_before": json.loads(r.card_before) if r.card_before else None,
              "card_after": json.loads(r.card_after)}
             for r in log
+        ],
+        "notes": [
+            {"skill": n.skill_id, "text": n.text, "updated_at": _ts(n.updated_at)}
+            for n in session.exec(select(SkillNote).order_by(SkillNote.skill_id)).all()
         ],
     }
 
@@ -172,8 +182,9 @@ def parse_document(text: str | bytes) -> dict[str, Any]:
         raise TransferError(f"not usable JSON ({type(e).__name__}: {str(e)[:80]})") from None
     _need(isinstance(doc, dict) and doc.get("format") == FORMAT, "document",
           "not a roadmap export (its 'format' is not \"roadmap-export\")")
-    _need(not isinstance(doc.get("version"), bool) and doc.get("version") == VERSION, "document",
-          f"export version {doc.get('version')!r} is not supported; this roadmap reads version {VERSION}")
+    _need(not isinstance(doc.get("version"), bool) and doc.get("version") in VERSIONS, "document",
+          f"export version {doc.get('version')!r} is not supported; this roadmap reads versions "
+          f"{', '.join(map(str, VERSIONS))}")
     settings = doc.get("settings", {})
     _need(isinstance(settings, dict), "settings", "expected an object")
     for key, value in settings.items():
@@ -221,6 +232,9 @@ def parse_document(text: str | bytes) -> dict[str, Any]:
     for i, r in enumerate(log):
         w = f"review_log[{i}]"
         _skill(r, w)
+        check = r.get("check")
+        _need(check is None or (isinstance(check, str) and check.strip() != ""), w,
+              "'check' must be a check id or null (the whole skill)")
         _instant(r.get("at"), f"{w}.at")
         kind = r.get("kind")
         _need(kind in KINDS, w, f"kind must be one of {', '.join(sorted(KINDS))}")
@@ -232,8 +246,9 @@ def parse_document(text: str | bytes) -> dict[str, Any]:
         _need(d is None or (_number(d) and 0 <= d <= 86400), w, "duration_seconds must be 0-86400")
         u = r.get("undoes_index")
         _need(u is None or (isinstance(u, int) and not isinstance(u, bool) and 0 <= u < i
-                            and log[u].get("kind") == "review" and log[u].get("skill") == r.get("skill")), w,
-              "undoes_index must point to an earlier review of the same skill")
+                            and log[u].get("kind") == "review" and log[u].get("skill") == r.get("skill")
+                            and log[u].get("check") == r.get("check")), w,
+              "undoes_index must point to an earlier review of the same skill and check")
         _need((kind == "undo") == (u is not None), w, "an undo entry (and only an undo entry) names undoes_index")
         if r.get("card_before") is not None:
             _card(r["card_before"], f"{w}.card_before")
@@ -241,6 +256,13 @@ def parse_document(text: str | bytes) -> dict[str, Any]:
             _need(r.get("card_before") is not None, w, f"a {kind} entry needs card_before")
         if kind != "retire":
             _card(r.get("card_after"), f"{w}.card_after")
+    seen = set()
+    for i, r in enumerate(_records(doc, "notes")):
+        w = f"notes[{i}]"
+        _need(_skill(r, w) not in seen, w, f"skill {r.get('skill')!r} has two notes")
+        seen.add(r["skill"])
+        _need(isinstance(r.get("text"), str), w, "'text' must be text")
+        _instant(r.get("updated_at"), f"{w}.updated_at")
     return doc
 
 
@@ -256,7 +278,8 @@ def import_document(session: Session, doc: dict[str, Any]) -> dict[str, int]:
 
     Returns counts of rows added per section.
     """
-    added = {k: 0 for k in ("settings", "progress", "status_events", "study_sessions", "time_off", "review_log")}
+    added = {k: 0 for k in ("settings", "progress", "status_events", "study_sessions", "time_off", "review_log",
+                            "notes")}
     for key, value in doc.get("settings", {}).items():
         row = session.get(Setting, key)
         encoded = json.dumps(value)
@@ -303,6 +326,16 @@ def import_document(session: Session, doc: dict[str, Any]) -> dict[str, int]:
             existing.add(key)
             added["time_off"] += 1
     added["review_log"] = _import_log(session, doc.get("review_log", []))
+    for r in doc.get("notes", []):  # the newer note wins
+        at = _instant(r["updated_at"], "")
+        row = session.get(SkillNote, r["skill"])
+        if row is None:
+            session.add(SkillNote(skill_id=r["skill"], text=r["text"], updated_at=at))
+            added["notes"] += 1
+        elif at > row.updated_at and row.text != r["text"]:
+            row.text, row.updated_at = r["text"], at
+            session.add(row)
+            added["notes"] += 1
     session.flush()
     rebuild_review_cards(session)
     return added
@@ -327,30 +360,31 @@ def _set(row, **values):
     return row
 
 
-def _log_key(skill: str, at: datetime, kind: str, rating: int) -> tuple:
-    return (skill, at, kind, rating)
+def _log_key(skill: str, check: str | None, at: datetime, kind: str, rating: int) -> tuple:
+    return (skill, check, at, kind, rating)
 
 
 def _import_log(session: Session, records: list[dict]) -> int:
-    # Entries are matched by (skill, time, kind, rating) *and occurrence*: the n-th identical
+    # Entries are matched by (skill, check, time, kind, rating) *and occurrence*: the n-th identical
     # entry in the file is the n-th one here, so repeated identical entries (a rating, undone,
     # given again at the same instant) are all kept, and a second import adds nothing.
     existing: dict[tuple, list[int]] = {}
     for row in session.exec(select(ReviewLog).order_by(ReviewLog.id)).all():
-        existing.setdefault(_log_key(row.skill_id, row.reviewed_at, row.kind, row.rating), []).append(row.id)
+        existing.setdefault(_log_key(row.skill_id, row.check_id, row.reviewed_at, row.kind, row.rating),
+                            []).append(row.id)
     used: dict[tuple, int] = {}
     position_ids: list[int] = []
     added = 0
     for r in records:
         at = _instant(r["at"], "")
-        key = _log_key(r["skill"], at, r["kind"], r["rating"])
+        key = _log_key(r["skill"], r.get("check"), at, r["kind"], r["rating"])
         n = used.get(key, 0)
         used[key] = n + 1
         if n < len(existing.get(key, [])):
             position_ids.append(existing[key][n])
             continue
         undoes = position_ids[r["undoes_index"]] if r.get("undoes_index") is not None else None
-        row = ReviewLog(skill_id=r["skill"], reviewed_at=at, rating=r["rating"], kind=r["kind"],
+        row = ReviewLog(skill_id=r["skill"], check_id=r.get("check"), reviewed_at=at, rating=r["rating"], kind=r["kind"],
                         duration_seconds=r.get("duration_seconds"), undoes=undoes,
                         card_before=json.dumps(r["card_before"]) if r.get("card_before") is not None else None,
                         card_after=json.dumps(r.get("card_after")))
@@ -368,12 +402,12 @@ def rebuild_review_cards(session: Session) -> None:
     rebuilt = rebuild_cards(session)
     counts = review_counts(session)
     for row in session.exec(select(ReviewCard)).all():
-        if row.skill_id not in rebuilt:
+        if (row.skill_id, row.check_id) not in rebuilt:
             session.delete(row)
     session.flush()
-    for skill_id, card in rebuilt.items():
-        new = card_row_from_dict(skill_id, card, counts.get(skill_id, 0))
-        old = session.get(ReviewCard, skill_id)
+    for (skill_id, check_id), card in rebuilt.items():
+        new = card_row_from_dict(skill_id, card, counts.get((skill_id, check_id), 0), check_id)
+        old = session.get(ReviewCard, (skill_id, check_id))
         if old is None:
             session.add(new)
         else:

@@ -68,7 +68,9 @@ class Workspace:
         return read(self.engine)
 
     def apply_renames(self) -> None:
-        """Move history stored under a skill's former ids (``renamed_from``) to its current id.
+        """Move history stored under a skill's former ids (``renamed_from``) to its current id, and follow
+        its checks (renamed checks keep their history, checks added to a learned skill enter review:
+        :func:`roadmap.review.sync_checks`).
 
         Done once per workspace, before its first write, and by the app when it
         opens; read-only commands never do it.
@@ -90,6 +92,32 @@ class Workspace:
 
             with transaction(self.engine) as s:
                 apply_renames(s, self.curriculum)
+        self._sync_checks()
+
+    def _sync_checks(self) -> None:
+        from sqlmodel import select
+
+        from roadmap.models import ReviewCard
+
+        # Usually nothing to do: find out with one read of the card ids, without loading the scheduler
+        # or taking the write lock.
+        with read(self.engine) as s:
+            stored: dict[str, set[str]] = {}
+            for skill_id, check_id in s.exec(select(ReviewCard.skill_id, ReviewCard.check_id)).all():
+                stored.setdefault(skill_id, set()).add(check_id)
+        skills = self.curriculum.skills
+
+        def behind(sid: str, have: set[str]) -> bool:
+            checks = skills[sid].check_items
+            renamed = any(c.renamed_from in have and c.id not in have for c in checks if c.renamed_from)
+            return renamed or ("" not in have and not {c.id for c in checks} <= have)
+
+        if not any(sid in skills and behind(sid, have) for sid, have in stored.items()):
+            return
+        from roadmap import clock, review
+
+        with transaction(self.engine) as s:
+            review.sync_checks(s, self.curriculum, now=clock.now(), settings=settings_store.load(s))
 
     def close(self) -> None:
         """Release the database connections, if open."""

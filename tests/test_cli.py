@@ -125,15 +125,16 @@ def test_due_review_undo_forecast(run):
     assert as_json(run("due", "--format", "json")) == []
     later = NOW + timedelta(days=5)
     due = as_json(run("due", "--format", "json", now=later))
-    assert [d["id"] for d in due] == ["algebra"]
-    assert set(due[0]) >= {"id", "name", "due", "retrievability"} and 0 < due[0]["retrievability"] < 1
+    assert [(d["id"], d["check"]) for d in due] == [("algebra", "1"), ("algebra", "2")]  # one item per check
+    assert set(due[0]) >= {"id", "name", "check", "prompt", "due", "retrievability"} and 0 < due[0]["retrievability"] < 1
+    assert due[0]["prompt"] == "What is a rank?"
     r = run("review", "algebra", "--rating", "good", now=later)
-    assert r.exit_code == 0 and "next review" in r.output
-    assert as_json(run("due", "--format", "json", now=later)) == []
+    assert r.exit_code == 0 and "next review" in r.output and r.output.startswith("algebra/1: good")
+    assert [d["check"] for d in as_json(run("due", "--format", "json", now=later))] == ["2"]
     assert "Undid the good review of algebra" in run("undo", now=later).output
-    assert len(as_json(run("due", "--format", "json", now=later))) == 1
+    assert len(as_json(run("due", "--format", "json", now=later))) == 2
     fc = as_json(run("forecast", "--days", "3", "--format", "json", now=later))
-    assert fc[0] == {"date": "2026-12-04", "count": 1} and len(fc) == 3
+    assert fc[0] == {"date": "2026-12-04", "count": 2} and len(fc) == 3
     r = run("review", "algebra", "--rating", "great", now=later)
     assert r.exit_code == 2 and "again, hard, good, easy" in r.stderr
     r = run("review", "calculus", "--rating", "good", now=later)

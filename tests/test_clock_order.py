@@ -158,7 +158,7 @@ class History(RuleBasedStateMachine):
 
     @rule(skill=st.sampled_from(SKILLS), rating=st.integers(1, 4), step=clock_steps)
     def rate(self, skill, rating, step):
-        self._do(step, lambda s: review.record(s, skill, rating, now=self.now, settings=S, duration_seconds=30))
+        self._do(step, lambda s: review.record(s, skill, rating, check_id="1", now=self.now, settings=S, duration_seconds=30))
 
     @rule(step=clock_steps)
     def undo(self, step):
@@ -200,7 +200,7 @@ def test_undo_dated_before_the_review_is_refused_and_the_export_imports_the_same
     with ws.write() as s:
         set_status(s, ws.curriculum, ["algebra", "calculus"], Status.LEARNED, now=NOW, settings=S)
     with ws.write() as s:
-        review.record(s, "algebra", 3, now=later, settings=S)
+        review.record(s, "algebra", 3, check_id="1", now=later, settings=S)
     r = _roadmap(db_path, "undo", now=later - timedelta(days=1))  # the case: the review would come back
     assert r.returncode == 2
     assert "before the newest entry" in r.stderr and "ROADMAP_NOW" in r.stderr and "Traceback" not in r.stderr
@@ -228,7 +228,7 @@ def test_every_history_write_dated_before_the_newest_entry_is_refused(ws, db_pat
     with ws.write() as s:
         set_status(s, ws.curriculum, ["algebra"], Status.LEARNED, now=NOW, settings=S)
     with ws.write() as s:
-        review.record(s, "algebra", 3, now=later, settings=S)
+        review.record(s, "algebra", 3, check_id="1", now=later, settings=S)
         set_status(s, ws.curriculum, ["calculus"], Status.SKIPPED, now=later, settings=S)
         set_status(s, ws.curriculum, ["calculus"], Status.NOT_STARTED, now=later, settings=S)  # newest entry: later
     with ws.read() as s:

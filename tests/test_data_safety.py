@@ -100,19 +100,34 @@ def test_fixture_of_each_revision_upgrades_with_every_row(tmp_path, rev):
     db = tmp_path / "old.db"
     con = sqlite3.connect(db)
     con.executescript((FIXTURES / f"rev_{rev}.sql").read_text())
-    before = {t: con.execute(f"SELECT * FROM {t}").fetchall()
-              for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name != 'alembic_version'")}
+    tables = [t for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name != 'alembic_version'")]
+    columns = {t: [r[1] for r in con.execute(f"PRAGMA table_info({t})")] for t in tables}
+    before = {t: con.execute(f"SELECT {', '.join(columns[t])} FROM {t}").fetchall() for t in tables}
+    old_cards = con.execute("SELECT skill_id, state, stability, difficulty, due, last_review, reviews FROM review_card"
+                            ).fetchall() if "review_card" in tables and "check_id" not in columns["review_card"] else []
     con.close()
     open_database(db).dispose()
     con = sqlite3.connect(db)
-    for table, rows in before.items():
-        assert con.execute(f"SELECT * FROM {table}").fetchall() == rows, table
+    for table, rows in before.items():  # every row, every column it had, kept as it was
+        assert con.execute(f"SELECT {', '.join(columns[table])} FROM {table}").fetchall() == rows, table
+    if rev < "0005" and "review_card" in tables:  # a skill's card becomes its whole-skill card; log rows whole-skill
+        assert con.execute("SELECT DISTINCT check_id FROM review_card").fetchall() in ([], [("",)])
+        assert con.execute("SELECT count(*) FROM review_log WHERE check_id IS NOT NULL").fetchone() == (0,)
     assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == store.SCHEMA_HEAD
     con.close()
     assert bool(store.list_backups(db)) == (rev != store.SCHEMA_HEAD)  # a backup before each upgrade
     ws = Workspace(db)  # and the bundled curriculum reads it
     with ws.read() as s:
         assert load_statuses(s, ws.curriculum)["linear-algebra"] == Status.LEARNED
+        # each check of a learned skill reviews from the skill's old card: the same state, nothing lost
+        checks = review.check_states(s, now=NOW, settings=Settings(timezone="UTC"), skills=ws.curriculum.skills)
+        by_check = {(i.skill_id, i.check_id): i for i in checks}
+        for skill_id, _state, stability, _difficulty, due, _last, _reviews in old_cards:
+            ids = review.check_ids_of(ws.curriculum.skills[skill_id])
+            assert {c for (sid, c) in by_check if sid == skill_id} == set(ids)
+            for c in ids:
+                assert by_check[(skill_id, c)].stability == stability
+                assert by_check[(skill_id, c)].due_day.isoformat() == due[:10]
     ws.close()
 
 
@@ -150,7 +165,7 @@ def _history(ws):
         set_status(s, ws.curriculum, ["probability"], Status.IN_PROGRESS, now=NOW, settings=s0)
     for i, r in enumerate([3, 1, 4]):
         with ws.write() as s:
-            review.record(s, "algebra", r, now=NOW + timedelta(days=3 + 5 * i), settings=s0, duration_seconds=30)
+            review.record(s, "algebra", r, check_id="1", now=NOW + timedelta(days=3 + 5 * i), settings=s0, duration_seconds=30)
     with ws.write() as s:
         review.undo_last(s, now=NOW + timedelta(days=14))
 
@@ -161,9 +176,10 @@ def test_export_import_round_trip(ws, tmp_path, run):
     run("off", "add", "2026-12-24", "2027-01-02", "--note", "holidays")
     run("config", "weekly_hours", "6")
     doc = as_json(run("export"))
-    assert doc["format"] == "roadmap-export" and doc["version"] == 1
-    assert [e["kind"] for e in doc["review_log"]] == ["learn", "learn", "review", "review", "review", "undo"]
-    assert doc["review_log"][-1]["undoes_index"] == 4
+    assert doc["format"] == "roadmap-export" and doc["version"] == 2
+    assert [e["kind"] for e in doc["review_log"]] == ["learn"] * 4 + ["review", "review", "review", "undo"]
+    assert [e["check"] for e in doc["review_log"]] == ["1", "2", "1", "2", "1", "1", "1", "1"]
+    assert doc["review_log"][-1]["undoes_index"] == 6
     path = tmp_path / "e.json"
     path.write_text(json.dumps(doc))
     fresh = tmp_path / "fresh.db"
@@ -206,13 +222,13 @@ def test_renamed_skill_keeps_its_history(ws, small_path, db_path):
                                                                            'renamed_from = ["algebra"]'))
     w2 = Workspace(db_path, small_path)
     with w2.read() as s:  # reading with the renamed curriculum moves nothing...
-        assert s.get(ReviewCard, "algebra") is not None
+        assert s.get(ReviewCard, ("algebra", "1")) is not None
         assert load_statuses(s, w2.curriculum)["linear-algebra"] == Status.LEARNED  # ...but shows it renamed
     w2.apply_renames()  # as the app does when it opens, and any command that writes
     with w2.read() as s:
         st = load_statuses(s, w2.curriculum)
         assert st["linear-algebra"] == Status.LEARNED and "algebra" not in st
-        assert s.get(ReviewCard, "linear-algebra").reviews == 2  # three reviews, the last undone
+        assert s.get(ReviewCard, ("linear-algebra", "1")).reviews == 2  # three reviews, the last undone
         assert {r.skill_id for r in s.exec(select(ReviewLog)).all()} == {"linear-algebra", "calculus"}
     w2.close()
 
@@ -248,9 +264,9 @@ def test_orphaned_card_is_not_due(ws, small_path, run):
     end = text.index("[[skill]]", start + 5)
     small_path.write_text(text[:start] + text[end:].replace('["algebra", "calculus"]', '["algebra"]'))
     due = as_json(run("due", "--all", "--format", "json", now=NOW + timedelta(days=60)))
-    assert [d["id"] for d in due] == ["algebra"]
+    assert [(d["id"], d["check"]) for d in due] == [("algebra", "1"), ("algebra", "2")]
     counts = [f["count"] for f in as_json(run("forecast", "--format", "json", now=NOW + timedelta(days=60)))]
-    assert counts[0] == 1 and sum(counts) == 1
+    assert counts[0] == 2 and sum(counts) == 2
 
 
 def test_stale_preview_is_refused(ws):
@@ -258,14 +274,14 @@ def test_stale_preview_is_refused(ws):
     t = NOW + timedelta(days=30)
     s0 = Settings(timezone="UTC")
     with ws.read() as s:
-        shown = review.preview(s, "calculus", now=t, settings=s0)
+        shown = review.preview(s, "calculus", check_id="1", now=t, settings=s0)
     with ws.write() as s:
-        review.record(s, "calculus", 4, now=t, settings=s0)  # reviewed elsewhere meanwhile
+        review.record(s, "calculus", 4, check_id="1", now=t, settings=s0)  # reviewed elsewhere meanwhile
     with ws.write() as s, pytest.raises(review.StalePreviewError):
-        review.record(s, "calculus", 1, now=t + timedelta(seconds=30), settings=s0,
+        review.record(s, "calculus", 1, check_id="1", now=t + timedelta(seconds=30), settings=s0,
                       expected_due_day=shown[1].due_day)
     with ws.read() as s:
-        assert s.get(ReviewCard, "calculus").reviews == 1
+        assert s.get(ReviewCard, ("calculus", "1")).reviews == 1
 
 
 def test_undone_reviews_do_not_count_for_streak_or_retention(ws):
@@ -323,30 +339,31 @@ def test_import_refuses_deep_or_huge_json(run, tmp_path):
 def test_identical_entries_at_one_instant_survive_a_round_trip(run, tmp_path):
     run("learn", "algebra")
     later = NOW + timedelta(days=3)
-    run("review", "algebra", "--rating", "good", now=later)
+    run("review", "algebra/1", "--rating", "good", now=later)
     run("undo", now=later)
-    run("review", "algebra", "--rating", "good", now=later)   # same skill, time, rating as the undone one
+    run("review", "algebra/1", "--rating", "good", now=later)   # same check, time, rating as the undone one
     doc = as_json(run("export"))
     p = tmp_path / "e.json"
     p.write_text(json.dumps(doc))
     fresh = tmp_path / "fresh.db"
     run("import", str(p), db=fresh)
     assert as_json(run("export", db=fresh)) == doc
-    assert as_json(run("due", "--format", "json", now=later, db=fresh)) == []
+    assert [d["check"] for d in as_json(run("due", "--format", "json", now=later, db=fresh))] == ["2"]
 
 
 def test_importing_an_older_history_does_not_roll_cards_back(run, tmp_path):
     run("learn", "algebra", now=NOW - timedelta(days=10))
-    run("review", "algebra", "--rating", "again", now=NOW - timedelta(days=7))
+    run("review", "algebra/1", "--rating", "again", now=NOW - timedelta(days=7))
     old = tmp_path / "old.json"
     old.write_text(run("export").stdout)
     newer = tmp_path / "newer.db"
     run("learn", "algebra", now=NOW - timedelta(days=9), db=newer)
-    run("review", "algebra", "--rating", "easy", now=NOW - timedelta(days=2), db=newer)
+    run("review", "algebra/1", "--rating", "easy", now=NOW - timedelta(days=2), db=newer)
     before = as_json(run("due", "--all", "--format", "json", now=NOW + timedelta(days=1), db=newer))
     run("import", str(old), db=newer)
     after = as_json(run("due", "--all", "--format", "json", now=NOW + timedelta(days=1), db=newer))
-    assert after == before == []   # the newest review (Easy, 2 days ago) still decides the card
+    assert after == before   # the newest review (Easy, 2 days ago) still decides the card
+    assert "1" not in [d["check"] for d in after]
 
 
 def test_output_never_overwrites_the_database(run, db_path, tmp_path):

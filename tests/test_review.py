@@ -31,50 +31,55 @@ def learn(ws, *ids, now=NOW, settings=S):
 def test_learning_gives_a_card_due_a_few_days_later(ws):
     learn(ws, "algebra")
     with ws.read() as s:
-        card = s.get(ReviewCard, "algebra")
-        (log,) = s.exec(select(ReviewLog)).all()
+        card = s.get(ReviewCard, ("algebra", "1"))
+        second = s.get(ReviewCard, ("algebra", "2"))
+        logs = s.exec(select(ReviewLog)).all()
     assert card.state == int(fsrs.State.Review)
     assert (card.due.date() - NOW.date()).days == 2  # FSRS-6: S0(Good) = 2.31 days at 90 % retention
-    assert log.kind == "learn" and log.rating == 3
+    assert (second.due.date() - NOW.date()).days == 3  # a skill's checks first fall due over a few days
+    assert [(log.kind, log.rating, log.check_id) for log in logs] == [("learn", 3, "1"), ("learn", 3, "2")]
     with ws.read() as s:
         assert review.due_queue(s, now=NOW, settings=S) == []
-        assert [d.skill_id for d in review.due_queue(s, now=NOW + timedelta(days=3), settings=S)] == ["algebra"]
+        assert [(d.skill_id, d.check_id) for d in review.due_queue(s, now=NOW + timedelta(days=2), settings=S)] == [
+            ("algebra", "1")]
+        assert [(d.skill_id, d.check_id) for d in review.due_queue(s, now=NOW + timedelta(days=3), settings=S)] == [
+            ("algebra", "1"), ("algebra", "2")]
 
 
 def test_review_before_last_review_refused(ws):
     learn(ws, "algebra")
     with ws.write() as s, pytest.raises(review.ClockWentBackError, match="before the newest entry"):
-        review.record(s, "algebra", 3, now=NOW - timedelta(hours=1), settings=S)
+        review.record(s, "algebra", 3, check_id="1", now=NOW - timedelta(hours=1), settings=S)
 
 
 def test_same_rating_twice_within_seconds_recorded_once(ws):
     learn(ws, "algebra")
     t = NOW + timedelta(days=3)
     with ws.write() as s:
-        a = review.record(s, "algebra", 3, now=t, settings=S)
+        a = review.record(s, "algebra", 3, check_id="1", now=t, settings=S)
     with ws.write() as s:
-        b = review.record(s, "algebra", 3, now=t + timedelta(seconds=2), settings=S)
+        b = review.record(s, "algebra", 3, check_id="1", now=t + timedelta(seconds=2), settings=S)
     assert a.due_day == b.due_day
     with ws.read() as s:
         kinds = [r.kind for r in s.exec(select(ReviewLog)).all()]
-        assert kinds == ["learn", "review"]
-        assert s.get(ReviewCard, "algebra").reviews == 1
+        assert kinds == ["learn", "learn", "review"]
+        assert s.get(ReviewCard, ("algebra", "1")).reviews == 1
     with ws.write() as s:  # a different rating, or later, is a new review
-        review.record(s, "algebra", 2, now=t + timedelta(seconds=3), settings=S)
+        review.record(s, "algebra", 2, check_id="1", now=t + timedelta(seconds=3), settings=S)
     with ws.read() as s:
-        assert len(s.exec(select(ReviewLog)).all()) == 3
+        assert len(s.exec(select(ReviewLog)).all()) == 4
 
 
 def test_preview_equals_result_and_log_records_kind_and_duration(ws):
     learn(ws, "algebra")
     t = NOW + timedelta(days=4, hours=3)
     with ws.read() as s:
-        shown = review.preview(s, "algebra", now=t, settings=S)
+        shown = review.preview(s, "algebra", check_id="1", now=t, settings=S)
     with ws.write() as s:
-        out = review.record(s, "algebra", 4, now=t, settings=S, duration_seconds=42.5)
+        out = review.record(s, "algebra", 4, check_id="1", now=t, settings=S, duration_seconds=42.5)
     assert out == shown[4]
     with ws.read() as s:
-        card = s.get(ReviewCard, "algebra")
+        card = s.get(ReviewCard, ("algebra", "1"))
         last = s.exec(select(ReviewLog).order_by(ReviewLog.id.desc())).first()
     assert review.study_day(card.due, review.zone("UTC"), 4) == shown[4].due_day
     assert (last.kind, last.rating, last.duration_seconds) == ("review", 4, 42.5)
@@ -125,16 +130,16 @@ def test_undo_restores_the_card_and_is_logged(ws):
     learn(ws, "algebra")
     t = NOW + timedelta(days=3)
     with ws.read() as s:
-        before = s.get(ReviewCard, "algebra").model_dump()
+        before = s.get(ReviewCard, ("algebra", "1")).model_dump()
     with ws.write() as s:
-        review.record(s, "algebra", 1, now=t, settings=S)
+        review.record(s, "algebra", 1, check_id="1", now=t, settings=S)
     with ws.write() as s:
         undone = review.undo_last(s, now=t)
     assert undone.rating == 1
     with ws.read() as s:
-        assert s.get(ReviewCard, "algebra").model_dump() == before
+        assert s.get(ReviewCard, ("algebra", "1")).model_dump() == before
         kinds = [r.kind for r in s.exec(select(ReviewLog).order_by(ReviewLog.id)).all()]
-    assert kinds == ["learn", "review", "undo"]
+    assert kinds == ["learn", "learn", "review", "undo"]
     with ws.write() as s:
         assert review.undo_last(s, now=t) is None  # learning is undone with reset, not undo
 
@@ -147,7 +152,7 @@ def test_log_rebuilds_every_card(ws):
         t += timedelta(days=3 + i)
         for sid in ("algebra", "calculus"):
             with ws.write() as s:
-                review.record(s, sid, r if sid == "algebra" else 5 - r, now=t, settings=S)
+                review.record(s, sid, r if sid == "algebra" else 5 - r, check_id="1", now=t, settings=S)
         if i == 3:
             with ws.write() as s:
                 review.undo_last(s, now=t)
@@ -155,8 +160,8 @@ def test_log_rebuilds_every_card(ws):
         set_status(s, ws.curriculum, ["probability"], Status.NOT_STARTED, now=t, settings=S)
     with ws.read() as s:
         rebuilt = review.rebuild_cards(s)
-        cards = {c.skill_id: scheduling._to_card(c).to_dict() for c in s.exec(select(ReviewCard)).all()}
-    assert rebuilt == cards and set(cards) == {"algebra", "calculus"}
+        cards = {(c.skill_id, c.check_id): scheduling._to_card(c).to_dict() for c in s.exec(select(ReviewCard)).all()}
+    assert rebuilt == cards and set(cards) == {("algebra", "1"), ("algebra", "2"), ("calculus", "1"), ("calculus", "2")}
 
 
 def test_log_replays_through_the_scheduler(ws):
@@ -166,11 +171,11 @@ def test_log_replays_through_the_scheduler(ws):
     for r in [3, 1, 3, 4, 2]:
         t += timedelta(days=5)
         with ws.write() as s:
-            review.record(s, "algebra", r, now=t, settings=S)
+            review.record(s, "algebra", r, check_id="1", now=t, settings=S)
     with ws.read() as s:
         logs = s.exec(select(ReviewLog).where(ReviewLog.kind == "review").order_by(ReviewLog.id)).all()
     for n, log in enumerate(logs):
-        again = review.schedule(json.loads(log.card_before), log.rating, skill_id="algebra", reviews=n,
+        again = review.schedule(json.loads(log.card_before), log.rating, skill_id="algebra/1", reviews=n,
                                 now=log.reviewed_at, settings=S)
         assert again.card == json.loads(log.card_after)
 
@@ -179,17 +184,19 @@ def test_daily_cap_takes_most_at_risk_and_spreads_the_rest(ws):
     learn(ws, "algebra", "calculus", "probability")
     # probability was learned long before: lowest retrievability after a break
     with ws.write() as s:
-        c = s.get(ReviewCard, "probability")
-        c.last_review = NOW - timedelta(days=40)
-        s.add(c)
+        for check in ("1", "2"):
+            c = s.get(ReviewCard, ("probability", check))
+            c.last_review = NOW - timedelta(days=40)
+            s.add(c)
     capped = replace(S, daily_review_cap=2)
     later = NOW + timedelta(days=30)
     with ws.read() as s:
         queue = review.due_queue(s, now=later, settings=capped)
         fc = review.forecast(s, now=later, settings=capped, days=3)
-    assert [q.skill_id for q in queue][0] == "probability" and len(queue) == 2
+    # the cap counts checks; a skill's due checks come together, most at risk first
+    assert [(q.skill_id, q.check_id) for q in queue] == [("probability", "1"), ("probability", "2")]
     assert all(q.overdue_days > 20 for q in queue)
-    assert [n for _, n in fc] == [2, 1, 0]
+    assert [n for _, n in fc] == [2, 2, 2]
 
 
 def test_queue_uses_local_study_days(ws):
@@ -253,7 +260,7 @@ def test_streak_counts_consecutive_study_days(ws):
     t = NOW - timedelta(days=150)
     while t < NOW:  # a review every day for 150 days: longer than the first window
         with ws.write() as s:
-            review.record(s, "algebra", 3 if t.day % 2 else 4, now=t, settings=S)
+            review.record(s, "algebra", 3 if t.day % 2 else 4, check_id="1", now=t, settings=S)
         t += timedelta(days=1)
     with ws.read() as s:
         assert overview(s, ws.curriculum, NOW).streak_days == 150 < STREAK_MAX

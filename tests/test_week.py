@@ -37,12 +37,15 @@ def test_time_off_commands(run):
 
 
 def test_reviews_due_in_time_off_come_after_within_cap(run):
-    run("learn", "algebra", "calculus", "probability")   # all due on Tue 1 Dec
+    run("learn", "algebra", "calculus", "probability")   # 6 checks: the first of each due Tue 1 Dec, then Wed
     run("config", "daily_review_cap", "2")
     run("off", "add", "2026-11-30", "2026-12-03")
     week = as_json(run("week", "--from", "2026-11-29", "--format", "json"))
     reviews = [d["reviews"] for d in week["days"]]
-    assert reviews == [0, 0, 0, 0, 0, 2, 1]
+    assert reviews == [0, 0, 0, 0, 0, 2, 2]
+    for day in ("2026-12-01", "2026-12-03"):  # `due` on a day off agrees: nothing, it waits
+        assert as_json(run("due", "--format", "json", now=f"{day}T12:00:00+00:00")) == []
+    assert len(as_json(run("due", "--format", "json", now="2026-12-04T12:00:00+00:00"))) == 2
 
 
 def test_week_with_dst_change_golden():
@@ -150,7 +153,7 @@ def test_median_review_time_replaces_the_estimate(ws, run):
     for i in range(25):
         t += timedelta(days=3)
         with ws.write() as s:
-            review.record(s, "algebra", 3 if i % 2 else 2, now=t, settings=s0, duration_seconds=120)
+            review.record(s, "algebra", 3 if i % 2 else 2, check_id="1", now=t, settings=s0, duration_seconds=120)
     with ws.read() as s:
         assert review.median_duration_seconds(s) == 120
     from roadmap.actions.context import plan_context

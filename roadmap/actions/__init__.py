@@ -25,8 +25,11 @@ off add / list / remove     ``timeoff.add`` / ``list_all`` / ``remove``    -
 due                         ``review.due``                                 Today summary
                                                                            (``today.overview``)
 due --count                 ``due_count.count_due`` (stdlib only)          -
-review                      ``review.review``                              1-4 (Review)
+review SKILL[/CHECK]        ``review.review``                              1-4 (Review)
+review (a session)          ``review.todays_cards``, ``review.preview``,   r (Today), space
+                            ``review.review``, ``review.undo(only=...)``   (Review)
 (the choices shown)         ``review.preview``                             Review
+note                        ``review.get_note`` / ``review.set_note``      n (Review)
 undo                        ``review.undo``                                u (Review)
 forecast                    ``review.forecast``                            v (Stats:
                                                                            ``stats.stats``)

@@ -5,12 +5,14 @@ it often, so it avoids SQLModel, SQLAlchemy, networkx and the curriculum
 validator: it reads the same rows as :func:`roadmap.review.due_queue` with
 :mod:`sqlite3` and applies the same rules:
 
-* a card is due today when its due instant is before the end of today's
-  study day (:class:`roadmap.days.StudyCalendar`, the learner's zone and
-  rollover hour);
-* only skills of the curriculum count (cards of removed skills are kept but
-  not shown);
-* at most ``daily_review_cap`` are shown.
+* the unit is a check: a check is due today when its card's due instant is
+  before the end of today's study day (:class:`roadmap.days.StudyCalendar`,
+  the learner's zone and rollover hour); a check without a card of its own
+  takes its skill's whole-skill card (check id ``""``);
+* only skills and checks of the curriculum count (cards of removed skills
+  and checks are kept but not shown);
+* at most what is left of ``daily_review_cap`` today is shown (checks rated
+  today, not undone, use it up), and nothing on a day of time off.
 
 Whenever it cannot be sure it reads what the full path would (no database
 yet, a schema other than the one this code knows, a curriculum that is not
@@ -25,11 +27,17 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-SCHEMA_HEAD = "0004"  # must equal roadmap.store.SCHEMA_HEAD (a test checks); otherwise the full path is used
+SCHEMA_HEAD = "0005"  # must equal roadmap.store.SCHEMA_HEAD (a test checks); otherwise the full path is used
 
 
-def curriculum_skill_ids(path: Path | None) -> set[str] | None:
-    """The skill ids of a curriculum TOML file (the bundled one when None), or None if it cannot be read."""
+def curriculum_skill_ids(path: Path | None) -> dict[str, tuple[str, ...]] | None:
+    """The skill ids of a curriculum TOML file (the bundled one when None), each with its check ids, or None
+    if it cannot be read.
+
+    Check ids are the ``[[skill.check]]`` ids, or "1", "2", ... for a plain
+    ``checks`` list, or ``("",)`` (the whole skill) for a skill without checks,
+    as :func:`roadmap.review.check_ids_of` gives them.
+    """
     import tomllib
 
     try:
@@ -45,7 +53,17 @@ def curriculum_skill_ids(path: Path | None) -> set[str] | None:
     skills = data.get("skill")
     if not isinstance(skills, list) or not all(isinstance(s, dict) and isinstance(s.get("id"), str) for s in skills):
         return None
-    return {s["id"] for s in skills}
+    out: dict[str, tuple[str, ...]] = {}
+    for s in skills:
+        tables, plain = s.get("check"), s.get("checks")
+        if isinstance(tables, list) and tables:
+            ids = tuple(str(c.get("id")) for c in tables if isinstance(c, dict))
+        elif isinstance(plain, list):
+            ids = tuple(str(i + 1) for i in range(len(plain)))
+        else:
+            ids = ()
+        out[s["id"]] = ids or ("",)
+    return out
 
 
 def default_db_path() -> Path:
@@ -58,15 +76,16 @@ def default_db_path() -> Path:
     return platformdirs.user_data_path("roadmap", appauthor=False) / "roadmap.db"
 
 
-def count_due(db: Path, skills: set[str], now: datetime) -> int | None:
-    """Reviews due today after the daily cap, at instant ``now`` (aware); None when unsure (see the module doc).
+def count_due(db: Path, skills, now: datetime) -> int | None:
+    """Checks due today after the daily cap, at instant ``now`` (aware); None when unsure (see the module doc).
 
     Parameters
     ----------
     db : Path
         The database file (never created or changed here: opened read-only).
-    skills : set of str
-        The curriculum's skill ids.
+    skills : dict of str to tuple of str, or set of str
+        The curriculum's skill ids with their check ids (:func:`curriculum_skill_ids`);
+        a plain set counts every stored card of those skills.
     now : datetime
         The current instant, timezone-aware.
     """
@@ -92,13 +111,40 @@ def count_due(db: Path, skills: set[str], now: datetime) -> int | None:
                     continue
             settings = from_stored(stored)
             cal = settings.calendar
-            end = cal.day_end(cal.study_day(now)).astimezone(UTC).replace(tzinfo=None)
+            today = cal.study_day(now)
+
+            def stored_instant(at: datetime) -> str:  # as SQLModel stores UTC instants: naive, microseconds
+                return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+            day = today.isoformat()
+            if con.execute("SELECT 1 FROM time_off WHERE first_day <= ? AND last_day >= ? LIMIT 1",
+                           (day, day)).fetchone():
+                return 0  # a day of time off: everything due waits
+            end = stored_instant(cal.day_end(today))
+            done = con.execute("SELECT count(*) FROM review_log WHERE kind = 'review' AND reviewed_at >= ? AND id "
+                               "NOT IN (SELECT undoes FROM review_log WHERE undoes IS NOT NULL)",
+                               (stored_instant(cal.day_start(today)),)).fetchone()[0]
+            left = max(0, settings.daily_review_cap - done)
+            if left == 0:
+                return 0
+            cards: dict[str, dict[str, bool]] = {}
+            for skill_id, check_id, due in con.execute(
+                    "SELECT skill_id, check_id, due < ? FROM review_card WHERE skill_id IN "
+                    "(SELECT skill_id FROM review_card WHERE due < ?)", (end, end)):
+                if skill_id in skills:
+                    cards.setdefault(skill_id, {})[check_id] = bool(due)
             n = 0
-            for skill_id, due in con.execute("SELECT skill_id, due FROM review_card"):
-                if skill_id in skills and datetime.fromisoformat(due) < end:
-                    n += 1
+            checks = skills if isinstance(skills, dict) else {}
+            for skill_id, have in cards.items():
+                ids = checks.get(skill_id)
+                if ids is None:
+                    n += sum(have.values())
+                    continue
+                for c in ids:
+                    own = have.get(c)
+                    n += own if own is not None else have.get("", False)
         finally:
             con.close()
     except (sqlite3.Error, ValueError, TypeError, RoadmapError):
         return None
-    return min(n, settings.daily_review_cap)
+    return min(n, left)

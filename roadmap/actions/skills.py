@@ -119,6 +119,8 @@ def set_status(ws: Workspace, skill_ids: list[str], status: Status, *, now: date
         False. Nothing is written then.
     """
     from roadmap import settings_store
+    from sqlmodel import select
+
     from roadmap.models import ReviewCard
     from roadmap.planning import missing_prerequisites
     from roadmap.progress import load_statuses, set_status as store_status
@@ -135,8 +137,8 @@ def set_status(ws: Workspace, skill_ids: list[str], status: Status, *, now: date
         for c in changes:
             first = None
             if c.after == Status.LEARNED and c.before != c.after:
-                card = s.get(ReviewCard, c.skill_id)
-                first = cal.study_day(card.due) if card is not None else None
+                dues = s.exec(select(ReviewCard.due).where(ReviewCard.skill_id == c.skill_id)).all()
+                first = cal.study_day(min(dues)) if dues else None  # the first of its checks' reviews
             missing = ()
             if status == Status.IN_PROGRESS and c.before != c.after:
                 missing = tuple(missing_prerequisites(cur, before, c.skill_id))

@@ -27,9 +27,9 @@ class Overview:
     today : date
         The current local study day.
     due : list of review.DueItem
-        Today's review queue (capped), most at risk first.
+        Today's review queue of checks (within what is left of the daily cap), most at risk first.
     due_total : int
-        All reviews due today, before the cap.
+        All checks due today, before the cap.
     in_progress : list of PlanItem
         Skills being studied, with remaining hours.
     next_up : list of PlanItem
@@ -49,7 +49,8 @@ class Overview:
         Skill id to hours logged.
     settings : Settings
     cards : dict
-        Skill id to review.DueItem for every learned skill (retrievability now).
+        Skill id to review.DueItem for every learned skill: its memory now, aggregated over its checks
+        (:func:`roadmap.review.skill_memory`: mean retrievability, weakest check named).
     fading : list of str
         Learned skills below the desired retention, weakest first
         (:func:`roadmap.actions.skills.fading`).
@@ -75,6 +76,13 @@ class Overview:
     week: WeekPlan
     fading: list[str]
     states: dict
+    reviewed_today: int = 0
+    day_off: bool = False
+
+    @property
+    def moved(self) -> int:
+        """Checks due today that wait for the next days (the daily cap is used up, or today is time off)."""
+        return max(0, self.due_total - len(self.due))
 
 
 STREAK_WINDOWS = (30, 120, 400)  # days read for the streak; a longer one shows as 400+
@@ -155,8 +163,9 @@ def read_overview(session, curriculum, now: datetime) -> Overview:
     ctx = plan_context(session, curriculum, now)
     settings, today, statuses, logged = ctx.settings, ctx.today, ctx.statuses, ctx.logged
     cal = settings.calendar
-    cards = review.card_states(session, now=now, settings=settings, skills=curriculum.skills)
-    everything_due = review.queue_order(cards.values(), today)  # one read of the cards for both
+    checks = review.check_states(session, now=now, settings=settings, skills=curriculum.skills)
+    cards = review.card_states(session, now=now, settings=settings, items=checks)  # one read of the cards for both
+    queue = review.todays_queue(session, now=now, settings=settings, time_off=ctx.time_off, items=checks)
     plan = study_plan(curriculum, statuses, logged)
     in_progress = [p for p in plan if p.status == Status.IN_PROGRESS]
     ready = [p for p in frontier(curriculum, statuses, logged, plan=plan) if p.status != Status.IN_PROGRESS]
@@ -178,8 +187,8 @@ def read_overview(session, curriculum, now: datetime) -> Overview:
     weak = fading(cards, statuses, settings)
     return Overview(
         today=today,
-        due=everything_due[: settings.daily_review_cap],
-        due_total=len(everything_due),
+        due=queue.items,
+        due_total=queue.total,
         in_progress=in_progress,
         next_up=ready,
         today_hours=view.today_goal_minutes / 60,
@@ -193,6 +202,8 @@ def read_overview(session, curriculum, now: datetime) -> Overview:
         week=wp,
         fading=weak,
         states=skill_states(curriculum, statuses, weak),
+        reviewed_today=queue.reviewed_today,
+        day_off=queue.day_off,
     )
 
 
@@ -207,20 +218,39 @@ class ReviewSession:
     """What a review session would cover now.
 
     ``kind`` is ``due`` (today's queue), ``ahead`` (nothing due: the fading
-    skills, reviewed early) or ``none``; ``next_day`` is the next day a
-    review falls due when there is nothing to review.
+    skills' checks, reviewed early), ``capped`` (checks are due but the daily
+    cap is used up or today is time off: ``moved`` wait for the next days) or
+    ``none``; ``targets`` are (skill id, check id) pairs in order;
+    ``next_day`` is the next day a review falls due when there is nothing to review.
     """
 
     kind: str
-    skill_ids: list[str]
+    targets: list[tuple[str, str]]
     next_day: date | None = None
+    moved: int = 0
+
+    @property
+    def skill_ids(self) -> list[str]:
+        """The skills of the session, in order, each once."""
+        return list(dict.fromkeys(s for s, _ in self.targets))
 
 
-def review_session(ov: Overview) -> ReviewSession:
-    """Today's queue; with nothing due, the fading skills early (within the daily cap); else the next due day."""
+def review_session(ov: Overview, curriculum=None) -> ReviewSession:
+    """Today's queue; when the cap is used up (or today is time off) nothing more; with nothing due, the
+    fading skills' checks early (within what is left of the daily cap); else the next due day.
+
+    ``curriculum`` gives the fading skills' checks for a session ahead (without it, their whole-skill cards).
+    """
+    from roadmap.review.cards import check_ids_of
+
+    checks = {sid: check_ids_of(curriculum.skills[sid]) for sid in ov.fading if sid in curriculum.skills} \
+        if curriculum is not None else {}
     if ov.due:
-        return ReviewSession("due", [d.skill_id for d in ov.due])
-    weak = ov.fading[: ov.settings.daily_review_cap]
-    if weak:
-        return ReviewSession("ahead", list(weak))
+        return ReviewSession("due", [(d.skill_id, d.check_id) for d in ov.due], moved=ov.moved)
+    if ov.due_total:
+        return ReviewSession("capped", [], moved=ov.moved)
+    left = 0 if ov.day_off else max(0, ov.settings.daily_review_cap - ov.reviewed_today)
+    targets = [(sid, cid) for sid in ov.fading for cid in checks.get(sid, ("",))][:left]
+    if targets:
+        return ReviewSession("ahead", targets)
     return ReviewSession("none", [], min((c.due_day for c in ov.cards.values()), default=None))

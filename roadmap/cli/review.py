@@ -1,4 +1,4 @@
-"""Review: due, review, undo, forecast."""
+"""Review: due, review (one rating, or a session on the terminal), undo, forecast, note."""
 
 from __future__ import annotations
 
@@ -7,21 +7,32 @@ import click
 from roadmap.cli.output import FORMATS, Table, console, emit_json, now, plain, workspace
 
 
+NO_ANSWER_KEY = "no answer key — check against the resources"
+
+
+def _moved_text(q) -> str:
+    if not q.moved:
+        return ""
+    if q.day_off:
+        return f"{q.moved} due today wait for the end of your time off"
+    return f"{q.moved} more moved to the next days (daily cap {q.cap})"
+
+
 @click.command()
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
-@click.option("--all", "show_all", is_flag=True, help="Show every due skill, past the daily review cap.")
+@click.option("--all", "show_all", is_flag=True, help="Show every due check, past the daily review cap.")
 @click.option("--count", "count", is_flag=True,
-              help="Print only how many reviews are due today (after the daily cap unless --all); fast, for "
+              help="Print only how many checks are due today (after the daily cap unless --all); fast, for "
                    "shell prompts and status bars.")
 @click.pass_context
 def due(ctx: click.Context, fmt: str, show_all: bool, count: bool) -> None:
-    """Today's review queue, most at risk (lowest retrievability) first.
+    """Today's checks to review, most at risk (lowest retrievability) first, a skill's checks together.
 
     \b
     Example, in a shell prompt:
       PS1='[$(roadmap due --count) due] \\$ '
     """
-    from roadmap.actions.review import due as due_queue
+    from roadmap.actions.review import card_info, due as due_queue
 
     ws = workspace(ctx)
     q = due_queue(ws, now=now(), show_all=show_all)
@@ -32,50 +43,230 @@ def due(ctx: click.Context, fmt: str, show_all: bool, count: bool) -> None:
     items = q.items
     if fmt == "json":
         emit_json([{"id": i.skill_id, "name": cur.skills[i.skill_id].name if i.skill_id in cur.skills else i.skill_id,
+                    "check": i.check_id, "prompt": card_info(ws, i.skill_id, i.check_id).prompt,
                     "due": i.due_day.isoformat(), "retrievability": round(i.retrievability, 4),
                     "overdue_days": i.overdue_days,
                     "stability_days": round(i.stability, 2) if i.stability is not None else None}
                    for i in items])
         return
     if not items:
-        click.echo("Nothing due today.")
+        moved = _moved_text(q)
+        click.echo("Nothing due today." + (f" ({moved}.)" if moved else ""))
         return
     from roadmap import wording
 
-    t = Table(title=f"Due today: {len(items)}" + (f" of {q.total} (daily cap {q.cap})" if q.total > len(items) else ""))
-    t.add_column("id")
-    t.add_column("skill", kind="name")
+    title = f"Due today: {wording.plural(len(items), 'check')}"
+    if q.moved and not show_all:
+        title += f"; {_moved_text(q)}"
+    t = Table(title=title)
+    t.add_column("skill/check")
+    t.add_column("prompt", kind="name")
+    t.add_column("due")
     t.add_column("memory", justify="right")
     t.add_column("overdue", justify="right")
     for i in items:
-        t.add_row(plain(i.skill_id), plain(cur.skills[i.skill_id].name), wording.percent(i.retrievability),
+        prompt = " ".join(card_info(ws, i.skill_id, i.check_id).prompt.split())
+        t.add_row(f"{i.skill_id}/{i.check_id}" if i.check_id else i.skill_id, plain(prompt),
+                  i.due_day.isoformat(), wording.percent(i.retrievability),
                   f"{i.overdue_days} d" if i.overdue_days else "")
     console().print(t)
 
 
 @click.command("review")
-@click.argument("skill_id")
-@click.option("-r", "--rating", required=True, metavar="again|hard|good|easy",
+@click.argument("target", required=False, metavar="[SKILL[/CHECK]]")
+@click.option("-r", "--rating", metavar="again|hard|good|easy",
               help="How well you recalled it: again, hard, good or easy (or 1-4).")
 @click.option("--duration", metavar="DURATION", help="How long the review took, e.g. 5m.")
 @click.pass_context
-def review_(ctx: click.Context, skill_id: str, rating: str, duration: str | None) -> None:
-    """Record a review of a learned skill and show when it is next due.
+def review_(ctx: click.Context, target: str | None, rating: str | None, duration: str | None) -> None:
+    """Review today's checks one at a time, or record one rating (for scripts).
 
-    Example: roadmap review linear-algebra --rating good
+    \b
+    With no arguments: a review session on the terminal. Each check's prompt
+    is shown; press Enter to reveal its answer key, then type a rating
+    (1-4 or again, hard, good, easy), u to undo a rating of this session, q
+    to stop. Works with answers piped in:
+      printf '\\ngood\\n\\n3\\n' | roadmap review
+    \b
+    For scripts: roadmap review SKILL[/CHECK] --rating R records one rating;
+    with only SKILL, its most at-risk due check is rated (and named).
+      roadmap review linear-algebra/rank --rating good
     """
     from roadmap import wording
     from roadmap.actions.review import parse_rating, review
     from roadmap.durations import DurationError, parse_duration
 
+    if target is None:
+        if rating is not None or duration is not None:
+            raise click.UsageError("--rating and --duration need a SKILL[/CHECK] to rate; "
+                                   "without one, `roadmap review` runs a review session")
+        _session(ctx)
+        return
+    if rating is None:
+        raise click.UsageError("give --rating again|hard|good|easy (or run `roadmap review` alone for a session)")
     r = parse_rating(rating)
     secs = parse_duration(duration) * 3600 if duration else None
     if secs is not None and secs > 24 * 3600:
         raise DurationError(f"--duration {duration!r} is more than a day; give how long this one review took")
-    out = review(workspace(ctx), skill_id, r, now=now(), duration_seconds=secs)
+    out = review(workspace(ctx), target, r, now=now(), duration_seconds=secs)
     o = out.outcome
-    click.echo(f"{out.skill_id}: {wording.RATING_NAMES[r]} — next review {wording.day_text(o.due_day)} "
+    which = f"{out.skill_id}/{out.check_id}" if out.check_id else out.skill_id
+    click.echo(f"{which}: {wording.RATING_NAMES[r]} — next review {wording.day_text(o.due_day)} "
                f"(in {wording.days_phrase(o.interval_days)})")
+
+
+def _read(prompt: str) -> str | None:
+    """One line of input after ``prompt`` (None at the end of input: a pipe that ran out, or Ctrl-D)."""
+    import sys
+
+    click.echo(prompt, nl=False)
+    line = sys.stdin.readline()
+    if not line:
+        click.echo("")
+        return None
+    if not sys.stdin.isatty():
+        click.echo(line.rstrip("\n"))  # echo piped input, so a transcript reads like a session
+    return line.strip()
+
+
+def _show_answer(card) -> None:
+    click.echo("")
+    if card.answer:
+        click.echo("Answer key:")
+        for line in card.answer.strip().splitlines():
+            click.echo(f"  {line}")
+    else:
+        click.echo(f"({NO_ANSWER_KEY})")
+    if card.hint:
+        click.echo(f"Hint: {card.hint}")
+    if card.note:
+        click.echo("Your notes:")
+        for line in card.note.strip().splitlines():
+            click.echo(f"  {line}")
+    for res in card.resources:
+        click.echo(f"  - {res.title}: {res.url}")
+
+
+def _session(ctx: click.Context) -> None:
+    """The terminal review session (see review_)."""
+    import time
+
+    from roadmap import wording
+    from roadmap.actions.review import parse_rating, preview, review, todays_cards, undo
+    from roadmap.review import ReviewError, review_seconds
+
+    ws = workspace(ctx)
+    cards, q = todays_cards(ws, now=now())
+    if not cards:
+        moved = _moved_text(q)
+        click.echo("Nothing to review today." + (f" ({moved}.)" if moved else ""))
+        return
+    click.echo(f"{wording.plural(len(cards), 'check')} to review. Enter reveals the answer; rate 1-4 "
+               f"(again, hard, good, easy); u undoes a rating of this session; q stops.")
+    rated: list[tuple[int, int, int]] = []  # (log id, card index, rating) of this session
+    i = 0
+    stopped = False
+    while i < len(cards) and not stopped:
+        card = cards[i]
+        click.echo("")
+        which = f"{card.skill_id}/{card.check_id}" if card.check_id else card.skill_id
+        click.echo(f"[{i + 1}/{len(cards)}] {card.skill_name} ({which})")
+        click.echo(card.prompt)
+        shown = time.monotonic()
+        line = _read("Enter to reveal > ")
+        if line is None or line.lower() == "q":
+            break
+        if line.lower() == "u":
+            i = _undo(ws, rated, cards, i, undo)
+            continue
+        _show_answer(card)
+        choices = preview(ws, card.skill_id, now=now(), check_id=card.check_id)
+        click.echo("  ".join(f"{r} {wording.RATING_NAMES[r]} → {wording.day_text(o.due_day)}"
+                             for r, o in sorted(choices.items())))
+        while True:
+            line = _read("rating > ")
+            if line is None or line.lower() == "q":
+                stopped = True
+                break
+            if line.lower() == "u":
+                i = _undo(ws, rated, cards, i, undo)
+                break
+            try:
+                r = parse_rating(line)
+            except ReviewError as e:
+                click.echo(f"{e}; or u to undo, q to stop")
+                continue
+            out = review(ws, card.skill_id, r, now=now(), check_id=card.check_id,
+                         duration_seconds=review_seconds(time.monotonic() - shown),
+                         expected_due_day=choices[r].due_day)
+            rated.append((out.outcome.log_id, i, r))
+            click.echo(f"{wording.RATING_NAMES[r]}: next review {wording.day_text(out.outcome.due_day)} "
+                       f"(in {wording.days_phrase(out.outcome.interval_days)})")
+            i += 1
+            break
+    counts: dict[int, int] = {}
+    for _, _, r in rated:
+        counts[r] = counts.get(r, 0) + 1
+    click.echo("")
+    summary = f"Session done: {wording.plural(len(rated), 'check')} reviewed"
+    if counts:
+        summary += " (" + ", ".join(f"{n} {wording.RATING_NAMES[r]}" for r, n in sorted(counts.items())) + ")"
+    click.echo(summary + ".")
+    if i < len(cards):
+        click.echo(f"{wording.plural(len(cards) - i, 'check')} left for later today.")
+    elif q.moved:
+        click.echo(f"The daily cap is reached: {_moved_text(q)}.")
+
+
+def _undo(ws, rated: list, cards: list, i: int, undo) -> int:
+    """Undo the last rating of this session; returns the card index to show next."""
+    from roadmap import wording
+
+    if not rated:
+        click.echo("Nothing to undo in this session.")
+        return i
+    done = undo(ws, now=now(), only=[log_id for log_id, _, _ in rated])
+    if done is None:
+        click.echo("Nothing to undo in this session.")
+        return i
+    for k in range(len(rated) - 1, -1, -1):
+        if rated[k][0] == done.log_id:
+            _, index, _ = rated.pop(k)
+            which = f"{done.skill_id}/{done.check_id}" if done.check_id else done.skill_id
+            click.echo(f"Undid the {wording.RATING_NAMES[done.rating]} rating of {which}.")
+            return index
+    return i
+
+
+@click.command()
+@click.argument("skill_id")
+@click.option("--text", "text", help="The note's text (Markdown); without it $EDITOR opens on the current note.")
+@click.option("--show", is_flag=True, help="Print the note instead of changing it.")
+@click.pass_context
+def note(ctx: click.Context, skill_id: str, text: str | None, show: bool) -> None:
+    """Your own notes on a skill, shown with its checks' answer keys when you review.
+
+    \b
+    Examples:
+      roadmap note linear-algebra                 (opens $EDITOR)
+      roadmap note linear-algebra --text "Rank = number of pivots."
+      roadmap note linear-algebra --text ""       (removes it)
+    """
+    from roadmap.actions.review import get_note, set_note
+
+    ws = workspace(ctx)
+    current = get_note(ws, skill_id)
+    if show:
+        click.echo(current or "No note yet.")
+        return
+    if text is None:
+        edited = click.edit(current or "", extension=".md")
+        if edited is None:
+            click.echo("Note unchanged.")
+            return
+        text = edited
+    sid = set_note(ws, skill_id, text, now=now())
+    click.echo(f"Note on {sid} saved." if text.strip() else f"Note on {sid} removed.")
 
 
 @click.command()
@@ -113,4 +304,4 @@ def forecast(ctx: click.Context, days: int, fmt: str) -> None:
         click.echo(f"{wording.day_text(d):<{width}}  {n:>4}  {'▇' * round(cells * n / peak)}".rstrip())
 
 
-COMMANDS = [due, review_, undo, forecast]
+COMMANDS = [due, review_, undo, forecast, note]

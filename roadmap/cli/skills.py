@@ -44,7 +44,8 @@ def status(ctx: click.Context, fmt: str) -> None:
                    "categories": [{"id": c.id, "name": c.name, "done": c.done, "total": c.total, "percent": c.percent}
                                   for c in sm.categories],
                    "memory": [{"id": c.skill_id, "retrievability": round(c.retrievability, 4),
-                               "due": c.due_day.isoformat(), "fading": c.skill_id in fading} for c in sm.memory],
+                               "due": c.due_day.isoformat(), "fading": c.skill_id in fading,
+                               "checks": c.checks, "weakest_check": c.weakest} for c in sm.memory],
                    "milestones": [{"id": m.id, "name": m.name, "done": m.done, "required": m.required,
                                    "hours_remaining": m.hours_remaining} for m in sm.milestones],
                    "orphaned": sm.orphaned})
@@ -76,8 +77,10 @@ def status(ctx: click.Context, fmt: str) -> None:
         line = (f"Memory: {len(sm.memory) - len(sm.fading)} of {len(sm.memory)} learned skills at or above your "
                 f"desired retention ({wording.percent(sm.desired_retention)})")
         if sm.fading:
-            line += "; fading: " + ", ".join(f"{sid} {math.floor(100 * by_id[sid].retrievability)}%"
-                                             for sid in sm.fading[:8])
+            line += "; fading: " + ", ".join(
+                f"{sid} {math.floor(100 * by_id[sid].retrievability)}%"
+                + (f" (weakest check: {by_id[sid].weakest})" if by_id[sid].checks > 1 else "")
+                for sid in sm.fading[:8])
             line += f" and {len(sm.fading) - 8} more" if len(sm.fading) > 8 else ""
         con.print(line)
     if sm.orphaned:

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 
 from roadmap.days import study_day, zone
 from roadmap.models import ReviewLog
-from roadmap.review.rating import LogKind, Rating
+from roadmap.review.rating import MIN_REVIEW_SECONDS, LogKind, Rating
 from roadmap.settings import Settings
 
 
@@ -63,14 +63,15 @@ def retention_achieved(session: Session, *, since: datetime) -> tuple[float | No
 def median_duration_seconds(session: Session, minimum: int = 20, recent: int = 200) -> float | None:
     """Median duration of the ``recent`` latest timed reviews, seconds; None until ``minimum`` are logged.
 
-    Reads at most ``5 * recent`` rows, newest first by primary key, whatever the
-    length of the log.
+    Durations under :data:`MIN_REVIEW_SECONDS` are not review times and are
+    left out. Reads at most ``5 * recent`` rows, newest first by primary key,
+    whatever the length of the log.
     """
     # Newest rows by primary key, filtered here: a WHERE on kind would make SQLite pick the
     # (kind, reviewed_at) index and sort every review instead of reading the newest few.
     latest = session.exec(select(ReviewLog.kind, ReviewLog.duration_seconds)
                           .order_by(ReviewLog.id.desc()).limit(recent * 5)).all()
-    rows = [d for kind, d in latest if kind == LogKind.REVIEW and d is not None][:recent]
+    rows = [d for kind, d in latest if kind == LogKind.REVIEW and d is not None and d >= MIN_REVIEW_SECONDS][:recent]
     if len(rows) < minimum:
         return None
     rows = sorted(rows)
@@ -78,17 +79,35 @@ def median_duration_seconds(session: Session, minimum: int = 20, recent: int = 2
     return rows[mid] if len(rows) % 2 else (rows[mid - 1] + rows[mid]) / 2
 
 
-def review_counts(session: Session) -> dict[str, int]:
-    """Explicit reviews per skill since it was last learned, undone ones excluded (replayed from the log)."""
-    counts: dict[str, int] = {}
-    for kind, skill_id in session.exec(select(ReviewLog.kind, ReviewLog.skill_id)
-                                       .order_by(ReviewLog.reviewed_at, ReviewLog.id)).all():
+def review_counts(session: Session) -> dict[tuple[str, str], int]:
+    """Explicit reviews per card (skill id, check id) since it was last learned, undone ones excluded (replayed).
+
+    A check reviewed from its skill's whole-skill card (``""``, from before
+    per-check cards) starts from that card's count, as :func:`roadmap.review.record` does.
+    """
+    counts: dict[tuple[str, str], int] = {}
+    for kind, skill_id, check_id in session.exec(select(ReviewLog.kind, ReviewLog.skill_id, ReviewLog.check_id)
+                                                 .order_by(ReviewLog.reviewed_at, ReviewLog.id)).all():
+        key = (skill_id, check_id or "")
+        if kind in (LogKind.REVIEW, LogKind.UNDO) and key not in counts:
+            counts[key] = counts.get((skill_id, ""), 0)
         if kind == LogKind.LEARN:
-            counts[skill_id] = 0
+            counts[key] = 0
         elif kind == LogKind.REVIEW:
-            counts[skill_id] = counts.get(skill_id, 0) + 1
+            counts[key] += 1
         elif kind == LogKind.UNDO:
-            counts[skill_id] = max(0, counts.get(skill_id, 0) - 1)
+            counts[key] = max(0, counts[key] - 1)
         elif kind == LogKind.RETIRE:
-            counts.pop(skill_id, None)
+            if check_id is None:
+                for k in [k for k in counts if k[0] == skill_id]:
+                    del counts[k]
+            else:
+                counts.pop(key, None)
     return counts
+
+
+def reviewed_since(session: Session, since: datetime) -> int:
+    """Explicit reviews (checks rated, not undone) at or after ``since`` (UTC): what today's cap has used."""
+    return session.exec(select(func.count()).where(ReviewLog.kind == LogKind.REVIEW.value,
+                                                   ReviewLog.reviewed_at >= since,
+                                                   ReviewLog.id.not_in(undone_ids()))).one()

@@ -68,3 +68,14 @@ RATING_NAMES: dict[int, str] = {int(r): r.word for r in Rating}  # 1 -> "again",
 def parse_rating(text: str | int) -> Rating:
     """``again|hard|good|easy`` (or 1-4) to a :class:`Rating` (an int 1-4). Raises ReviewError naming what is accepted."""
     return Rating.parse(text)
+
+
+MIN_REVIEW_SECONDS = 2.0  # a rating pressed faster than this is not a review time (e.g. a rating in 0.1 s)
+
+
+def review_seconds(measured: float | None) -> float | None:
+    """A measured review duration (seconds) as stored: None below :data:`MIN_REVIEW_SECONDS` (not a review time),
+    so key presses in a fraction of a second never feed the estimate of minutes per review."""
+    if measured is None or measured < MIN_REVIEW_SECONDS:
+        return None
+    return round(measured, 1)

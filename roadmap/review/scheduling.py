@@ -5,10 +5,11 @@ the memory model. This module adds what the library does not guarantee:
 
 * intervals are fuzzed here, not in the library (its fuzz draws from the
   global ``random`` and can reorder ratings): one uniform draw seeded by
-  (skill id, review count) is applied to all four ratings, then
-  interval(Hard) <= interval(Good) <= interval(Easy) <= max interval and
-  every day-scale interval >= 1 day are enforced, so a preview equals the
-  stored result;
+  (card, review count) is applied to all four ratings, then
+  interval(Hard) < interval(Good) < interval(Easy) <= max interval (strictly,
+  a day apart at least, whenever the maximum interval leaves room) and every
+  day-scale interval >= 1 day are enforced, so a preview equals the stored
+  result and each rating means a different day;
 * the fuzz never shortens a good memory: an interval the library puts at the
   maximum stays at the maximum, and an on-time Good or Easy review that
   raised the stability never gets a shorter interval than the one before;
@@ -25,7 +26,7 @@ from __future__ import annotations
 import math
 import random
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Iterable
 
@@ -64,12 +65,15 @@ class Outcome:
         configured short-term learning steps).
     card : dict
         The fsrs ``Card.to_dict()`` after the review.
+    log_id : int or None
+        The review-log row that recorded it (None for a preview).
     """
 
     rating: int
     due_day: date
     interval_days: int
     card: dict
+    log_id: int | None = field(default=None, compare=False)
 
 
 def scheduler(settings: Settings) -> fsrs.Scheduler:
@@ -90,13 +94,18 @@ def scheduler(settings: Settings) -> fsrs.Scheduler:
     )
 
 
-def _card_id(skill_id: str) -> int:
-    return zlib.crc32(skill_id.encode()) + 1
+def card_key(skill_id: str, check_id: str = "") -> str:
+    """The text that seeds a card's fuzz and fsrs card id: ``skill/check``, or the skill id for its whole-skill card."""
+    return f"{skill_id}/{check_id}" if check_id else skill_id
+
+
+def _card_id(key: str) -> int:
+    return zlib.crc32(key.encode()) + 1
 
 
 def _to_card(row: ReviewCard) -> fsrs.Card:
     return fsrs.Card(
-        card_id=_card_id(row.skill_id), state=fsrs.State(row.state), step=row.step,
+        card_id=_card_id(card_key(row.skill_id, row.check_id or "")), state=fsrs.State(row.state), step=row.step,
         stability=row.stability, difficulty=row.difficulty,
         due=row.due.astimezone(UTC), last_review=row.last_review.astimezone(UTC) if row.last_review else None,
     )
@@ -186,8 +195,10 @@ def _outcomes(card: fsrs.Card, skill_id: str, reviews: int, now: datetime, setti
             if (r >= Rating.GOOD and on_time and previous is not None and card.stability is not None
                     and new.stability is not None and new.stability > card.stability):
                 days = max(days, previous)  # a memory that grew never gets a shorter interval
-            if r >= 2:  # Hard <= Good <= Easy
+            if r == 2:  # Hard <= Good <= Easy, and Good, Easy a day later than the one before if the cap allows
                 days = max(days, prev_days)
+            elif r > 2:
+                days = max(days, prev_days + 1 if prev_days >= 1 else prev_days)
             days = min(max(days, 1), max_days)
             try:
                 due_day = today + timedelta(days=days)
@@ -231,17 +242,27 @@ def schedule(card: dict | None, rating: int, *, skill_id: str, reviews: int, now
     return _outcomes(c, skill_id, reviews, now.astimezone(UTC), settings, ratings=(1, 2, 3, 4), fuzz=fuzz)[rating]
 
 
-def first_exposure(skill_id: str, *, now: datetime, settings: Settings) -> Outcome:
-    """The card a newly learned skill gets: its first exposure counts as a Good review at ``now``.
+def first_exposure(key: str, *, now: datetime, settings: Settings, delay_days: int = 0) -> Outcome:
+    """The card a newly learned check gets: its first exposure counts as a Good review at ``now``.
 
-    With no learning steps the first review falls about two days later
-    (FSRS-6's initial stability for Good, 2.31 days, at 90 % retention).
+    ``key`` is :func:`card_key` of the card (it seeds the fuzz). With no
+    learning steps the first review falls about two days later (FSRS-6's
+    initial stability for Good, 2.31 days, at 90 % retention), plus
+    ``delay_days`` (>= 0) study days, which spreads a skill's checks over a few days.
     """
     at = now.astimezone(UTC)
-    fresh = fsrs.Card(card_id=_card_id(skill_id), state=fsrs.State.Learning, step=0, due=at)
-    return _outcomes(fresh, skill_id, 0, at, settings, ratings=(Rating.GOOD,))[Rating.GOOD]
+    fresh = fsrs.Card(card_id=_card_id(key), state=fsrs.State.Learning, step=0, due=at)
+    out = _outcomes(fresh, key, 0, at, settings, ratings=(Rating.GOOD,))[Rating.GOOD]
+    if delay_days <= 0 or out.interval_days < 1:
+        return out
+    tz = zone(settings.timezone)
+    due_day = min(out.due_day + timedelta(days=delay_days), max(LAST_DUE_DAY, out.due_day))
+    card = fsrs.Card.from_dict(out.card)
+    card.due = max(day_start(due_day, tz, settings.rollover_hour), at)
+    return Outcome(out.rating, due_day, out.interval_days + (due_day - out.due_day).days, card.to_dict())
 
 
 def outcomes(row: ReviewCard, *, now: datetime, settings: Settings) -> dict[int, Outcome]:
-    """What each rating (1-4) would do to a stored card at ``now`` (seeded by its skill and review count)."""
-    return _outcomes(_to_card(row), row.skill_id, row.reviews, now.astimezone(UTC), settings)
+    """What each rating (1-4) would do to a stored card at ``now`` (seeded by its card key and review count)."""
+    return _outcomes(_to_card(row), card_key(row.skill_id, row.check_id or ""), row.reviews, now.astimezone(UTC),
+                     settings)

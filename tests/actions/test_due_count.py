@@ -76,7 +76,7 @@ def test_count_equals_the_length_of_the_json_queue(history, zone, rollover, cap,
                     if t > now:
                         break
                     with ws.write() as s:
-                        review.record(s, skill, rating, now=t, settings=s0)
+                        review.record(s, skill, rating, check_id="1", now=t, settings=s0)
         finally:
             ws.close()
         fast = due_count.count_due(db, due_count.curriculum_skill_ids(SMALL), now)
@@ -102,8 +102,10 @@ def test_removed_skills_are_not_counted(ws):
         set_status(s, ws.curriculum, ["algebra", "calculus"], Status.LEARNED, now=NOW - timedelta(days=30),
                    settings=Settings(timezone="UTC"))
     db = Path(ws.engine.url.database)
-    assert due_count.count_due(db, {"algebra", "calculus"}, NOW) == 2
-    assert due_count.count_due(db, {"algebra"}, NOW) == 1
+    assert due_count.count_due(db, {"algebra": ("1", "2"), "calculus": ("1", "2")}, NOW) == 4  # checks count
+    assert due_count.count_due(db, {"algebra": ("1", "2")}, NOW) == 2
+    assert due_count.count_due(db, {"algebra": ("1",)}, NOW) == 1  # a removed check is not counted
+    assert due_count.count_due(db, {"algebra"}, NOW) == 2  # skill ids only: every stored card of them
 
 
 def test_unsure_cases_take_the_full_path(tmp_path):

@@ -26,8 +26,8 @@ def seed(ws) -> None:
                    settings=s0)
         set_status(s, ws.curriculum, ["probability"], Status.IN_PROGRESS, now=NOW - timedelta(days=2), settings=s0)
     with ws.write() as s:
-        review.record(s, "algebra", 3, now=NOW - timedelta(days=16), settings=s0)
-        review.record(s, "calculus", 1, now=NOW - timedelta(days=16), settings=s0)
+        review.record(s, "algebra", 3, check_id="1", now=NOW - timedelta(days=16), settings=s0)
+        review.record(s, "calculus", 1, check_id="1", now=NOW - timedelta(days=16), settings=s0)
 
 
 async def open_screen(pilot, name: str) -> None:

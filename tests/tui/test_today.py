@@ -46,37 +46,49 @@ async def test_review_session_end_to_end_with_undo(make_app, ws):
     app = make_app(NOW + timedelta(days=4))
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        assert "2 reviews due" in str(app.screen.query_one("#summary").render())
+        assert "4 checks to review" in str(app.screen.query_one("#summary").render())
         await pilot.press("r")
         await settle(pilot)
         screen = app.screen
         assert type(screen).__name__ == "ReviewScreen"
+        assert "reveal" in text_of(screen.query_one("#review-choices"))  # the prompt alone first
+        await pilot.press("3")  # no rating before the answer is revealed
+        await settle(pilot)
+        assert screen.index == 0 and not screen.rated
+        await pilot.press("u")  # nothing of this session to undo (and nothing from before is undone)
+        await settle(pilot)
+        assert "Nothing to undo in this session" in text_of(screen.query_one("#review-status"))
+        await pilot.press("space")
+        await settle(pilot)
+        assert "no answer key" in text_of(screen.query_one("#review-body"))
         choices = text_of(screen.query_one("#review-choices"))
         assert "Again" in choices and "Easy" in choices and "next in 1d" in choices and "2026" in choices
         shown = screen.outcomes[3]
-        first = screen.current
+        first = screen.current_card
         await pilot.press("3")
         await settle(pilot)
         from roadmap.models import ReviewCard
 
         with ws.read() as s:
-            card = s.get(ReviewCard, first)
+            card = s.get(ReviewCard, (first.skill_id, first.check_id))
             assert card.reviews == 1
         assert str(shown.due_day) in card.due.isoformat() or shown.due_day >= card.due.date()
         await pilot.press("u")
         await settle(pilot)
-        assert screen.current == first
+        assert screen.current_card == first
         with ws.read() as s:
-            assert s.get(ReviewCard, first).reviews == 0
-        await pilot.press("3", )
-        await settle(pilot)
-        await pilot.press("4")
-        await settle(pilot)
+            assert s.get(ReviewCard, (first.skill_id, first.check_id)).reviews == 0
+        for _ in range(4):
+            await pilot.press("space")
+            await settle(pilot)
+            await pilot.press("3")
+            await settle(pilot)
         assert screen.current is None
         assert "All reviews for today are done" in str(screen.query_one("#review-body").render())
+        assert "4 checks reviewed" in text_of(screen.query_one("#review-progress"))
         await pilot.press("escape")
         await settle(pilot)
-        assert "0 reviews due" in str(app.screen.query_one("#summary").render())
+        assert "0 checks to review" in str(app.screen.query_one("#summary").render())
 
 
 async def test_help_lists_keys(make_app):
@@ -145,3 +157,61 @@ async def test_a_failed_background_task_is_an_error_the_tests_see(make_app, erro
             await worker.wait()
         await pilot.pause()
     assert [sev for sev, _, msg in error_notifications if "ZeroDivisionError" in msg] == ["error"]
+
+
+async def test_undo_at_the_start_of_a_session_never_undoes_older_reviews(make_app, ws):
+    from sqlmodel import select
+
+    from roadmap import review
+    from roadmap.models import ReviewLog
+
+    s0 = Settings(timezone="UTC")
+    with ws.write() as s:
+        set_status(s, ws.curriculum, ["algebra"], Status.LEARNED, now=NOW - timedelta(days=70), settings=s0)
+    for i, check in enumerate(("1", "2", "1")):  # reviews made two months ago
+        with ws.write() as s:
+            review.record(s, "algebra", 3, check_id=check, now=NOW - timedelta(days=60 - i), settings=s0)
+    app = make_app(NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("u", "u", "u")  # fast presses
+        await settle(pilot)
+        assert "Nothing to undo in this session" in text_of(screen.query_one("#review-status"))
+        with ws.read() as s:
+            assert s.exec(select(ReviewLog).where(ReviewLog.kind == "undo")).first() is None
+        await pilot.press("space")
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        await pilot.press("u", "u", "u")  # undoes this session's one rating, nothing more
+        await settle(pilot)
+        with ws.read() as s:
+            assert len(s.exec(select(ReviewLog).where(ReviewLog.kind == "undo")).all()) == 1
+        assert screen.index == 0 and not screen.rated
+
+
+async def test_notes_key_saves_a_note_shown_with_the_answer(make_app, ws):
+    with ws.write() as s:
+        set_status(s, ws.curriculum, ["algebra"], Status.LEARNED, now=NOW - timedelta(days=10),
+                   settings=Settings(timezone="UTC"))
+    app = make_app(NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("space")
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press(*"pivots")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "Your notes" in text_of(screen.query_one("#review-body"))
+        assert "pivots" in text_of(screen.query_one("#review-body"))
+    from roadmap.actions.review import get_note
+
+    assert get_note(ws, "algebra") == "pivots"

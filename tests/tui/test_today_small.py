@@ -22,8 +22,7 @@ from tui.test_screens import seed
 async def assert_usable(app) -> None:
     screen = app.screen
     assert type(screen).__name__ == "TodayScreen"
-    assert "reviews due" in text_of(screen.query_one("#summary")) or "review due" in text_of(
-        screen.query_one("#summary"))
+    assert "to review" in text_of(screen.query_one("#summary"))
     assert screen.query_one("#summary").region.height >= 1
     table = screen.query_one("#skills", DataTable)
     assert table.row_count >= 3

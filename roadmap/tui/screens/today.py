@@ -103,9 +103,11 @@ class TodayScreen(SkillListScreen):
         cur = self.app.workspace.curriculum
         self.sub_title = wording.long_day_text(ov.today)
         fade = ov.fading
-        due = f"[b]{len(ov.due)}[/b] review{'s' if len(ov.due) != 1 else ''} due"
-        if ov.due_total > len(ov.due):
-            due += f" (of {ov.due_total}; cap {ov.settings.daily_review_cap})"
+        due = f"[b]{len(ov.due)}[/b] check{'s' if len(ov.due) != 1 else ''} to review"
+        if ov.moved and ov.day_off:
+            due += f" (time off: {ov.moved} wait for the next days)"
+        elif ov.moved:
+            due += f" ({ov.moved} moved to the next days: daily cap {ov.settings.daily_review_cap})"
         if ov.today_done_minutes:
             today = (f"today done [b]{wording.duration_minutes(ov.today_done_minutes)}[/b] of "
                      f"{wording.duration_minutes(ov.today_hours * 60)}")
@@ -118,8 +120,10 @@ class TodayScreen(SkillListScreen):
             parts.append(f"{len(fade)} fading")
         lines = "  ·  ".join(parts)
         if ov.due and not self.has_class("-short"):
-            names = ", ".join(f"{cur.skills[d.skill_id].name} {wording.percent(d.retrievability)}" for d in ov.due[:3])
-            more = f" +{len(ov.due) - 3} more" if len(ov.due) > 3 else ""
+            skills = list(dict.fromkeys(d.skill_id for d in ov.due))  # a skill's due checks come together
+            names = ", ".join(f"{cur.skills[sid].name} {wording.percent(ov.cards[sid].retrievability)}"
+                              if sid in ov.cards else cur.skills[sid].name for sid in skills[:3])
+            more = f" +{len(skills) - 3} more" if len(skills) > 3 else ""
             lines += f"\n[b]r[/b] to review, most at risk first: {escape(names)}{more}"
         self.query_one("#summary", Static).update(lines)
         table = self.query_one("#skills", DataTable)
@@ -165,11 +169,14 @@ class TodayScreen(SkillListScreen):
 
         if self.ov is None:
             return
-        session = review_session(self.ov)
+        session = review_session(self.ov, self.app.workspace.curriculum)
         if session.kind == "ahead":  # nothing is due, but these are below the desired retention
             self.notify(f"Nothing due today; reviewing {wording.plural(len(session.skill_ids), 'fading skill')} early.")
-        if session.skill_ids:
-            self.app.push_screen(ReviewScreen(session.skill_ids))
+        if session.targets:
+            self.app.push_screen(ReviewScreen(session.targets, moved=session.moved))
+            return
+        if session.kind == "capped":
+            self.notify(f"All reviews for today are done; {session.moved} more wait for the next days.")
             return
         self.notify("Nothing due for review today."
                     + (f" Next review: {wording.day_text(session.next_day)}." if session.next_day else ""))
