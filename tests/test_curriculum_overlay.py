@@ -185,7 +185,7 @@ BAD = [
                  "has no 'skill'", id="change without skill"),
     pytest.param({"o.toml": 'extends = "small.toml"\nremove = ["algebra"]\n\n[[change]]\nskill = "algebra"\n'
                             'hours = 2\n'}, "o.toml", 'skill = "algebra"', '"algebra"',
-                 "removed by this overlay", id="change of a removed skill"),
+                 "which this overlay's 'remove' drops", id="change of a removed skill"),
     pytest.param({"o.toml": 'extends = "small.toml"\n\n[[change]]\nskill = "backprop"\n'
                             'remove_requires = ["algebra"]\n'}, "o.toml", "remove_requires", '"algebra"',
                  "skill backprop does not require 'algebra'", id="remove_requires of a non-prerequisite"),

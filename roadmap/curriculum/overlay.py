@@ -431,7 +431,7 @@ class _Merger:
             return
         t = self.find("skill", sid)
         if t is None:
-            why = ("it is removed by this overlay's 'remove'" if sid in removed
+            why = (f"skill {sid}, which this overlay's 'remove' drops; keep one of the two" if sid in removed
                    else f"unknown skill '{sid}'{did_you_mean(sid, self.ids('skill'), 0.5)}")
             self.problems.append(f.problem(f"[[change]] of {why}", at.value("change", j, "skill", sid)))
             return
