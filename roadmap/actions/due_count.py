@@ -16,7 +16,7 @@ validator: it reads the same rows as :func:`roadmap.review.due_queue` with
 
 Whenever it cannot be sure it reads what the full path would (no database
 yet, a schema other than the one this code knows, a curriculum that is not
-TOML, a locked or unreadable file), :func:`count_due` returns None and the
+TOML or is an overlay extending another, a locked or unreadable file), :func:`count_due` returns None and the
 caller takes the full path, which also reports any problem properly. A test
 keeps the two equal over random review histories and settings.
 """
@@ -32,7 +32,8 @@ SCHEMA_HEAD = "0005"  # must equal roadmap.store.SCHEMA_HEAD (a test checks); ot
 
 def curriculum_skill_ids(path: Path | None) -> dict[str, tuple[str, ...]] | None:
     """The skill ids of a curriculum TOML file (the bundled one when None), each with its check ids, or None
-    if it cannot be read.
+    if it cannot be read or is an overlay
+    (``extends``: the caller then takes the full path, which merges the chain).
 
     Check ids are the ``[[skill.check]]`` ids, or "1", "2", ... for a plain
     ``checks`` list, or ``("",)`` (the whole skill) for a skill without checks,
@@ -50,6 +51,8 @@ def curriculum_skill_ids(path: Path | None) -> dict[str, tuple[str, ...]] | None
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except (OSError, ValueError, ModuleNotFoundError, RecursionError):
         return None
+    if "extends" in data:
+        return None  # an overlay: its skills are those of the merged chain, which the full path reads
     skills = data.get("skill")
     if not isinstance(skills, list) or not all(isinstance(s, dict) and isinstance(s.get("id"), str) for s in skills):
         return None

@@ -8,7 +8,9 @@ its seams:
 - :mod:`roadmap.curriculum.loader` — file or text -> Curriculum, the bundled path;
 - :mod:`roadmap.curriculum.validator` — every rule, each problem with file:line:col;
 - :mod:`roadmap.curriculum.locations` — where tables, keys and values are in the text;
-- :mod:`roadmap.curriculum.cache` — validated curricula cached by content.
+- :mod:`roadmap.curriculum.cache` — validated curricula cached by content;
+- :mod:`roadmap.curriculum.overlay` — files that ``extends`` another curriculum, merged with their chain;
+- :mod:`roadmap.curriculum.diff` — what one curriculum changes against another.
 
 Everything a caller needs is importable from here.
 """

@@ -1,4 +1,5 @@
-"""A cache of validated curricula, keyed by the content of the file.
+"""A cache of validated curricula, keyed by the content of the file (of every file of an
+overlay's chain, see :mod:`roadmap.curriculum.overlay`).
 
 Parsing and validating TOML is pure Python: ~60 ms for the bundled file and
 seconds for a curriculum of 10 000 skills. A validated curriculum is stored
@@ -20,8 +21,9 @@ import networkx as nx
 
 from roadmap.curriculum.model import FORMAT_VERSION, Curriculum, build_graph
 
-# Bump when the pickled state changes shape (3: tracks, checks with ids, exercises, encompasses, stages).
-CACHE_VERSION = "3"
+# Bump when the pickled state changes shape (3: tracks, checks with ids, exercises, encompasses, stages;
+# 4: warnings, overlays keyed by every file of their chain).
+CACHE_VERSION = "4"
 
 
 def cache_path(raw: bytes) -> Path:
@@ -65,12 +67,13 @@ def put(raw: bytes, cur: Curriculum) -> None:
 
 def _to_state(cur: Curriculum) -> tuple:
     closures = {m.id: cur.milestone_skills(m.id) for m in cur.milestones}
-    return (cur.categories, dict(cur.skills), cur.milestones, dict(cur.aliases), closures, dict(cur.tracks))
+    return (cur.categories, dict(cur.skills), cur.milestones, dict(cur.aliases), closures, dict(cur.tracks),
+            cur.warnings)
 
 
 def _from_state(state: tuple, source: str) -> Curriculum:
-    categories, skills, milestones, aliases, closures, tracks = state
+    categories, skills, milestones, aliases, closures, tracks, warnings = state
     graph = build_graph(skills)
     return Curriculum(source=source, categories=categories, skills=MappingProxyType(skills),
                       milestones=milestones, graph=nx.freeze(graph), aliases=MappingProxyType(aliases),
-                      _closures=dict(closures), tracks=MappingProxyType(tracks))
+                      _closures=dict(closures), tracks=MappingProxyType(tracks), warnings=warnings)

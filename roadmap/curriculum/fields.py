@@ -42,14 +42,22 @@ class FieldReader:
         The file name shown in problems.
     """
 
-    def __init__(self, text: str, source: str):
+    def __init__(self, text: str, source: str, at: Locations | None = None):
         self.source = source
-        self.at = Locations(text)
+        self.at = at if at is not None else Locations(text)
         self.problems: list[Problem] = []
 
     def add(self, message: str, pos: Pos = (None, None)) -> None:
-        """Record one problem at ``pos`` (line, column)."""
-        self.problems.append(Problem(self.source, pos[0], pos[1], message))
+        """Record one problem at ``pos`` (line, column). A line that carries its file
+        (:class:`roadmap.curriculum.locations.Line`, in merged overlays) names that file."""
+        line = pos[0]
+        source = getattr(line, "source", self.source)
+        self.problems.append(Problem(source, None if line is None else int(line), pos[1], message))
+
+    def where_line(self, line: int | None) -> str:
+        """``"line 12"``, or ``"base.toml:12"`` when the line is in another file than this one."""
+        source = getattr(line, "source", self.source)
+        return f"line {line}" if source == self.source else f"{source}:{int(line)}"
 
     # -- fields --------------------------------------------------------------
     def _label(self, i, table) -> str:

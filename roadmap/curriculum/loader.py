@@ -35,7 +35,8 @@ def bundled_path() -> Path:
 
 
 def load(path: str | Path | None = None) -> Curriculum:
-    """Read and validate a curriculum file.
+    """Read and validate a curriculum file, or an overlay and the chain it extends
+    (see :mod:`roadmap.curriculum.overlay`).
 
     Parameters
     ----------
@@ -54,32 +55,49 @@ def load(path: str | Path | None = None) -> Curriculum:
     """
     p = Path(path) if path is not None else bundled_path()
     shown = str(path) if path is not None else str(p)
+    raw = read(p, shown)
+    from roadmap.curriculum import overlay
+
+    if overlay.may_extend(raw):
+        return overlay.load_file(p, shown, raw)
+    return plain(raw, shown)
+
+
+def read(p: Path, shown: str) -> bytes:
+    """The bytes of curriculum file ``p`` (shown as ``shown``). Raises CurriculumError if it cannot be read."""
     try:
-        raw = p.read_bytes()
-        cached = cache.get(raw, shown)
-        if cached is not None:
-            return cached
-        text = raw.decode("utf-8-sig")  # a BOM, as some editors on Windows write, is fine
+        return p.read_bytes()
     except FileNotFoundError:
-        raise CurriculumError([Problem(shown, None, None, "no such file; check the path")])
+        raise CurriculumError([Problem(shown, None, None, "no such file; check the path")]) from None
     except IsADirectoryError:
-        raise CurriculumError([Problem(shown, None, None, "is a directory, not a curriculum TOML file")])
-    except UnicodeDecodeError as e:
-        raise CurriculumError([Problem(shown, None, None, f"the file is not UTF-8 text ({e.reason} at byte {e.start}); "
-                                                          "save it as UTF-8")])
+        raise CurriculumError([Problem(shown, None, None, "is a directory, not a curriculum TOML file")]) from None
     except OSError as e:
-        raise CurriculumError([Problem(shown, None, None, f"cannot be read: {e.strerror}")])
-    cur = parse(text, shown)
+        raise CurriculumError([Problem(shown, None, None, f"cannot be read: {e.strerror}")]) from None
+
+
+def decode(raw: bytes, shown: str) -> str:
+    """The text of a curriculum file's bytes. Raises CurriculumError if they are not UTF-8."""
+    try:
+        return raw.decode("utf-8-sig")  # a BOM, as some editors on Windows write, is fine
+    except UnicodeDecodeError as e:
+        raise CurriculumError([Problem(shown, None, None, f"the file is not UTF-8 text ({e.reason} at byte "
+                                                          f"{e.start}); save it as UTF-8")]) from None
+
+
+def plain(raw: bytes, shown: str, text: str | None = None) -> Curriculum:
+    """Validate the bytes of a curriculum file that extends nothing, through the cache. Raises CurriculumError."""
+    cached = cache.get(raw, shown)
+    if cached is not None:
+        return cached
+    cur = parse(text if text is not None else decode(raw, shown), shown)
     cache.put(raw, cur)
     return cur
 
 
-def parse(text: str, source: str = "<string>") -> Curriculum:
-    """Validate curriculum TOML text; see :func:`load`. Raises CurriculumError."""
-    from roadmap.curriculum.validator import Validator  # not needed when the cache answers
-
+def toml(text: str, source: str) -> dict:
+    """``text`` parsed as TOML. Raises CurriculumError naming the line and column of a syntax error."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except RecursionError:
         raise CurriculumError([Problem(source, None, None, "not valid TOML: values are nested too deeply")]) from None
     except tomllib.TOMLDecodeError as e:
@@ -88,5 +106,18 @@ def parse(text: str, source: str = "<string>") -> Curriculum:
         line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
         msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
         msg = re.sub(r"\s*\(at end of document\)", " at the end of the document", msg)
-        raise CurriculumError([Problem(source, line, col, f"not valid TOML: {msg}")])
+        raise CurriculumError([Problem(source, line, col, f"not valid TOML: {msg}")]) from None
+
+
+def parse(text: str, source: str = "<string>") -> Curriculum:
+    """Validate curriculum TOML text; see :func:`load`. Raises CurriculumError.
+
+    The text must be a plain curriculum: an overlay (``extends``) names files, so load it with :func:`load`.
+    """
+    from roadmap.curriculum.validator import Validator  # not needed when the cache answers
+
+    data = toml(text, source)
+    if "extends" in data:
+        raise CurriculumError([Problem(source, None, None, "extends another curriculum; load the file with "
+                                                            "roadmap.curriculum.load(path)")])
     return Validator(text, source).validate(data)

@@ -15,10 +15,29 @@ import re
 
 Pos = tuple[int | None, int | None]
 
-KINDS = ("category", "skill", "milestone", "track")
+KINDS = ("category", "skill", "milestone", "track", "change")  # "change": overlays (roadmap.curriculum.overlay)
 _ANY_TABLE = re.compile(r"\s*\[")
 _HEADER = re.compile(r"\s*\[\[\s*([a-z]+)\s*\]\]")
-_CHECK_HEADER = re.compile(r"\s*\[\[\s*skill\s*\.\s*check\s*\]\]")
+_CHECK_HEADER = re.compile(r"\s*\[\[\s*(?:skill|change)\s*\.\s*check\s*\]\]")
+
+
+class Line(int):
+    """A 1-based line number that also knows the file it is in (``source``).
+
+    A curriculum merged from an overlay and its base (:mod:`roadmap.curriculum.overlay`)
+    has elements from several files; positions carry their file this way, so a
+    problem is reported in the file that caused it. Compares and hashes as the int.
+    """
+
+    source: str
+
+    def __new__(cls, value: int, source: str):
+        obj = super().__new__(cls, value)
+        obj.source = source
+        return obj
+
+    def __reduce__(self):
+        return (Line, (int(self), self.source))
 
 
 class Locations:
@@ -49,18 +68,18 @@ class Locations:
         hs = self.headers[kind]
         return hs[index] if index < len(hs) else None
 
-    def _skill_span(self, index: int) -> tuple[int, int] | None:
-        """(first line, line after the last) of the ``index``-th skill, sub-tables included."""
-        start = self.table_line("skill", index)
+    def _skill_span(self, index: int, kind: str = "skill") -> tuple[int, int] | None:
+        """(first line, line after the last) of the ``index``-th skill (or ``[[change]]``), sub-tables included."""
+        start = self.table_line(kind, index)
         if start is None:
             return None
         nxt = bisect.bisect_right(self._all_headers, start)
         return start, self._all_headers[nxt] if nxt < len(self._all_headers) else len(self.lines) + 1
 
-    def check_line(self, skill_index: int, check_index: int) -> int | None:
+    def check_line(self, skill_index: int, check_index: int, kind: str = "skill") -> int | None:
         """Line of the ``[[skill.check]]`` header of check ``check_index`` of skill ``skill_index``
-        (the skill's header when it cannot be told)."""
-        span = self._skill_span(skill_index)
+        (the skill's header when it cannot be told); ``kind="change"`` for ``[[change.check]]``."""
+        span = self._skill_span(skill_index, kind)
         if span is None:
             return None
         lo = bisect.bisect_right(self.check_headers, span[0])
@@ -84,9 +103,26 @@ class Locations:
         """Position of ``key =`` in the ``index``-th ``[[kind]]`` table."""
         return self.key_in_table(self.table_line(kind, index), key)
 
-    def check_key(self, skill_index: int, check_index: int, key: str) -> Pos:
+    def check_key(self, skill_index: int, check_index: int, key: str, kind: str = "skill") -> Pos:
         """Position of ``key =`` in a ``[[skill.check]]`` table (its header line if absent)."""
-        return self.key_in_table(self.check_line(skill_index, check_index), key)
+        return self.key_in_table(self.check_line(skill_index, check_index, kind), key)
+
+    def top_key(self, key: str) -> Pos:
+        """Position of a top-level ``key =`` (before the first table); (None, None) if absent."""
+        for n, ln in enumerate(self.lines, 1):
+            if _ANY_TABLE.match(ln):
+                break
+            m = re.match(rf"(\s*){re.escape(key)}\s*=", ln)
+            if m:
+                return n, len(m.group(1)) + 1
+        return None, None
+
+    def top_value(self, key: str, value: str) -> Pos:
+        """Position of the string ``"value"`` in the value of top-level ``key``; the key's position if not found."""
+        line, col = self.top_key(key)
+        if line is None:
+            return None, None
+        return self._value_from(line, col, value)
 
     def value(self, kind: str, index: int, key: str, value: str) -> Pos:
         """Position of the string ``"value"`` in the value of ``key`` (a list may span lines);
@@ -94,6 +130,9 @@ class Locations:
         line, col = self.key(kind, index, key)
         if line is None:
             return None, None
+        return self._value_from(line, col, value)
+
+    def _value_from(self, line: int, col: int | None, value: str) -> Pos:
         for n in range(line - 1, min(line + 40, len(self.lines))):
             c = self.lines[n].find(f'"{value}"')
             if c >= 0:
@@ -102,10 +141,10 @@ class Locations:
                 break
         return line, col
 
-    def entry(self, skill_index: int, table_key: str, entry: str) -> Pos:
+    def entry(self, skill_index: int, table_key: str, entry: str, kind: str = "skill") -> Pos:
         """Position of ``entry =`` inside a skill's inline or sub-table ``table_key``
         (e.g. ``encompasses = { calculus = 0.3 }``); the table key's position if not found."""
-        span = self._skill_span(skill_index)
+        span = self._skill_span(skill_index, kind)
         if span is None:
             return None, None
         pattern = re.compile(rf"(?:^|[{{,\s])(\"?{re.escape(entry)}\"?\s*=)")
@@ -123,4 +162,4 @@ class Locations:
             m = pattern.search(ln, ln_from)
             if m:
                 return n + 1, m.start(1) + 1
-        return self.key("skill", skill_index, table_key)
+        return self.key(kind, skill_index, table_key)

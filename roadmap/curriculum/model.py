@@ -34,12 +34,16 @@ class Problem:
         1-based position in the file, when it is known.
     message : str
         What is wrong and, where possible, what to do about it.
+    warning : bool
+        True for something worth knowing that does not stop the curriculum from
+        loading (e.g. an overlay removing a skill that others required).
     """
 
     file: str
     line: int | None
     column: int | None
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
         where = self.file
@@ -47,7 +51,7 @@ class Problem:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        return f"{where}: {self.message}"
+        return f"{where}: {'warning: ' if self.warning else ''}{self.message}"
 
 
 class CurriculumError(RoadmapError):
@@ -245,6 +249,9 @@ class Curriculum:
         Former skill id -> current id.
     tracks : Mapping[str, Track]
         By id, in file order.
+    warnings : tuple of Problem
+        Things worth knowing that did not stop loading (``Problem.warning`` is True), e.g. from an
+        overlay (:mod:`roadmap.curriculum.overlay`); empty for a plain file.
     """
 
     source: str
@@ -255,6 +262,7 @@ class Curriculum:
     aliases: Mapping[str, str] = field(default_factory=dict, repr=False)
     _closures: dict = field(default_factory=dict, repr=False, compare=False)
     tracks: Mapping[str, Track] = field(default_factory=lambda: MappingProxyType({}))
+    warnings: tuple[Problem, ...] = field(default=(), repr=False, compare=False)
 
     def category_name(self, category_id: str) -> str:
         """The display name of a category id (the id itself if unknown)."""

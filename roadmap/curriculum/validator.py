@@ -31,6 +31,7 @@ _CATEGORY_KEYS = {"id", "name", "description"}
 _MILESTONE_KEYS = {"id", "name", "description", "requires", "level", "stage", "deliverable", "tracks_required"}
 _TRACK_KEYS = {"id", "name", "description", "requires"}
 _TOP_KEYS = {"format", "title", "category", "skill", "milestone", "track"}
+TOP_KEYS = frozenset(_TOP_KEYS)  # the top-level keys of a plain curriculum file
 
 
 class Validator(FieldReader):
@@ -77,7 +78,7 @@ class Validator(FieldReader):
         aliases = self._aliases(skills)
 
         if self.problems:
-            self.problems.sort(key=lambda p: (p.line is None, p.line or 0))
+            self.problems.sort(key=lambda p: (p.file != self.source, p.file, p.line is None, p.line or 0))
             raise CurriculumError(self.problems)
         return Curriculum(
             source=self.source,
@@ -156,7 +157,7 @@ class Validator(FieldReader):
             if sid is None:
                 continue
             if sid in out:
-                self.add(f"duplicate skill id '{sid}' (first defined at line {out[sid].line}); "
+                self.add(f"duplicate skill id '{sid}' (first defined at {self.where_line(out[sid].line)}); "
                          f"skill ids must be unique", self.at.key(kind, i, "id"))
                 continue
             out[sid] = Skill(
@@ -447,7 +448,10 @@ class Validator(FieldReader):
             sub = graph.subgraph(component)
             edges = nx.find_cycle(sub, source=min(component))
             path = [e[0] for e in edges] + [edges[0][0]]
-            line = min((skills[n].line or 0) for n in component) or None
-            self.add(f"prerequisite cycle: {' -> '.join(path)}; remove one of these requires", (line, None))
+            pos = (min((skills[n].line or 0) for n in component) or None, None)
+            added = getattr(self.at, "added_edge", None)  # overlays: point at the prerequisite an overlay added
+            if added is not None:
+                pos = next((p for p in (added(b, a) for a, b, *_ in edges) if p is not None), pos)
+            self.add(f"prerequisite cycle: {' -> '.join(path)}; remove one of these requires", pos)
 
 

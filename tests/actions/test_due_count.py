@@ -147,3 +147,21 @@ def test_count_without_a_database_creates_it_and_says_zero(tmp_path):
                ROADMAP_NOW=NOW.isoformat())
     out, loaded = _roadmap(["due", "--count"], env, tmp_path)
     assert out.returncode == 0 and out.stdout == "0\n" and "sqlmodel" in loaded  # the full path answered
+
+
+def test_an_overlay_takes_the_full_path_and_counts_its_skills(ws, tmp_path):
+    """The fast path reads skill ids straight from the TOML; an overlay's skills are those of its merged chain,
+    so it falls back to the full path, which leaves out the skill the overlay removes."""
+    with ws.write() as s:
+        set_status(s, ws.curriculum, ["algebra", "calculus", "probability"], Status.LEARNED,
+                   now=NOW - timedelta(days=30), settings=Settings(timezone="UTC"))
+    overlay = tmp_path / "team.toml"
+    overlay.write_text(f'extends = "{ws.curriculum_path.name}"\nremove = ["probability"]\n')
+    assert due_count.curriculum_skill_ids(overlay) is None
+    env = dict(os.environ, ROADMAP_DB=str(ws.engine.url.database), ROADMAP_CURRICULUM=str(overlay),
+               ROADMAP_NOW=NOW.isoformat())
+    out, loaded = _roadmap(["due", "--count"], env, tmp_path)
+    assert out.returncode == 0 and out.stdout == "2\n" and "sqlmodel" in loaded  # the full path answered
+    env["ROADMAP_CURRICULUM"] = str(ws.curriculum_path)
+    out, loaded = _roadmap(["due", "--count"], env, tmp_path)
+    assert out.stdout == "3\n" and not loaded  # the plain base: the standard-library path, history intact
