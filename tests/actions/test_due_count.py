@@ -161,7 +161,13 @@ def test_an_overlay_takes_the_full_path_and_counts_its_skills(ws, tmp_path):
     env = dict(os.environ, ROADMAP_DB=str(ws.engine.url.database), ROADMAP_CURRICULUM=str(overlay),
                ROADMAP_NOW=NOW.isoformat())
     out, loaded = _roadmap(["due", "--count"], env, tmp_path)
-    assert out.returncode == 0 and out.stdout == "2\n" and "sqlmodel" in loaded  # the full path answered
+    listed, _ = _roadmap(["due", "--format", "json"], env, tmp_path)
+    overlay_count = len(json.loads(listed.stdout))
+    assert all(i["id"] != "probability" for i in json.loads(listed.stdout))
+    assert out.returncode == 0 and out.stdout == f"{overlay_count}\n" and "sqlmodel" in loaded  # the full path
     env["ROADMAP_CURRICULUM"] = str(ws.curriculum_path)
     out, loaded = _roadmap(["due", "--count"], env, tmp_path)
-    assert out.stdout == "3\n" and not loaded  # the plain base: the standard-library path, history intact
+    listed, _ = _roadmap(["due", "--format", "json"], env, tmp_path)
+    base_count = len(json.loads(listed.stdout))
+    assert base_count > overlay_count
+    assert out.stdout == f"{base_count}\n" and not loaded  # the plain base: the standard-library path, history intact
