@@ -156,13 +156,16 @@ def percent(fraction: float) -> str:
 
 def forecast_text(f) -> str:
     """A milestone forecast's standing in a few words: 'on track', '8 wk late: 11.5h/wk', 'reached',
-    'target passed', 'beyond 10 years' or '' (a forecast without a target).
+    'target passed', 'beyond 10 years', 'choose 1 more track (config tracks)' or '' (a forecast without a target).
 
     ``f`` is a :class:`roadmap.planning.MilestoneForecast`.
     """
     status = str(f.status)
     if status == "reached":
         return "reached"
+    if status == "needs track":
+        n = f.progress.tracks_missing
+        return f"choose {n} more track{'s' if n != 1 else ''} (config tracks)"
     if f.target is None:
         return "beyond 10 years" if status == "unreachable" else ""
     if status == "on track":

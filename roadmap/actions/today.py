@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from roadmap.planning import MilestoneProgress, PlanItem, WeekPlan, frontier, milestone_progress, study_plan, weekly_plan
+from roadmap.planning import MilestoneProgress, PlanItem, WeekPlan, frontier, milestone_progress, play_plan, study_plan
 from roadmap.settings import Settings
 from roadmap.status import Status
 
@@ -97,11 +97,11 @@ def read_overview(session, curriculum, now: datetime) -> Overview:
     cal = settings.calendar
     cards = review.card_states(session, now=now, settings=settings, skills=curriculum.skills)
     everything_due = review.queue_order(cards.values(), today)  # one read of the cards for both
-    plan = study_plan(curriculum, statuses, logged)
+    plan = study_plan(curriculum, statuses, logged, settings=settings)
     in_progress = [p for p in plan if p.status == Status.IN_PROGRESS]
     ready = [p for p in frontier(curriculum, statuses, logged, plan=plan) if p.status != Status.IN_PROGRESS]
-    wp = weekly_plan(curriculum, statuses, settings, today, logged=logged, reviews=ctx.reviews, time_off=ctx.time_off,
-                     plan=plan)
+    wp = play_plan(curriculum, statuses, settings, today, logged=logged, reviews=ctx.reviews, time_off=ctx.time_off,
+                   plan=plan)
     # The streak is counted over a window that grows only while the streak fills it, so
     # its cost follows the streak's length (at most STREAK_MAX days), not the log's.
     for window in STREAK_WINDOWS:
@@ -116,7 +116,7 @@ def read_overview(session, curriculum, now: datetime) -> Overview:
         in_progress=in_progress,
         next_up=ready,
         today_hours=wp.days[0].planned_hours,
-        milestones=milestone_progress(curriculum, statuses, logged),
+        milestones=milestone_progress(curriculum, statuses, logged, tracks=settings.tracks),
         streak_days=min(streak(history, today), STREAK_MAX),
         statuses=statuses,
         logged=logged,

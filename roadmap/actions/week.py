@@ -12,9 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from roadmap.planning import DayPlan, WeekPlan, weekly_plan
+from roadmap.planning import DayPlan, WeekPlan, play_plan
 from roadmap.settings import Settings
-from roadmap.status import Status
 
 if TYPE_CHECKING:
     from roadmap.workspace import Workspace
@@ -72,15 +71,10 @@ def project(curriculum, ctx, first: date, days: int) -> WeekPlan:
     logged, statuses = ctx.logged, ctx.statuses
     ahead = (first - ctx.today).days
     if ahead > 0:
-        before = weekly_plan(curriculum, ctx.statuses, ctx.settings, ctx.today, days=ahead, logged=ctx.logged,
-                             reviews=ctx.reviews, time_off=ctx.time_off)
-        logged = dict(ctx.logged)
-        for d in before.days:
-            for b in d.blocks:
-                logged[b.skill_id] = logged.get(b.skill_id, 0.0) + b.hours
-        statuses = dict(ctx.statuses)
-        statuses.update({s: Status.LEARNED for s in before.finished})
-    return weekly_plan(curriculum, statuses, ctx.settings, first, days=days, logged=logged, reviews=ctx.reviews,
+        before = play_plan(curriculum, ctx.statuses, ctx.settings, ctx.today, days=ahead, logged=ctx.logged,
+                           reviews=ctx.reviews, time_off=ctx.time_off)
+        statuses, logged = before.progress_after(ctx.statuses, ctx.logged)
+    return play_plan(curriculum, statuses, ctx.settings, first, days=days, logged=logged, reviews=ctx.reviews,
                        time_off=ctx.time_off)
 
 
