@@ -56,6 +56,23 @@ class Need:
     tracks_missing: int = 0
 
 
+def open_prerequisites(curriculum: Curriculum, statuses: Mapping[str, Status], skill_ids) -> frozenset[str]:
+    """``skill_ids`` not learned or skipped, with the prerequisites they still wait for.
+
+    The walk stops at learned or skipped skills: a prerequisite of a learned
+    skill is not needed again (it may be unlearned if the learner forced it).
+    """
+    pred = curriculum.graph.pred
+    seen = {s for s in skill_ids if status_of(statuses, s) not in DONE}
+    stack = list(seen)
+    while stack:
+        for p in pred[stack.pop()]:
+            if p not in seen and status_of(statuses, p) not in DONE:
+                seen.add(p)
+                stack.append(p)
+    return frozenset(seen)
+
+
 def chosen_tracks(curriculum: Curriculum, tracks: Sequence[str]) -> list[str]:
     """The chosen track ids the curriculum knows, in the learner's order, without repeats."""
     out: list[str] = []
@@ -195,7 +212,7 @@ def plan_goals(curriculum: Curriculum, statuses: Mapping[str, Status], *, target
 
     Within a goal the plan works towards its ``leads`` one after the other.
 
-    1. the skills in progress (with their missing prerequisites);
+    1. the skills in progress (those ready first), with their missing prerequisites;
     2. milestones with a target date that are not reached, earliest target first;
     3. the career ladder: for each stage by level, its concrete milestones in
        file order, then the stage itself;
@@ -208,8 +225,10 @@ def plan_goals(curriculum: Curriculum, statuses: Mapping[str, Status], *, target
     goals = []
     started = [s for s in curriculum.skills if status_of(statuses, s) == Status.IN_PROGRESS]
     if started:
-        goals.append(Goal("in progress", "", "skills in progress", curriculum.with_prerequisites(started),
-                          leads=tuple(started)))
+        # Those being studied now first, then those waiting for a prerequisite (started out of order).
+        ready = [s for s in started if all(status_of(statuses, p) in DONE for p in curriculum.graph.predecessors(s))]
+        goals.append(Goal("in progress", "", "skills in progress", open_prerequisites(curriculum, statuses, started),
+                          leads=tuple(ready + [s for s in started if s not in ready])))
     order = {m.id: i for i, m in enumerate(curriculum.milestones)}
     stage_of = {m.id: (m.stage if m.level is None else m.id) for m in curriculum.milestones}
 

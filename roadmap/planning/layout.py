@@ -49,7 +49,7 @@ class DayPlan:
     review_minutes : float
         Minutes those reviews are expected to take.
     blocks : list of Block
-        Study blocks, in order.
+        Study blocks, one per skill, in curriculum file order.
     """
 
     day: date
@@ -207,6 +207,7 @@ def play_plan(curriculum: Curriculum, statuses: Mapping[str, Status], settings: 
     picker = Picker(curriculum, order)
     parallel = settings.parallel_skills
     need = {s: round(h * 60) for s, h in order.hours.items()}
+    index = {s: i for i, s in enumerate(curriculum.skills)}
     active: list[str] = []
     finished: list[str] = []
     finished_on: dict[str, date] = {}
@@ -259,7 +260,7 @@ def play_plan(curriculum: Curriculum, statuses: Mapping[str, Status], settings: 
                 active.remove(s)
                 finish(s, d)
             fill(d)
-        day.blocks = [Block(s, m) for s, m in spent.items()]
+        day.blocks = [Block(s, spent[s]) for s in sorted(spent, key=index.__getitem__)]  # file order
         plan_days.append(day)
     after = dict(statuses)
     after.update({s: Status.LEARNED for s in finished})

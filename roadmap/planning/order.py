@@ -16,7 +16,7 @@ from typing import Mapping, Sequence
 import networkx as nx
 
 from roadmap.curriculum import Curriculum
-from roadmap.planning.goals import DONE, Goal, plan_goals, remaining_hours, status_of
+from roadmap.planning.goals import DONE, Goal, open_prerequisites, plan_goals, remaining_hours, status_of
 from roadmap.status import Status
 
 DEFAULT_PARALLEL = 2
@@ -73,9 +73,8 @@ def ordering(curriculum: Curriculum, statuses: Mapping[str, Status], logged: Map
     tier: dict[str, tuple[int, int]] = {}
     for i, g in enumerate(goals):
         for j, lead in enumerate(g.leads):
-            for s in curriculum.with_prerequisites([lead]):
-                if s in sub:
-                    tier.setdefault(s, (i, j))
+            for s in open_prerequisites(curriculum, statuses, [lead]):
+                tier.setdefault(s, (i, j))
         for s in g.skills:
             if s in sub:
                 tier.setdefault(s, (i, len(g.leads)))
