@@ -174,3 +174,35 @@ def forecast_text(f) -> str:
         return "target passed"
     late = f"{f.weeks_behind} wk late" if f.weeks_behind else "late"
     return f"{late}: {f.needed_hours_per_week:g}h/wk"
+
+
+def goal_text(goal, cur) -> str:
+    """What a study-plan goal is, in a few words: 'Reproduce a published result (Entry-level researcher stage)'.
+
+    ``goal`` is a :class:`roadmap.planning.Goal`; ``cur`` the curriculum (for stage names).
+    """
+    stage = f" ({cur.milestone(goal.stage).name} stage)" if goal.stage and goal.stage != goal.id else ""
+    if goal.kind == "in progress":
+        return "skills in progress (finished first)"
+    if goal.kind == "stage":
+        return f"the {goal.name} stage"
+    if goal.kind == "track":
+        return f"the chosen track {goal.name}"
+    if goal.kind == "rest":
+        return "no stage, milestone or chosen track (planned last)"
+    return goal.name + stage
+
+
+def plan_reason_text(reason, cur) -> str:
+    """One line on why a skill is where it is in the study plan (both faces show it).
+
+    ``reason`` is a :class:`roadmap.planning.PlanReason`: '#12 in the plan, for Reproduce a published
+    result (Entry-level researcher stage)', plus 'moved ahead by its target date (…)' when a target moved it.
+    """
+    if reason.position is None:
+        return f"{status_word(reason.status).capitalize()}: not in the study plan."
+    line = f"#{reason.position} in the plan, for {goal_text(reason.goal, cur)}"
+    if reason.moved_by_target:
+        line += (f"; moved ahead by its target date {date_text(reason.goal.target)} "
+                 f"(on the ladder: {goal_text(reason.ladder_goal, cur)})")
+    return line + "."

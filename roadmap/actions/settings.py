@@ -91,7 +91,7 @@ def set_many(ws: Workspace, values: dict[str, str]) -> list[Saved]:
 
     milestone_ids = ({m.id for m in ws.curriculum.milestones}
                      if any(k.startswith(sm.TARGET_PREFIX) for k in values) else None)
-    track_ids = set(ws.curriculum.tracks) if "tracks" in values else None
+    track_ids = {*ws.curriculum.tracks} if "tracks" in values else None
     out = []
     with ws.write() as s:
         for key, text in values.items():

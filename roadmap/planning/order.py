@@ -243,7 +243,7 @@ class PlanReason:
     ladder_goal : Goal or None
         The goal it would be studied for without target dates, when a target moved it.
     missing : list of str
-        Prerequisites (direct and indirect) not yet learned or skipped, in study order.
+        Prerequisites (direct and indirect) not yet learned or skipped, in study-plan order.
     unlocks : list of str
         Skills that list it as a direct prerequisite and are not learned or skipped.
     status : Status
@@ -279,7 +279,9 @@ def plan_reason(curriculum: Curriculum, statuses: Mapping[str, Status], skill_id
     if status in DONE:
         return PlanReason(skill_id, None, None, None, missing, unlocks, status)
     plan = plan if plan is not None else study_plan(curriculum, statuses, logged, settings=settings)
-    position = next(i for i, p in enumerate(plan, 1) if p.skill_id == skill_id)
+    where = {p.skill_id: i for i, p in enumerate(plan, 1)}
+    position = where[skill_id]
+    missing.sort(key=where.__getitem__)
     goals = plan_goals(curriculum, statuses, targets=targets, tracks=tracks)
     goal = next(g for g in goals if skill_id in g.skills)
     ladder = None
