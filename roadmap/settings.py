@@ -60,6 +60,10 @@ class Settings:
         Most reviews presented on one study day.
     targets : Mapping[str, date]
         Milestone id to target date.
+    parallel_skills : int
+        Skills the weekly plan works on at once, 1-4 (each gets an equal share of a study day).
+    tracks : tuple of str
+        The learner's chosen tracks (elective specialisations), by track id, in the order chosen.
     """
 
     weekly_hours: float = 10.0
@@ -73,6 +77,8 @@ class Settings:
     timezone: str = ""
     daily_review_cap: int = 30
     targets: Mapping[str, date] = field(default_factory=dict)
+    parallel_skills: int = 2
+    tracks: tuple[str, ...] = ()
 
     @property
     def calendar(self):
@@ -191,6 +197,25 @@ def _show_steps(steps: tuple[float, ...]) -> str:
     return ",".join(f"{m:g}m" for m in steps) or "none"
 
 
+def _tracks(text: str) -> tuple[str, ...]:
+    text = text.strip()
+    if text.lower() in ("", "none", "-"):
+        return ()
+    out: list[str] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", part):
+            raise SettingsError(f"tracks: {part!r} is not a track id; list track ids separated by commas, "
+                                "e.g. nlp-track,systems-track (roadmap tracks are in the curriculum's [[track]] tables)")
+        if part in out:
+            raise SettingsError(f"tracks: {part} is listed twice")
+        out.append(part)
+    return tuple(out)
+
+
+def _show_tracks(tracks: tuple[str, ...]) -> str:
+    return ",".join(tracks) or "none"
+
+
 def parse_date(text: str, *, what: str = "date") -> date:
     """Parse ``YYYY-MM-DD``. Raises SettingsError naming ``what`` and the accepted form."""
     from roadmap.clock import MAX_YEAR, MIN_YEAR
@@ -228,6 +253,11 @@ SPECS: dict[str, Spec] = {s.key: s for s in [
     Spec("daily_review_cap", "daily_review_cap",
          _number(1, 1000, integer=True, what="daily_review_cap takes a number of reviews"), str,
          "Most reviews shown on one study day; a larger backlog is spread over the next days."),
+    Spec("parallel_skills", "parallel_skills",
+         _number(1, 4, integer=True, what="parallel_skills takes a number of skills"), str,
+         "Skills studied at once (1 to 4); they share each study day, from different categories when possible."),
+    Spec("tracks", "tracks", _tracks, _show_tracks,
+         "Chosen tracks (electives), comma-separated track ids, e.g. nlp-track; 'none' to choose none."),
 ]}
 
 
@@ -260,7 +290,8 @@ def get_text(settings: Settings, key: str) -> str:
     return spec.show(getattr(settings, spec.field))
 
 
-def normalize(key: str, text: str, *, milestone_ids: set[str] | None = None) -> str | None:
+def normalize(key: str, text: str, *, milestone_ids: set[str] | None = None,
+              track_ids: set[str] | None = None) -> str | None:
     """Validate ``text`` for ``key``; the value as it is stored (normalised text), or None to remove it.
 
     A target date (``target.<id>``) is removed with ``none`` or an empty value.
@@ -268,7 +299,8 @@ def normalize(key: str, text: str, *, milestone_ids: set[str] | None = None) -> 
     Raises
     ------
     SettingsError
-        For an unknown key, an unknown milestone (when ``milestone_ids`` is given) or a bad value.
+        For an unknown key, an unknown milestone (when ``milestone_ids`` is given),
+        an unknown track (when ``track_ids`` is given) or a bad value.
     """
     if key.startswith(TARGET_PREFIX):
         mid = key[len(TARGET_PREFIX):]
@@ -282,7 +314,17 @@ def normalize(key: str, text: str, *, milestone_ids: set[str] | None = None) -> 
             return None
         return parse_date(text, what=f"target date for {mid}").isoformat()
     spec = _spec(key)
-    return spec.show(spec.parse(text))
+    value = spec.parse(text)
+    if key == "tracks" and track_ids is not None:
+        for t in value:
+            if t not in track_ids:
+                import difflib
+
+                near = difflib.get_close_matches(t, sorted(track_ids), n=1)
+                hint = f" (did you mean {near[0]}?)" if near else ""
+                known = ", ".join(sorted(track_ids)) or "none in this curriculum"
+                raise SettingsError(f"unknown track {t!r}{hint}. Tracks: {known}")
+    return spec.show(value)
 
 
 def check_key(key: str) -> None:

@@ -31,13 +31,14 @@ def load(session: Session) -> Settings:
     return from_stored(stored_values(session))
 
 
-def set_value(session: Session, key: str, text: str, *, milestone_ids: set[str] | None = None) -> str:
+def set_value(session: Session, key: str, text: str, *, milestone_ids: set[str] | None = None,
+              track_ids: set[str] | None = None) -> str:
     """Validate ``text`` for ``key`` and store it; returns the value as stored (normalised text).
 
     A target date is removed with the value ``none``. Raises SettingsError
-    (nothing written) for an unknown key, unknown milestone or bad value.
+    (nothing written) for an unknown key, unknown milestone or track, or bad value.
     """
-    value = normalize(key, text, milestone_ids=milestone_ids)
+    value = normalize(key, text, milestone_ids=milestone_ids, track_ids=track_ids)
     row = session.get(Setting, key)
     if value is None:
         if row is not None:

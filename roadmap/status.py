@@ -31,7 +31,8 @@ class ForecastStatus(StrEnum):
     the forecast is on or before the target; ``BEHIND``: after it (or not
     within the planning horizon while a target is set); ``NO_TARGET``: a
     forecast but no target; ``UNREACHABLE``: no target and not within the
-    horizon.
+    horizon; ``NEEDS_TRACK``: the milestone counts more chosen tracks than
+    the learner has chosen (setting ``tracks``), so it has no forecast.
     """
 
     REACHED = "reached"
@@ -39,6 +40,7 @@ class ForecastStatus(StrEnum):
     BEHIND = "behind"
     NO_TARGET = "no target"
     UNREACHABLE = "unreachable"
+    NEEDS_TRACK = "needs track"
 
 
 class SkillState(StrEnum):

@@ -156,13 +156,16 @@ def percent(fraction: float) -> str:
 
 def forecast_text(f) -> str:
     """A milestone forecast's standing in a few words: 'on track', '8 wk late: 11.5h/wk', 'reached',
-    'target passed', 'beyond 10 years' or '' (a forecast without a target).
+    'target passed', 'beyond 10 years', 'choose 1 more track (config tracks)' or '' (a forecast without a target).
 
     ``f`` is a :class:`roadmap.planning.MilestoneForecast`.
     """
     status = str(f.status)
     if status == "reached":
         return "reached"
+    if status == "needs track":
+        n = f.progress.tracks_missing
+        return f"choose {n} more track{'s' if n != 1 else ''} (config tracks)"
     if f.target is None:
         return "beyond 10 years" if status == "unreachable" else ""
     if status == "on track":
@@ -214,3 +217,35 @@ def ascii_fallback(char: str) -> str:
             return "|"
         return "+"
     return "??" if unicodedata.east_asian_width(char) in ("W", "F") else "?"
+
+
+def goal_text(goal, cur) -> str:
+    """What a study-plan goal is, in a few words: 'Reproduce a published result (Entry-level researcher stage)'.
+
+    ``goal`` is a :class:`roadmap.planning.Goal`; ``cur`` the curriculum (for stage names).
+    """
+    stage = f" ({cur.milestone(goal.stage).name} stage)" if goal.stage and goal.stage != goal.id else ""
+    if goal.kind == "in progress":
+        return "skills in progress (finished first)"
+    if goal.kind == "stage":
+        return f"the {goal.name} stage"
+    if goal.kind == "track":
+        return f"the chosen track {goal.name}"
+    if goal.kind == "rest":
+        return "no stage, milestone or chosen track (planned last)"
+    return goal.name + stage
+
+
+def plan_reason_text(reason, cur) -> str:
+    """One line on why a skill is where it is in the study plan (both faces show it).
+
+    ``reason`` is a :class:`roadmap.planning.PlanReason`: '#12 in the plan, for Reproduce a published
+    result (Entry-level researcher stage)', plus 'moved ahead by its target date (…)' when a target moved it.
+    """
+    if reason.position is None:
+        return f"{status_word(reason.status).capitalize()}: not in the study plan."
+    line = f"#{reason.position} in the plan, for {goal_text(reason.goal, cur)}"
+    if reason.moved_by_target:
+        line += (f"; moved ahead by its target date {date_text(reason.goal.target)} "
+                 f"(on the ladder: {goal_text(reason.ladder_goal, cur)})")
+    return line + "."

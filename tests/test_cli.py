@@ -47,7 +47,7 @@ def test_learn_status_plan_round_trip(run):
     basics = next(m for m in status["milestones"] if m["id"] == "basics")
     assert (basics["done"], basics["required"]) == (2, 3)
     plan = as_json(run("plan", "--format", "json"))
-    assert [p["id"] for p in plan] == ["regression", "probability", "backprop", "bayes"]
+    assert [p["id"] for p in plan] == ["regression", "backprop", "probability", "bayes"]
     assert set(plan[0]) >= {"id", "name", "category", "hours", "status"}
     nxt = as_json(run("next", "-n", "1", "--format", "json"))
     assert [p["id"] for p in nxt] == ["regression"]
@@ -82,7 +82,7 @@ def test_week_json_shape_and_budget(run):
     assert [d["date"] for d in days][0] == "2026-11-30" and len(days) == 7
     assert all(set(d) >= {"date", "hours", "blocks", "reviews", "review_minutes", "off"} for d in days)
     assert abs(sum(d["hours"] for d in days) - 7) < 0.05
-    assert days[0]["blocks"] == [{"skill": "calculus", "hours": 1.0}]
+    assert days[0]["blocks"] == [{"skill": "algebra", "hours": 0.5}, {"skill": "calculus", "hours": 0.5}]
 
 
 def test_week_text_fits_80_columns(run):

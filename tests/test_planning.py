@@ -8,8 +8,8 @@ from hypothesis import given, settings as hsettings, strategies as st
 
 from roadmap import curriculum as cm
 from roadmap.models import Status
-from roadmap.planning import (day_capacities, frontier, milestone_progress, missing_prerequisites, study_plan,
-                              weekly_plan)
+from roadmap.planning import (day_capacities, frontier, milestone_progress, missing_prerequisites, play_plan,
+                              study_plan)
 from roadmap.settings import Settings, parse_study_days
 
 from conftest import SMALL
@@ -23,12 +23,14 @@ def ids(items):
 
 def test_plan_by_hand():
     cur = cm.load(SMALL)
-    # Milestone "basics" (9 h) is nearer than "all" (19 h): its skills first;
-    # among them algebra and calculus unlock 2 each, calculus has fewer hours.
-    assert ids(study_plan(cur, {})) == ["calculus", "algebra", "regression", "probability", "backprop", "bayes"]
+    # No stages: milestones in file order. "basics" leads to regression: algebra (chain 4 + 2 h)
+    # before calculus (3 + 2 h); then "all": backprop, then bayes with its prerequisite.
+    order = ["algebra", "calculus", "regression", "backprop", "probability", "bayes"]
+    assert ids(study_plan(cur, {})) == order
+    assert ids(study_plan(cur, {}, settings=Settings(parallel_skills=1))) == order
     # In-progress skills come first when ready.
     assert ids(study_plan(cur, {"probability": P}))[0] == "probability"
-    assert ids(frontier(cur, {"algebra": L})) == ["calculus", "probability"]
+    assert ids(frontier(cur, {"algebra": L})) == ["calculus", "probability"]  # plan order
     assert ids(frontier(cur, {"algebra": L, "calculus": S})) == ["regression", "probability"]
 
 
@@ -89,7 +91,7 @@ def test_plan_puts_prerequisites_first_and_is_deterministic(case):
 def test_weekly_plan_properties(case, weekly, days):
     cur, statuses = case
     s = Settings(weekly_hours=weekly, study_days=parse_study_days(days))
-    wp = weekly_plan(cur, statuses, s, date(2026, 11, 30))
+    wp = play_plan(cur, statuses, s, date(2026, 11, 30))
     for d in wp.days:
         assert d.planned_minutes <= d.capacity_minutes or (d.reviews and not d.blocks)  # no day over its hours
     # total planned = min(budget, remaining work), up to whole minutes and short-block rules
@@ -112,29 +114,41 @@ def test_weekly_plan_properties(case, weekly, days):
 
 def test_weekly_plan_by_hand():
     cur = cm.load(SMALL)
-    s = Settings(weekly_hours=6, study_days=parse_study_days("MO,WE,SA=3"))
-    wp = weekly_plan(cur, {}, s, date(2026, 11, 30), reviews={date(2026, 12, 2): 6})
+    s = Settings(weekly_hours=6, study_days=parse_study_days("MO,WE,SA=3"), parallel_skills=1)
+    wp = play_plan(cur, {}, s, date(2026, 11, 30), reviews={date(2026, 12, 2): 6})
     hours = [d.hours for d in wp.days]
     assert hours == [1.5, 0, 1.5, 0, 0, 3, 0]          # Mon, Wed share 3 h; Sat fixed at 3 h
     mon, _, wed, _, _, sat, _ = wp.days
-    assert [(b.skill_id, b.hours) for b in mon.blocks] == [("calculus", 1.5)]
+    assert [(b.skill_id, b.hours) for b in mon.blocks] == [("algebra", 1.5)]
     assert wed.reviews == 6 and wed.review_minutes == 30
-    assert [(b.skill_id, b.hours) for b in wed.blocks] == [("calculus", 1.0)]
-    assert [(b.skill_id, b.hours) for b in sat.blocks] == [("calculus", 0.5), ("algebra", 2.5)]
-    assert wp.finished == ["calculus"] and wp.planned_hours == 6.0
+    assert [(b.skill_id, b.hours) for b in wed.blocks] == [("algebra", 1.0)]
+    assert [(b.skill_id, b.hours) for b in sat.blocks] == [("algebra", 1.5), ("calculus", 1.5)]
+    assert wp.finished == ["algebra"] and wp.planned_hours == 6.0
+
+
+def test_two_skills_share_each_day():
+    """Algebra (4 h) and calculus (3 h) share each day; on Saturday (3 h) 90 minutes each."""
+    cur = cm.load(SMALL)
+    s = Settings(weekly_hours=6, study_days=parse_study_days("MO,WE,SA=3"))
+    wp = play_plan(cur, {}, s, date(2026, 11, 30), reviews={date(2026, 12, 2): 6})
+    mon, _, wed, _, _, sat, _ = wp.days
+    assert [(b.skill_id, b.minutes) for b in mon.blocks] == [("algebra", 45), ("calculus", 45)]
+    assert [(b.skill_id, b.minutes) for b in wed.blocks] == [("algebra", 30), ("calculus", 30)]
+    assert [(b.skill_id, b.minutes) for b in sat.blocks] == [("algebra", 90), ("calculus", 90)]
+    assert wp.started_on == {"algebra": date(2026, 11, 30), "calculus": date(2026, 11, 30)}
 
 
 def test_capacities_sum_to_budget():
     s = Settings(weekly_hours=10)
     caps = day_capacities(s, [date(2026, 11, 30 + i) if i < 1 else date(2026, 12, i) for i in range(7)])
     assert abs(sum(caps.values()) - 10) < 1e-9
-    wp = weekly_plan(cm.load(SMALL), {}, s, date(2026, 11, 30))
+    wp = play_plan(cm.load(SMALL), {}, s, date(2026, 11, 30))
     assert wp.budget_hours == 10 and wp.planned_hours == 10
 
 
 def test_time_off_days_are_empty():
     cur = cm.load(SMALL)
-    wp = weekly_plan(cur, {}, Settings(), date(2026, 11, 30), time_off=[(date(2026, 12, 1), date(2026, 12, 2))],
+    wp = play_plan(cur, {}, Settings(), date(2026, 11, 30), time_off=[(date(2026, 12, 1), date(2026, 12, 2))],
                      reviews={date(2026, 12, 1): 3})
     off = [d for d in wp.days if d.off]
     assert [d.day for d in off] == [date(2026, 12, 1), date(2026, 12, 2)]

@@ -15,6 +15,8 @@ validate                    ``curriculum.validate``                        -
 status                      ``summary.status_summary``                     -
 plan                        ``plan.study_plan``                            -
 next                        ``plan.next_skills``                           Today list
+why                         ``why.why``                                    skill detail (Today,
+                                                                           Browse)
 start / learn / skip /      ``skills.set_status``                          s / l / k / x
 reset                                                                      (Today, Browse)
 log                         ``skills.log_time``                            h (Today, Browse)

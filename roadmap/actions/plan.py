@@ -26,25 +26,25 @@ class PlanView:
 
 
 def _progress(ws: Workspace):
-    from roadmap import studylog
+    from roadmap import settings_store, studylog
     from roadmap.progress import load_statuses
 
     with ws.read() as s:
-        return load_statuses(s, ws.curriculum), studylog.logged_hours(s)
+        return load_statuses(s, ws.curriculum), studylog.logged_hours(s), settings_store.load(s)
 
 
 def study_plan(ws: Workspace) -> PlanView:
     """Every skill still to learn, prerequisites first (see :mod:`roadmap.planning` for the order)."""
     from roadmap.planning import study_plan as plan
 
-    statuses, logged = _progress(ws)
-    return PlanView(plan(ws.curriculum, statuses, logged), statuses)
+    statuses, logged, settings = _progress(ws)
+    return PlanView(plan(ws.curriculum, statuses, logged, settings=settings), statuses)
 
 
 def next_skills(ws: Workspace, count: int | None = None) -> PlanView:
     """The frontier, best first: skills whose prerequisites are all learned or skipped (at most ``count``)."""
     from roadmap.planning import frontier
 
-    statuses, logged = _progress(ws)
-    items = frontier(ws.curriculum, statuses, logged)
+    statuses, logged, settings = _progress(ws)
+    items = frontier(ws.curriculum, statuses, logged, settings=settings)
     return PlanView(items[:count] if count is not None else items, statuses)

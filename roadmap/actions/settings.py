@@ -83,17 +83,19 @@ def set_many(ws: Workspace, values: dict[str, str]) -> list[Saved]:
     """Validate and store several settings in one transaction (all or nothing).
 
     Target dates (``target.<milestone-id>``) are checked against the
-    curriculum's milestones; an empty value or ``none`` removes one.
+    curriculum's milestones (an empty value or ``none`` removes one), and
+    ``tracks`` against its tracks.
     Raises SettingsError naming the key and what it accepts.
     """
     from roadmap import settings as sm, settings_store
 
     milestone_ids = ({m.id for m in ws.curriculum.milestones}
                      if any(k.startswith(sm.TARGET_PREFIX) for k in values) else None)
+    track_ids = {*ws.curriculum.tracks} if "tracks" in values else None
     out = []
     with ws.write() as s:
         for key, text in values.items():
-            stored = settings_store.set_value(s, key, text, milestone_ids=milestone_ids)
+            stored = settings_store.set_value(s, key, text, milestone_ids=milestone_ids, track_ids=track_ids)
             out.append((key, stored))
         now = settings_store.load(s)
     notes = budget_notes(now)

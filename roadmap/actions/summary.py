@@ -82,7 +82,7 @@ def status_summary(ws: Workspace, *, now: datetime) -> StatusSummary:
         cats.append(CategoryProgress(c.id, c.name, sum(1 for sid in ids if status_of(statuses, sid) in DONE), len(ids)))
     return StatusSummary(
         counts=counts_by_status(cur, statuses), total=len(cur.skills), categories=cats,
-        milestones=milestone_progress(cur, statuses, logged),
+        milestones=milestone_progress(cur, statuses, logged, tracks=settings.tracks),
         memory=sorted(cards.values(), key=lambda c: (c.retrievability, c.skill_id)),
         fading=fading(cards, statuses, settings), desired_retention=settings.desired_retention,
         orphaned=orphaned(cur, statuses), database=str(ws.engine.url.database))

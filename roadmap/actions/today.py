@@ -166,7 +166,7 @@ def read_overview(session, curriculum, now: datetime) -> Overview:
     checks = review.check_states(session, now=now, settings=settings, skills=curriculum.skills)
     cards = review.card_states(session, now=now, settings=settings, items=checks)  # one read of the cards for both
     queue = review.todays_queue(session, now=now, settings=settings, time_off=ctx.time_off, items=checks)
-    plan = study_plan(curriculum, statuses, logged)
+    plan = study_plan(curriculum, statuses, logged, settings=settings)
     in_progress = [p for p in plan if p.status == Status.IN_PROGRESS]
     ready = [p for p in frontier(curriculum, statuses, logged, plan=plan) if p.status != Status.IN_PROGRESS]
     done = read_done(session, settings, today, today)
@@ -193,7 +193,7 @@ def read_overview(session, curriculum, now: datetime) -> Overview:
         next_up=ready,
         today_hours=view.today_goal_minutes / 60,
         today_done_minutes=view.today_done.minutes,
-        milestones=milestone_progress(curriculum, statuses, logged),
+        milestones=milestone_progress(curriculum, statuses, logged, tracks=settings.tracks),
         streak_days=min(n, STREAK_MAX),
         statuses=statuses,
         logged=logged,

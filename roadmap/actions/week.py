@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from roadmap.planning import Block, DayPlan, WeekPlan, milestone_progress, weekly_plan
+from roadmap.planning import Block, DayPlan, WeekPlan, milestone_progress, play_plan
 from roadmap.settings import Settings
 from roadmap.status import Status
 
@@ -195,25 +195,23 @@ def forward(curriculum, ctx, days: int, done_today: DoneDay | None = None) -> We
     (its study time logged and reviews made); the hours cut are planned on
     the following days. Pure: ``ctx`` is a :class:`roadmap.actions.context.PlanContext`.
     """
-    whole = weekly_plan(curriculum, ctx.statuses, ctx.settings, ctx.today, days=days, logged=ctx.logged,
-                        reviews=ctx.reviews, time_off=ctx.time_off)
+    whole = play_plan(curriculum, ctx.statuses, ctx.settings, ctx.today, days=days, logged=ctx.logged,
+                      reviews=ctx.reviews, time_off=ctx.time_off)
     if done_today is None or not done_today.active or not whole.days or days < 1:
         return whole
     first = whole.days[0]
     today = _trim(first, first.capacity_minutes - done_today.minutes)
     if today.blocks == first.blocks:
         return whole
-    # Play today's (shorter) blocks forward, then plan the other days from there.
-    logged = dict(ctx.logged)
-    for b in today.blocks:
-        logged[b.skill_id] = logged.get(b.skill_id, 0.0) + b.hours
+    # Play today's (shorter) blocks forward, then plan the other days from there: skills
+    # begun today stay in progress, so the following days continue them.
     finished_today = [s for s in whole.finished if whole.finished_on.get(s) == ctx.today
                       and sum(b.minutes for b in today.blocks if b.skill_id == s)
                       == sum(b.minutes for b in first.blocks if b.skill_id == s)]
-    statuses = dict(ctx.statuses)
-    statuses.update({s: Status.LEARNED for s in finished_today})
-    rest = weekly_plan(curriculum, statuses, ctx.settings, ctx.today + timedelta(days=1), days=days - 1,
-                       logged=logged, reviews=ctx.reviews, time_off=ctx.time_off)
+    cut = WeekPlan(days=[today], budget_minutes=today.capacity_minutes, finished=finished_today)
+    statuses, logged = cut.progress_after(ctx.statuses, ctx.logged)
+    rest = play_plan(curriculum, statuses, ctx.settings, ctx.today + timedelta(days=1), days=days - 1,
+                     logged=logged, reviews=ctx.reviews, time_off=ctx.time_off)
     finished = finished_today + rest.finished
     finished_on = {s: ctx.today for s in finished_today} | rest.finished_on
     return WeekPlan(days=[today] + rest.days, budget_minutes=today.capacity_minutes + rest.budget_minutes,
@@ -225,8 +223,10 @@ def _reached(curriculum, ctx, finished) -> list[str]:
     """Milestones not reached now that ``finished`` skills (learned) would reach."""
     after = dict(ctx.statuses)
     after.update({s: Status.LEARNED for s in finished})
-    return [p.id for p, q in zip(milestone_progress(curriculum, ctx.statuses, ctx.logged),
-                                 milestone_progress(curriculum, after, ctx.logged)) if not p.reached and q.reached]
+    tracks = ctx.settings.tracks
+    return [p.id for p, q in zip(milestone_progress(curriculum, ctx.statuses, ctx.logged, tracks=tracks),
+                                 milestone_progress(curriculum, after, ctx.logged, tracks=tracks))
+            if not p.reached and q.reached]
 
 
 def project(curriculum, ctx, first: date, days: int, done: dict[date, DoneDay] | None = None) -> WeekPlan:

@@ -203,4 +203,56 @@ def log_(ctx: click.Context, skill_id: str, duration: str) -> None:
                + ("; marked in progress" if out.started else ""))
 
 
-COMMANDS = [validate, status, plan, next_, start, learn, skip, reset, log_]
+@click.command()
+@click.argument("skill_id", metavar="SKILL")
+@click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
+@click.pass_context
+def why(ctx: click.Context, skill_id: str, fmt: str) -> None:
+    """Why a skill is where it is in the study plan.
+
+    Shows its place in the plan and the week the weekly plan starts it, the
+    milestone, stage or track it is studied for (and whether a target date
+    moved it ahead), the prerequisites still missing and what it unlocks.
+
+    \b
+    Examples:
+      roadmap why pytorch
+      roadmap why transformers --format json
+    """
+    from roadmap import wording
+    from roadmap.actions.why import why as explain
+
+    ws = workspace(ctx)
+    view = explain(ws, skill_id, now=now())
+    r, cur = view.reason, ws.curriculum
+    if fmt == "json":
+        goal = r.goal
+        emit_json({"id": r.skill_id, "name": cur.skills[r.skill_id].name, "status": r.status.value,
+                   "position": r.position, "start": view.start.isoformat() if view.start else None,
+                   "week": view.week,
+                   "goal": None if goal is None else {"kind": goal.kind, "id": goal.id or None, "name": goal.name,
+                                                      "stage": goal.stage,
+                                                      "target": goal.target.isoformat() if goal.target else None},
+                   "moved_by_target": r.moved_by_target,
+                   "ladder_goal": None if r.ladder_goal is None else {"kind": r.ladder_goal.kind,
+                                                                      "id": r.ladder_goal.id or None},
+                   "missing_prerequisites": r.missing, "unlocks": r.unlocks,
+                   "reason": wording.plan_reason_text(r, cur)})
+        return
+    name = cur.skills[r.skill_id].name
+    lines = [f"{name} ({r.skill_id}): {wording.status_word(r.status)}", wording.plan_reason_text(r, cur)]
+    if view.start is not None:
+        lines.append(f"Planned start: {wording.day_text(view.start)} (week {view.week} of the plan)")
+    elif r.position is not None:
+        lines.append("Planned start: not within 10 years at your weekly hours")
+    if r.missing:
+        lines.append(f"Prerequisites still missing, in order: {', '.join(r.missing)}")
+    else:
+        lines.append("Prerequisites: all learned or skipped" if cur.skills[r.skill_id].requires else "Prerequisites: none")
+    if r.unlocks:
+        lines.append(f"Unlocks: {', '.join(r.unlocks)}")
+    for line in lines:
+        click.echo(line)
+
+
+COMMANDS = [validate, status, plan, next_, start, learn, skip, reset, log_, why]

@@ -250,5 +250,5 @@ async def test_log_time_from_today(make_app, ws):
         from roadmap import studylog
 
         with ws.read() as s:
-            assert studylog.logged_hours(s) == {"calculus": 0.75}
-            assert load_statuses(s, ws.curriculum)["calculus"] == Status.IN_PROGRESS
+            assert studylog.logged_hours(s) == {"algebra": 0.75}
+            assert load_statuses(s, ws.curriculum)["algebra"] == Status.IN_PROGRESS

@@ -27,12 +27,12 @@ async def test_today_lists_frontier_and_learns_a_skill(make_app, ws):
         await settle(pilot)
         table = app.screen.query_one("#skills", DataTable)
         rows = [r.value for r in table.rows]
-        assert rows == ["calculus", "algebra", "probability"]
+        assert rows == ["algebra", "calculus", "probability"]
         await pilot.press("l")
         await settle(pilot)
-        assert statuses(ws) == {"calculus": Status.LEARNED}
+        assert statuses(ws) == {"algebra": Status.LEARNED}
         rows = [r.value for r in app.screen.query_one("#skills", DataTable).rows]
-        assert "calculus" not in rows
+        assert "algebra" not in rows
         await pilot.press("down", "s")
         await settle(pilot)
         assert statuses(ws)["probability"] == Status.IN_PROGRESS

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from textual.widgets import DataTable
 
-from roadmap.planning import weekly_plan
+from roadmap.planning import play_plan
 from roadmap.progress import load_statuses, set_status
 from roadmap.settings import Settings
 from roadmap.status import Status
@@ -53,7 +53,7 @@ async def test_cli_week_from_a_later_date_equals_the_app_week(make_app, ws, run)
     # printed before the core decided it) would start with other blocks.
     with ws.read() as s:
         statuses = load_statuses(s, ws.curriculum)
-    afresh = weekly_plan(ws.curriculum, statuses, Settings(weekly_hours=4, timezone="UTC"), day)
+    afresh = play_plan(ws.curriculum, statuses, Settings(weekly_hours=4, timezone="UTC"), day)
     assert _blocks_of_plan(afresh) != cli_blocks
 
 

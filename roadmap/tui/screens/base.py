@@ -89,7 +89,7 @@ class SkillListScreen(LoadingScreen):
             detail.update(self.empty_text())
             return
         detail.show_skill(self.app.workspace.curriculum, sid, self.ov.statuses, logged=self.ov.logged,
-                          card=self.ov.cards.get(sid) if sid else None)
+                          card=self.ov.cards.get(sid) if sid else None, settings=self.ov.settings)
 
     def action_log_time(self) -> None:
         """Ask how long the selected skill was studied, and log it."""

@@ -1,4 +1,5 @@
-"""The detail of one skill: description, checks, resources, prerequisites, what it unlocks."""
+"""The detail of one skill: why it is where it is in the plan, description, checks, resources,
+prerequisites, what it unlocks."""
 
 from __future__ import annotations
 
@@ -7,20 +8,28 @@ from textual.widgets import Static
 from roadmap import wording
 from roadmap.actions.skills import status_of
 from roadmap.curriculum import Curriculum
-from roadmap.planning import missing_prerequisites
+from roadmap.planning import missing_prerequisites, plan_reason
 from roadmap.tui.widgets.text import esc as escape
 
 
 
 def skill_markup(cur: Curriculum, skill_id: str, statuses: dict, *, logged: dict | None = None,
-                 card=None, show_checks: bool = True) -> str:
-    """Rich markup describing a skill (status is spelled out, never shown by colour alone)."""
+                 card=None, show_checks: bool = True, settings=None) -> str:
+    """Rich markup describing a skill (status is spelled out, never shown by colour alone).
+
+    With ``settings`` (targets, tracks, parallel skills), a line says why the skill is where it is
+    in the study plan, as ``roadmap why`` does.
+    """
     sk = cur.skills[skill_id]
     st = status_of(statuses, skill_id).value
     spent = (logged or {}).get(skill_id, 0.0)
     lines = [f"[b]{escape(sk.name)}[/b]  [dim]{sk.id}[/dim]",
              f"{escape(cur.category_name(sk.category))} · {wording.duration_hours(sk.hours)} estimated"
              + (f" · {wording.duration_hours(spent)} logged" if spent else "") + f" · {wording.status_label(st)}"]
+    if settings is not None:
+        reason = plan_reason(cur, statuses, skill_id, logged=logged, settings=settings)
+        if reason.position is not None:
+            lines.append(escape(wording.plan_reason_text(reason, cur)))
     if card is not None:
         lines.append(f"Memory {wording.percent(card.retrievability)} · next review {wording.day_text(card.due_day)}")
     lines += ["", escape(sk.description)]
