@@ -89,7 +89,6 @@ def test_newer_database_refused_untouched(db_path):
 
 
 @pytest.mark.parametrize("content,match", [
-    (b"", "empty file"),
     (b"\x00\xff garbage" * 100, "not an SQLite database"),
     (b"weekly_hours = 3\n", "not an SQLite database"),
 ])
@@ -99,6 +98,17 @@ def test_not_a_database_refused_untouched(tmp_path, content, match):
     with pytest.raises(StoreError, match=match):
         open_database(p)
     assert p.read_bytes() == content
+
+
+def test_empty_file_becomes_a_new_database(tmp_path):
+    # SQLite leaves a 0-byte file for a moment while another process creates the
+    # database; a process that finds one waits for the creator instead of refusing it.
+    p = tmp_path / "x.db"
+    p.write_bytes(b"")
+    open_database(p).dispose()
+    con = sqlite3.connect(p)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (store.SCHEMA_HEAD,)
+    con.close()
 
 
 def test_missing_directory_and_directory_path(tmp_path):
