@@ -383,14 +383,24 @@ def _migrate(path: Path, current: str | None, head: str) -> None:
             except StoreError:
                 raise
             except Exception as e:
+                why = _first_line(e)
+                if current is None:
+                    raise StoreError(f"creating the database {path} failed: {why}") from None
                 if saved is None:
-                    raise StoreError(f"creating the database {path} failed: {_first_line(e)}") from None
-                if _restore(saved, con, before):
-                    raise StoreError(f"upgrading {path} failed ({_first_line(e)}); the database was restored from "
-                                     f"the backup {saved}, which is kept. Please report this.") from None
-                raise StoreError(f"upgrading {path} failed ({_first_line(e)}); the upgrade was rolled back, and "
-                                 "since another program wrote to the database after the backup was taken, the "
-                                 f"backup {saved} was not copied over it (it is kept). Please report this.") from None
+                    raise StoreError(f"upgrading {path} failed before anything was changed, while copying the "
+                                     f"backup ({why}); the database is as it was; try again") from None
+                try:
+                    restored = _restore(saved, con, before)
+                except Exception as e2:
+                    raise StoreError(f"upgrading {path} failed ({why}), and restoring the backup {saved} (which is "
+                                     f"kept) failed too ({_first_line(e2)}); the upgrade itself was rolled back. "
+                                     "Please report this.") from None
+                if restored:
+                    raise StoreError(f"upgrading {path} failed ({why}); the database was restored from the backup "
+                                     f"{saved}, which is kept. Please report this.") from None
+                raise StoreError(f"upgrading {path} failed ({why}); the upgrade was rolled back, and since another "
+                                 "program wrote to the database after the backup was taken, the backup "
+                                 f"{saved} was not copied over it (it is kept). Please report this.") from None
     finally:
         engine.dispose()
     os.chmod(path, 0o600)
