@@ -6,13 +6,26 @@ the file is an SQLite database; refuse a database written by a newer roadmap
 (the last :data:`BACKUPS_KEPT` are kept) and run ``alembic upgrade head``,
 restoring the backup if the upgrade fails. Connections use WAL mode and a busy
 timeout so the TUI and CLI commands can work at the same time.
+
+Several processes may start at once on a database that does not exist yet or
+needs an upgrade. Creating and upgrading therefore happen under one exclusive
+lock on a sidecar file (``<name>.lock``, see :func:`schema_lock`) that the
+others wait for; whoever gets it next checks the schema again and usually finds
+nothing left to do. A database already at the newest revision (the usual case)
+is opened without taking that lock. The upgrade runs in one SQLite write
+transaction taken *before* the backup is copied, so no process can write
+between the backup and the migration; and a failed upgrade restores the backup
+only if no other connection has written since the backup was taken
+(``PRAGMA data_version``), inside one transaction, through SQLite itself (never
+by copying files over a live database and its ``-wal``/``-shm``).
 """
 
 from __future__ import annotations
 
+import errno
 import os
-import shutil
 import sqlite3
+import time
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -29,6 +42,7 @@ ENV_DB = "ROADMAP_DB"
 SCHEMA_HEAD = "0005"  # the newest revision in migrations/versions; a test keeps the two equal
 BACKUPS_KEPT = 5
 BUSY_TIMEOUT_MS = 15_000
+LOCK_TIMEOUT_S = 120.0  # how long a start waits for another process creating or upgrading the database
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -84,8 +98,13 @@ def _on_begin(conn) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get("write") else "BEGIN")
 
 
-def _check_path(path: Path, *, create_parent: bool) -> bool:
-    """Raise StoreError if ``path`` cannot hold a database; return whether it has content."""
+def _check_path(path: Path, *, create_parent: bool) -> int:
+    """Raise StoreError if ``path`` cannot hold a database; return its size in bytes (0: new or empty).
+
+    A 0-byte file is not refused: it is what SQLite leaves for a moment while
+    another process creates the database, and under the schema lock it is
+    created as a new database (there is nothing in it to lose).
+    """
     if path.is_dir():
         raise StoreError(f"{path} is a directory; give the path of a database file (e.g. {path / 'roadmap.db'})")
     parent = path.parent
@@ -97,20 +116,19 @@ def _check_path(path: Path, *, create_parent: bool) -> bool:
     if not path.exists():
         if not os.access(parent, os.W_OK):
             raise StoreError(f"cannot create the database {path}: the directory {parent} is not writable")
-        return False
+        return 0
     if not os.access(path, os.R_OK):
         raise StoreError(f"cannot read the database {path}: permission denied")
     size = path.stat().st_size
-    if size == 0:
-        raise StoreError(f"{path} is an empty file, not a roadmap database; remove it or choose another --db path")
-    with path.open("rb") as f:
-        head = f.read(len(_SQLITE_MAGIC))
-    if head != _SQLITE_MAGIC:
-        raise StoreError(f"{path} is not an SQLite database (it may be another kind of file); "
-                         "it was left untouched; choose another --db path")
+    if size:
+        with path.open("rb") as f:
+            head = f.read(len(_SQLITE_MAGIC))
+        if head != _SQLITE_MAGIC:
+            raise StoreError(f"{path} is not an SQLite database (it may be another kind of file); "
+                             "it was left untouched; choose another --db path")
     if not os.access(path, os.W_OK) or not os.access(parent, os.W_OK):
         raise StoreError(f"the database {path} (or its directory) is read-only; roadmap needs to write to it")
-    return True
+    return size
 
 
 def backup(path: Path, now: datetime | None = None) -> Path:
@@ -143,14 +161,82 @@ def list_backups(path: Path) -> list[Path]:
     return sorted(path.parent.glob(f"{path.name}.*.bak"))
 
 
-def _restore(backup_path: Path, path: Path) -> None:
-    for suffix in ("-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-    shutil.copyfile(backup_path, path)
+def lock_path(path: Path) -> Path:
+    """The sidecar lock file of the database at ``path``: ``<name>.lock`` beside it.
+
+    It is created on the first creation or upgrade and left in place (removing
+    a lock file that another process may be about to lock would let two
+    processes hold "the" lock at once).
+    """
+    return path.with_name(f"{path.name}.lock")
+
+
+def _try_lock(fd: int) -> bool:
+    """Take the exclusive lock on ``fd`` without waiting; False if another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as e:
+        if e.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+            return False
+        # A file system without flock (some network mounts): go on unlocked. The
+        # upgrade still runs inside one SQLite write transaction, so the backup
+        # and migration stay safe; only simultaneous creation loses its queue.
+        return True
+    return True
+
+
+@contextmanager
+def schema_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
+    """Hold the exclusive lock under which the database at ``path`` is created or upgraded.
+
+    An OS file lock (``flock`` on POSIX, ``msvcrt.locking`` on Windows) on
+    :func:`lock_path`; the OS releases it when the process ends, however it
+    ends, so a crashed upgrader never leaves it held. Other processes wait for
+    it, polling every few milliseconds, up to ``timeout`` seconds
+    (:data:`LOCK_TIMEOUT_S` when None).
+
+    Raises
+    ------
+    StoreError
+        Another process held the lock for longer than ``timeout`` seconds
+        (nothing was changed).
+    OSError
+        The lock file cannot be created or opened.
+    """
+    timeout = LOCK_TIMEOUT_S if timeout is None else timeout
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(lock_path(path), flags, 0o600)
+    try:
+        deadline = time.monotonic() + timeout
+        delay = 0.002
+        while not _try_lock(fd):
+            if time.monotonic() >= deadline:
+                raise StoreError(f"another roadmap process has been creating or upgrading the database {path} "
+                                 f"for over {timeout:.0f} s; nothing was changed; let it finish and try again")
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def open_database(path: Path | str | None = None, *, create_parent: bool | None = None) -> Engine:
     """Open (creating if needed) and migrate the roadmap database.
+
+    A database at the newest revision is opened at once, without a lock. One
+    that is missing, empty or older is created or upgraded under
+    :func:`schema_lock`: a process that finds another one doing it waits (up
+    to :data:`LOCK_TIMEOUT_S` seconds), then checks the schema again.
 
     Parameters
     ----------
@@ -168,35 +254,46 @@ def open_database(path: Path | str | None = None, *, create_parent: bool | None 
     ------
     StoreError
         The path is unusable, the file is not an SQLite database, it was
-        written by a newer roadmap (left untouched), or the upgrade failed
-        (the backup is restored, and the message says where it is).
+        written by a newer roadmap (left untouched), another process kept the
+        schema lock too long, or the upgrade failed (the backup is restored
+        unless another program wrote to the database after it was taken; the
+        message says which, and where the backup is).
     """
     is_default = path is None
     path = Path(path).expanduser() if path is not None else default_path()
     if create_parent is None:
         create_parent = is_default and not os.environ.get(ENV_DB)
     try:
-        existed = _check_path(path, create_parent=create_parent)
+        if _check_path(path, create_parent=create_parent):
+            current, _head = _check_schema(path)
+            if current == SCHEMA_HEAD:
+                return _new_engine(path)
+        with schema_lock(path):
+            return _create_or_upgrade(path)
     except OSError as e:
         raise StoreError(f"cannot use the database path {path}: {e.strerror or e}") from None
-    current, head = _check_schema(path) if existed else (None, None)
 
-    old_umask = os.umask(0o077)  # the database, its WAL and backups: owner only
-    try:
-        engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        event.listen(engine, "connect", _on_connect)
-        event.listen(engine, "begin", _on_begin)
-        try:
-            _migrate(engine, path, current, head or SCHEMA_HEAD)
-        except StoreError:
-            engine.dispose()
-            raise
-        except sqlite3.DatabaseError as e:  # pragma: no cover - depends on the file
-            engine.dispose()
-            raise StoreError(f"{path} cannot be used as a database: {e}") from None
-    finally:
-        os.umask(old_umask)
+
+def _new_engine(path: Path, **kwargs) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", connect_args={"timeout": BUSY_TIMEOUT_MS / 1000}, **kwargs)
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
     return engine
+
+
+def _create_or_upgrade(path: Path) -> Engine:
+    """Under the schema lock: look again (another process may have done it), then create or upgrade."""
+    size = _check_path(path, create_parent=False)
+    current, head = _check_schema(path) if size else (None, SCHEMA_HEAD)
+    if current != head:
+        old_umask = os.umask(0o077)  # the database, its WAL and backups: owner only
+        try:
+            _migrate(path, current, head)
+        except sqlite3.DatabaseError as e:  # pragma: no cover - depends on the file
+            raise StoreError(f"{path} cannot be used as a database: {e}") from None
+        finally:
+            os.umask(old_umask)
+    return _new_engine(path)
 
 
 def _inspect(path: Path) -> tuple[str | None, set[str]]:
@@ -247,26 +344,121 @@ def _check_schema(path: Path) -> tuple[str | None, str]:
     return current, head
 
 
-def _migrate(engine: Engine, path: Path, current: str | None, head: str) -> None:
-    if current == head:
-        return
-    from alembic import command
+def _revision(con: sqlite3.Connection) -> str | None:
+    if not con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'").fetchone():
+        return None
+    row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+    return row[0] if row else None
 
-    cfg = _alembic_config(str(engine.url))
-    existed = current is not None
-    saved = backup(path) if existed else None
+
+def _data_version(con: sqlite3.Connection) -> int:
+    # Changes whenever *another* connection commits to the database (SQLite's
+    # PRAGMA data_version); the connection's own commits leave it alone.
+    return con.execute("PRAGMA data_version").fetchone()[0]
+
+
+def _migrate(path: Path, current: str | None, head: str) -> None:
+    """Create (``current`` None) or upgrade the database; the caller holds :func:`schema_lock`.
+
+    One connection does everything, so ``PRAGMA data_version`` compares like
+    with like: it takes the write lock (BEGIN IMMEDIATE), checks the revision
+    is still ``current``, copies the backup, runs the migrations and commits.
+    """
+    from alembic import command
+    from sqlalchemy.pool import StaticPool
+
+    engine = _new_engine(path, poolclass=StaticPool)
+    saved: Path | None = None
     try:
-        with engine.begin() as conn:
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, "head")
-    except Exception as e:
+        with engine.connect() as conn:
+            conn.info["write"] = True
+            con = conn.connection.dbapi_connection
+            try:
+                with conn.begin():
+                    found = _revision(con)
+                    if found != current:
+                        raise StoreError(f"another program changed the schema of {path} (revision {current} -> "
+                                         f"{found}) while roadmap was upgrading it; nothing was changed; try again")
+                    before = _data_version(con)
+                    if current is not None:
+                        saved = backup(path)
+                    cfg = _alembic_config(str(engine.url))
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, "head")
+            except StoreError:
+                raise
+            except Exception as e:
+                why = _first_line(e)
+                if current is None:
+                    raise StoreError(f"creating the database {path} failed: {why}") from None
+                if saved is None:
+                    raise StoreError(f"upgrading {path} failed before anything was changed, while copying the "
+                                     f"backup ({why}); the database is as it was; try again") from None
+                try:
+                    restored = _restore(saved, con, before)
+                except Exception as e2:
+                    raise StoreError(f"upgrading {path} failed ({why}), and restoring the backup {saved} (which is "
+                                     f"kept) failed too ({_first_line(e2)}); the upgrade itself was rolled back. "
+                                     "Please report this.") from None
+                if restored:
+                    raise StoreError(f"upgrading {path} failed ({why}); the database was restored from the backup "
+                                     f"{saved}, which is kept. Please report this.") from None
+                raise StoreError(f"upgrading {path} failed ({why}); the upgrade was rolled back, and since another "
+                                 "program wrote to the database after the backup was taken, the backup "
+                                 f"{saved} was not copied over it (it is kept). Please report this.") from None
+    finally:
         engine.dispose()
-        if saved is not None:
-            _restore(saved, path)
-            raise StoreError(f"upgrading {path} failed ({_first_line(e)}); the database was restored from the "
-                             f"backup {saved}, which is kept. Please report this.") from None
-        raise StoreError(f"creating the database {path} failed: {_first_line(e)}") from None
     os.chmod(path, 0o600)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _restore(saved: Path, con: sqlite3.Connection, before: int) -> bool:
+    """Put the backup ``saved`` back into the live database through ``con``, if nobody else wrote since.
+
+    ``before`` is ``PRAGMA data_version`` read on ``con`` just before the
+    backup was taken. In one write transaction: if another connection has
+    committed since, nothing is done and False is returned; otherwise every
+    table, index, trigger and view is replaced by the backup's, and True is
+    returned. Going through SQLite (not copying the file) keeps the WAL and the
+    other processes' shared memory consistent.
+    """
+    con.execute("PRAGMA foreign_keys = OFF")  # only outside a transaction; dropping tables must not cascade
+    con.execute("ATTACH DATABASE ? AS saved", (str(saved),))
+    try:
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            if _data_version(con) != before:
+                con.execute("ROLLBACK")
+                return False
+            live = con.execute("SELECT type, name FROM main.sqlite_master "
+                               "WHERE name NOT LIKE 'sqlite_%' AND type IN ('view', 'trigger', 'table')").fetchall()
+            for kind, name in sorted(live, key=lambda r: r[0] == "table"):  # views and triggers first
+                con.execute(f"DROP {kind.upper()} IF EXISTS main.{_quote(name)}")
+            objects = con.execute("SELECT type, name, sql FROM saved.sqlite_master "
+                                  "WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite_%'").fetchall()
+            order = {"table": 0, "index": 1, "trigger": 2, "view": 3}
+            for kind, name, sql in sorted(objects, key=lambda r: order.get(r[0], 4)):
+                con.execute(sql)  # unqualified CREATE statements go to main
+                if kind == "table":
+                    con.execute(f"INSERT INTO main.{_quote(name)} SELECT * FROM saved.{_quote(name)}")
+            has_seq = "SELECT 1 FROM {}.sqlite_master WHERE name = 'sqlite_sequence'"
+            if con.execute(has_seq.format("main")).fetchone():
+                con.execute("DELETE FROM main.sqlite_sequence")
+                if con.execute(has_seq.format("saved")).fetchone():
+                    con.execute("INSERT INTO main.sqlite_sequence SELECT * FROM saved.sqlite_sequence")
+            con.execute(f"PRAGMA main.user_version = {int(con.execute('PRAGMA saved.user_version').fetchone()[0])}")
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+    finally:
+        con.execute("DETACH DATABASE saved")
+        con.execute("PRAGMA foreign_keys = ON")
+    return True
 
 
 def _first_line(e: BaseException) -> str:

@@ -89,7 +89,6 @@ def test_newer_database_refused_untouched(db_path):
 
 
 @pytest.mark.parametrize("content,match", [
-    (b"", "empty file"),
     (b"\x00\xff garbage" * 100, "not an SQLite database"),
     (b"weekly_hours = 3\n", "not an SQLite database"),
 ])
@@ -99,6 +98,17 @@ def test_not_a_database_refused_untouched(tmp_path, content, match):
     with pytest.raises(StoreError, match=match):
         open_database(p)
     assert p.read_bytes() == content
+
+
+def test_empty_file_becomes_a_new_database(tmp_path):
+    # SQLite leaves a 0-byte file for a moment while another process creates the
+    # database; a process that finds one waits for the creator instead of refusing it.
+    p = tmp_path / "x.db"
+    p.write_bytes(b"")
+    open_database(p).dispose()
+    con = sqlite3.connect(p)
+    assert con.execute("SELECT version_num FROM alembic_version").fetchone() == (store.SCHEMA_HEAD,)
+    con.close()
 
 
 def test_missing_directory_and_directory_path(tmp_path):
@@ -138,3 +148,97 @@ def test_read_only_database_even_as_root(db_path, monkeypatch):
                         else real(p, mode))
     with pytest.raises(StoreError, match="read-only"):
         open_database(db_path)
+
+
+def _dbapi(cfg):
+    return cfg.attributes["connection"].connection.dbapi_connection
+
+
+def test_nobody_writes_between_the_backup_and_the_upgrade(db_path, monkeypatch):
+    _upgrade_to(db_path, "0001")
+    from alembic import command
+
+    real_upgrade = command.upgrade
+    seen = []
+
+    def upgrade_after_a_write_attempt(cfg, rev):
+        other = sqlite3.connect(db_path, timeout=0.05)
+        try:
+            other.execute("INSERT INTO setting VALUES ('weekly_hours', '\"3\"')")
+            other.commit()
+            seen.append("written")
+        except sqlite3.OperationalError as e:
+            seen.append(str(e))
+        finally:
+            other.close()
+        real_upgrade(cfg, rev)
+
+    monkeypatch.setattr(command, "upgrade", upgrade_after_a_write_attempt)
+    open_database(db_path).dispose()
+    assert seen == ["database is locked"]
+
+
+def test_failed_upgrade_is_not_restored_over_writes_made_after_the_backup(db_path, monkeypatch):
+    _upgrade_to(db_path, "0001")
+    from alembic import command
+
+    def commit_let_another_program_write_then_fail(cfg, rev):
+        _dbapi(cfg).execute("COMMIT")  # a migration that commits half-way (none of ours does)
+        other = sqlite3.connect(db_path)
+        other.execute("INSERT INTO setting VALUES ('weekly_hours', '\"3\"')")
+        other.commit()
+        other.close()
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(command, "upgrade", commit_let_another_program_write_then_fail)
+    with pytest.raises(StoreError, match="was not copied over it") as err:
+        open_database(db_path)
+    assert "restored" not in str(err.value)
+    con = sqlite3.connect(db_path)
+    assert con.execute("SELECT value FROM setting").fetchall() == [('"3"',)]
+    assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    con.close()
+    assert len(store.list_backups(db_path)) == 1
+
+
+def test_failed_upgrade_that_committed_half_way_is_restored_through_sqlite(db_path, monkeypatch):
+    _upgrade_to(db_path, "0001")
+    con = sqlite3.connect(db_path)
+    con.execute("INSERT INTO setting VALUES ('weekly_hours', '\"12\"')")
+    con.commit()
+    con.close()
+    from alembic import command
+
+    real_upgrade = command.upgrade
+
+    def upgrade_commit_then_fail(cfg, rev):
+        real_upgrade(cfg, rev)
+        dbapi = _dbapi(cfg)
+        dbapi.execute("DELETE FROM setting")
+        dbapi.execute("COMMIT")
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(command, "upgrade", upgrade_commit_then_fail)
+    reader = sqlite3.connect(db_path)  # another process with the database open throughout
+    reader.execute("PRAGMA journal_mode = WAL")
+    with pytest.raises(StoreError, match="restored from the backup"):
+        open_database(db_path)
+    for con in (reader, sqlite3.connect(db_path)):
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
+        assert con.execute("SELECT * FROM setting").fetchall() == [("weekly_hours", '"12"')]
+        assert con.execute("SELECT count(*) FROM sqlite_master WHERE name = 'review_card'").fetchone() == (0,)
+        assert con.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        con.close()
+    monkeypatch.setattr(command, "upgrade", real_upgrade)
+    open_database(db_path).dispose()  # and a later start upgrades it
+
+
+def test_a_start_waits_for_the_schema_lock_and_gives_up_clearly(db_path, monkeypatch):
+    monkeypatch.setattr(store, "LOCK_TIMEOUT_S", 0.2)
+    with store.schema_lock(db_path):  # another process creating the database
+        with pytest.raises(StoreError, match="creating or upgrading"):
+            open_database(db_path)
+    assert not db_path.exists()
+    open_database(db_path).dispose()
+    with store.schema_lock(db_path):  # at head: opening takes no lock
+        open_database(db_path).dispose()
