@@ -142,7 +142,7 @@ def daily_history(db: Path, curriculum_path: Path | None, *, days: int, now: dat
         t = now - timedelta(days=days - d) + timedelta(hours=rng.uniform(0, 3))
         with ws.write() as s:
             for item in review.due_queue(s, now=t, settings=settings):
-                review.record(s, item.skill_id, _rating(rng), now=t, settings=settings,
+                review.record(s, item.skill_id, _rating(rng), check_id=item.check_id, now=t, settings=settings,
                               duration_seconds=rng.uniform(20, 240))
                 t += timedelta(seconds=90)
                 total += 1

@@ -144,10 +144,21 @@ def _one_revision_behind() -> Path:
     return max(older)
 
 
-def _rows(con: sqlite3.Connection) -> dict[str, list[tuple]]:
+def _rows(con: sqlite3.Connection, columns: dict[str, list[str]] | None = None) -> dict[str, list[tuple]]:
+    """Every row of every table, as tuples of ``columns[table]`` (all columns when not given), so rows
+    from before an upgrade that adds columns can be found after it."""
     tables = [t for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table' "
                                         "AND name NOT IN ('alembic_version', 'sqlite_sequence')")]
-    return {t: con.execute(f'SELECT * FROM "{t}"').fetchall() for t in tables}
+    out = {}
+    for t in tables:
+        cols = (columns or {}).get(t) or [c[1] for c in con.execute(f'PRAGMA table_info("{t}")')]
+        out[t] = con.execute(f'SELECT {", ".join(chr(34) + c + chr(34) for c in cols)} FROM "{t}"').fetchall()
+    return out
+
+
+def _columns(con: sqlite3.Connection) -> dict[str, list[str]]:
+    tables = [t for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    return {t: [c[1] for c in con.execute(f'PRAGMA table_info("{t}")')] for t in tables}
 
 
 @pytest.mark.slow
@@ -157,7 +168,7 @@ def test_parallel_starts_on_an_older_database_upgrade_it_once_and_lose_no_write(
         db = tmp_path / f"old{rnd}.db"
         con = sqlite3.connect(db)
         con.executescript(fixture)
-        before = _rows(con)
+        before, columns = _rows(con), _columns(con)
         con.close()
         results = runner.round(6, ["--db", str(db), "log", "calculus", "10m"])
         _all_exit_0(results)
@@ -165,7 +176,7 @@ def test_parallel_starts_on_an_older_database_upgrade_it_once_and_lose_no_write(
         assert len(confirmed) == len(results), [r[1:] for r in results]
         con = _check_database(db)
         assert con.execute("SELECT count(*) FROM study_session WHERE skill_id = 'calculus'").fetchone()[0] == 6
-        after = _rows(con)
+        after = _rows(con, columns)
         con.close()
         for table, rows in before.items():
             assert set(rows) <= set(after[table]), f"round {rnd}: rows of {table} lost"
