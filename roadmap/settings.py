@@ -60,6 +60,9 @@ class Settings:
         Most reviews presented on one study day.
     targets : Mapping[str, date]
         Milestone id to target date.
+    prior_spread_weeks : int
+        Weeks over which the first reviews of skills marked as prior knowledge
+        are spread (1-26).
     """
 
     weekly_hours: float = 10.0
@@ -72,6 +75,7 @@ class Settings:
     rollover_hour: int = 4
     timezone: str = ""
     daily_review_cap: int = 30
+    prior_spread_weeks: int = 3
     targets: Mapping[str, date] = field(default_factory=dict)
 
     @property
@@ -228,6 +232,9 @@ SPECS: dict[str, Spec] = {s.key: s for s in [
     Spec("daily_review_cap", "daily_review_cap",
          _number(1, 1000, integer=True, what="daily_review_cap takes a number of reviews"), str,
          "Most reviews shown on one study day; a larger backlog is spread over the next days."),
+    Spec("prior_spread_weeks", "prior_spread_weeks",
+         _number(1, 26, integer=True, what="prior_spread_weeks takes weeks"), str,
+         "Weeks over which the first reviews of skills you already knew (prior knowledge) are spread (1 to 26)."),
 ]}
 
 
