@@ -48,4 +48,72 @@ def setup(ctx: click.Context, weekly_hours: str | None, study_days: str | None, 
     click.echo("Setup saved. `roadmap next` shows what to study first.")
 
 
-COMMANDS = [setup]
+@click.command()
+@click.option("--yes", "-y", is_flag=True, help="Write the result without asking (for scripts).")
+@click.pass_context
+def placement(ctx: click.Context, yes: bool) -> None:
+    """The placement diagnostic: at most 25 questions find what you already know.
+
+    Each question shows a skill's recall check; press Enter to see the
+    answer key, then answer y (I knew it), p (partly) or n (no); q quits
+    and writes nothing. Answers are read from stdin, so it can be scripted
+    (one line per prompt: an empty line to reveal, then y/p/n). At the end
+    the summary (known, unsure, to study) is shown; only after you confirm
+    are the known skills marked learned as prior knowledge.
+
+    Example: printf '\\ny\\n\\nn\\n...' | roadmap placement
+    """
+    from roadmap import wording
+    from roadmap.actions.placement import confirm_placement, start_placement
+    from roadmap.placement import Answer, PlacementError
+
+    ws = workspace(ctx)
+    p = start_placement(ws)
+
+    def ask(text: str) -> str | None:
+        try:
+            return click.prompt(text, default="", show_default=False, prompt_suffix=" ")
+        except click.Abort:
+            return None
+
+    while (q := p.next_probe()) is not None:
+        click.echo(f"\n[{q.number}/{p.max_probes}] {q.skill_name} ({q.skill_id})")
+        click.echo(f"  {q.prompt}")
+        if ask("Enter shows the answer key (q quits):") in (None, "q"):
+            click.echo("Placement stopped; nothing was written.")
+            ctx.exit(1)
+        click.echo(f"  Answer key: {q.answer or '(none given)'}")
+        while True:
+            reply = ask("Did you know it? y (I knew it) / p (partly) / n (no), q quits:")
+            if reply is None or reply.strip().lower() == "q":
+                click.echo("Placement stopped; nothing was written.")
+                ctx.exit(1)
+            try:
+                p.answer(q.skill_id, Answer.parse(reply))
+                break
+            except PlacementError as e:
+                click.echo(str(e))
+    r = p.result()
+    names = ws.curriculum.skills
+    click.echo(f"\nAfter {wording.plural(r.probes, 'question')}:")
+    for title, ids in (("Known (marked learned as prior knowledge)", r.known), ("Unsure (left as they are)", r.unsure),
+                       ("To study", r.to_study)):
+        click.echo(f"{title}: {len(ids)}")
+        for sid in ids if title != "To study" else ids[:10]:
+            click.echo(f"  {sid} ({names[sid].name})")
+        if title == "To study" and len(ids) > 10:
+            click.echo(f"  and {len(ids) - 10} more")
+    if not r.known:
+        click.echo("Nothing to write.")
+        return
+    if not yes:
+        reply = ask(f"Mark the {len(r.known)} known skills learned? [y/N]")
+        if reply is None or reply.strip().lower() not in ("y", "yes"):
+            click.echo("Nothing was written.")
+            ctx.exit(1)
+    changes = confirm_placement(ws, r, now=now())
+    click.echo(f"Marked {wording.plural(sum(c.changed for c in changes), 'skill')} learned as prior knowledge; "
+               "their first reviews are spread over the next weeks.")
+
+
+COMMANDS = [setup, placement]
