@@ -217,3 +217,123 @@ def apply_renames(session: Session, curriculum: Curriculum) -> list[tuple[str, s
                 session.exec(update(m).where(m.skill_id == old).values(skill_id=new))
             moved.append((old, new))
     return moved
+
+
+# -- prior knowledge ------------------------------------------------------------
+
+PRIOR_FIRST_DAY = 3  # prior knowledge is first due from this many study days on (fresh material: about 2)
+
+
+def with_prerequisites(curriculum: Curriculum, statuses: dict[str, Status], skill_ids: list[str]) -> list[str]:
+    """The skills and every prerequisite (direct or indirect) not learned or skipped, in study order.
+
+    Skills already learned are left out; the order is a topological order of
+    the prerequisite graph (ties by file order), so the most fundamental come
+    first. ``skill_ids`` must be current ids (see :func:`resolve_ids`).
+    """
+    import networkx as nx
+
+    from roadmap.status import DONE
+
+    wanted = set()
+    for sid in skill_ids:
+        if statuses.get(sid) != Status.LEARNED:
+            wanted.add(sid)
+        wanted.update(a for a in nx.ancestors(curriculum.graph, sid) if statuses.get(a, Status.NOT_STARTED) not in DONE)
+    order = {s: i for i, s in enumerate(curriculum.skills)}
+    return list(nx.lexicographical_topological_sort(curriculum.graph.subgraph(wanted), key=order.__getitem__))
+
+
+def with_dependents(curriculum: Curriculum, statuses: dict[str, Status], skill_ids: list[str]) -> list[str]:
+    """The skills and every learned skill built on them (direct or indirect dependents), in study order."""
+    import networkx as nx
+
+    wanted = set(skill_ids)
+    for sid in skill_ids:
+        wanted.update(d for d in nx.descendants(curriculum.graph, sid) if statuses.get(d) == Status.LEARNED)
+    order = {s: i for i, s in enumerate(curriculum.skills)}
+    return list(nx.lexicographical_topological_sort(curriculum.graph.subgraph(wanted), key=order.__getitem__))
+
+
+def prior_schedule(cards: list[tuple[str, str]], today, *, weeks: int) -> dict[tuple[str, str], object]:
+    """First review days of prior-knowledge cards: spread evenly over ``weeks`` weeks, in the given order.
+
+    Parameters
+    ----------
+    cards : list of (skill id, check id)
+        Every card to schedule, most fundamental first (study order, then check order).
+    today : datetime.date
+        The learner's study day.
+    weeks : int
+        Length of the spread window (``prior_spread_weeks``).
+
+    Returns
+    -------
+    dict
+        (skill id, check id) -> date. Card ``j`` of ``m`` falls on
+        ``today + PRIOR_FIRST_DAY + floor(j * 7 * weeks / m)``: days are
+        non-decreasing in the given order and no day gets more than
+        ``ceil(m / (7 * weeks))`` cards (so no more skills than that start review on one day).
+    """
+    from datetime import timedelta
+
+    span = 7 * max(1, weeks)
+    m = len(cards)
+    return {c: today + timedelta(days=PRIOR_FIRST_DAY + j * span // m) for j, c in enumerate(cards)}
+
+
+def learn_prior(session: Session, curriculum: Curriculum, skill_ids: list[str], *, now: datetime,
+                settings: Settings) -> list[Change]:
+    """Mark skills and every prerequisite not yet learned or skipped as learned, as prior knowledge.
+
+    In the caller's transaction, all or nothing. Each skill marked gets a
+    ``learned`` status event and its checks enter review with a ``prior``
+    log row (:func:`roadmap.review.introduce_prior`), first due spread over
+    ``settings.prior_spread_weeks`` weeks (:func:`prior_schedule`), most
+    fundamental first.
+
+    Returns
+    -------
+    list of Change
+        The skills asked for that were already learned (unchanged, first),
+        then every skill marked, in study order.
+
+    Raises
+    ------
+    ProgressError
+        An unknown id (with suggestions).
+    ClockWentBackError
+        ``now`` is before the newest row of a changed skill's history.
+    """
+    from roadmap import review
+    from roadmap.timeline import check_order
+
+    ids = resolve_ids(curriculum, skill_ids)
+    statuses = load_statuses(session, curriculum)
+    todo = with_prerequisites(curriculum, statuses, ids)
+    check_order(session, todo, now=now, action="learning")
+    unchanged = [Change(s, Status.LEARNED, Status.LEARNED) for s in ids if s not in todo]
+    check_ids = {s: list(dict.fromkeys(review.check_ids_of(curriculum.skills[s]))) or [""] for s in todo}
+    days = prior_schedule([(s, c) for s in todo for c in check_ids[s]], settings.calendar.study_day(now),
+                          weeks=settings.prior_spread_weeks)
+    changes = []
+    for sid in todo:
+        row = _row(session, curriculum, sid)
+        before = Status(row.status) if row is not None else Status.NOT_STARTED
+        if row is None:
+            row = SkillProgress(skill_id=sid, status=Status.LEARNED.value, updated_at=now)
+        elif row.skill_id != sid:
+            session.delete(row)
+            session.flush()
+            row = SkillProgress(skill_id=sid, status=row.status, started_at=row.started_at,
+                                learned_at=row.learned_at, skipped_at=row.skipped_at, updated_at=now)
+        row.status = Status.LEARNED.value
+        row.updated_at = now
+        row.learned_at = now
+        row.started_at = row.started_at or now
+        session.add(row)
+        session.add(StatusEvent(skill_id=sid, status=Status.LEARNED.value, at=now))
+        review.introduce_prior(session, sid, now=now, settings=settings, check_ids=check_ids[sid],
+                               due_days=[days[(sid, c)] for c in check_ids[sid]])
+        changes.append(Change(sid, before, Status.LEARNED))
+    return unchanged + changes

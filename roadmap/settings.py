@@ -64,6 +64,9 @@ class Settings:
         Skills the weekly plan works on at once, 1-4 (each gets an equal share of a study day).
     tracks : tuple of str
         The learner's chosen tracks (elective specialisations), by track id, in the order chosen.
+    prior_spread_weeks : int
+        Weeks over which the first reviews of skills marked as prior knowledge
+        are spread (1-26).
     """
 
     weekly_hours: float = 10.0
@@ -76,6 +79,7 @@ class Settings:
     rollover_hour: int = 4
     timezone: str = ""
     daily_review_cap: int = 30
+    prior_spread_weeks: int = 3
     targets: Mapping[str, date] = field(default_factory=dict)
     parallel_skills: int = 2
     tracks: tuple[str, ...] = ()
@@ -258,6 +262,9 @@ SPECS: dict[str, Spec] = {s.key: s for s in [
          "Skills studied at once (1 to 4); they share each study day, from different categories when possible."),
     Spec("tracks", "tracks", _tracks, _show_tracks,
          "Chosen tracks (electives), comma-separated track ids, e.g. nlp-track; 'none' to choose none."),
+    Spec("prior_spread_weeks", "prior_spread_weeks",
+         _number(1, 26, integer=True, what="prior_spread_weeks takes weeks"), str,
+         "Weeks over which the first reviews of skills you already knew (prior knowledge) are spread (1 to 26)."),
 ]}
 
 

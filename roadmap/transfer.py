@@ -38,8 +38,8 @@ from roadmap.review.rating import LogKind
 FORMAT = "roadmap-export"
 VERSION = 2
 VERSIONS = (1, 2)  # versions this code imports
-KINDS = {k.value for k in LogKind}  # learn, review, undo, retire
-RATING_BY_KIND = {"learn": {3}, "review": {1, 2, 3, 4}, "undo": {0}, "retire": {0}}
+KINDS = {k.value for k in LogKind}  # learn, prior, review, undo, retire
+RATING_BY_KIND = {"learn": {3}, "prior": {3}, "review": {1, 2, 3, 4}, "undo": {0}, "retire": {0}}
 
 
 class TransferError(RoadmapError):

@@ -54,12 +54,13 @@ def run(db_path, small_path, monkeypatch):
     """Run the CLI: run("learn", "algebra", now=...) -> click Result (exit code, output)."""
     from roadmap.cli import cli
 
-    def _run(*args: str, now: datetime | str | None = NOW, curriculum: Path | None = small_path, db=db_path):
+    def _run(*args: str, now: datetime | str | None = NOW, curriculum: Path | None = small_path, db=db_path,
+             input: str | None = None):
         env = {"ROADMAP_DB": str(db) if db else None,
                "ROADMAP_CURRICULUM": str(curriculum) if curriculum else None,
                "ROADMAP_NOW": now.isoformat() if isinstance(now, datetime) else now}
         runner = CliRunner()
-        return runner.invoke(cli, list(args), env=env, catch_exceptions=False)
+        return runner.invoke(cli, list(args), env=env, catch_exceptions=False, input=input)
 
     return _run
 

@@ -89,6 +89,7 @@ class StatusChange:
     after: Status
     first_review: date | None = None
     missing_prerequisites: tuple[str, ...] = ()
+    prior: bool = False
 
     @property
     def changed(self) -> bool:
@@ -145,6 +146,71 @@ def set_status(ws: Workspace, skill_ids: list[str], status: Status, *, now: date
             out.append(StatusChange(c.skill_id, cur.skills[c.skill_id].name, Status(c.before), Status(c.after),
                                     first, missing))
     return out
+
+
+def _first_reviews(s, cal, skill_ids) -> dict[str, date]:
+    from sqlmodel import func, select
+
+    from roadmap.models import ReviewCard
+
+    rows = s.exec(select(ReviewCard.skill_id, func.min(ReviewCard.due)).where(ReviewCard.skill_id.in_(list(skill_ids)))
+                  .group_by(ReviewCard.skill_id)).all()
+    return {sid: cal.study_day(due) for sid, due in rows}
+
+
+def prior_preview(ws: Workspace, skill_ids: list[str]) -> list[str]:
+    """What :func:`learn_prior` would mark learned: the skills and their prerequisites not learned or skipped,
+    in study order (most fundamental first). Raises ProgressError for an unknown id; writes nothing."""
+    from roadmap.progress import load_statuses, resolve_ids, with_prerequisites
+
+    ids = resolve_ids(ws.curriculum, list(skill_ids))
+    with ws.read() as s:
+        return with_prerequisites(ws.curriculum, load_statuses(s, ws.curriculum), ids)
+
+
+def learn_prior(ws: Workspace, skill_ids: list[str], *, now: datetime) -> list[StatusChange]:
+    """Mark skills and every prerequisite not learned or skipped as learned, as prior knowledge (one transaction).
+
+    Their checks enter review spread over ``prior_spread_weeks`` weeks, most
+    fundamental first, each with a longer first interval than freshly studied
+    material (see :func:`roadmap.progress.learn_prior` and
+    :func:`roadmap.review.prior_exposure`). Returns one change per skill asked
+    for that was already learned (unchanged), then per skill marked, in study
+    order, each with its first review day.
+
+    Raises ProgressError for an unknown id, ClockWentBackError for a write dated
+    before the newest row; nothing is written then.
+    """
+    from roadmap import settings_store
+    from roadmap.progress import learn_prior as store_prior
+
+    cur = ws.curriculum
+    with ws.write() as s:
+        settings = settings_store.load(s)
+        changes = store_prior(s, cur, list(skill_ids), now=now, settings=settings)
+        s.flush()
+        first = _first_reviews(s, settings.calendar, [c.skill_id for c in changes if c.before != c.after])
+    return [StatusChange(c.skill_id, cur.skills[c.skill_id].name, Status(c.before), Status(c.after),
+                         first.get(c.skill_id), prior=c.before != c.after) for c in changes]
+
+
+def reset_preview(ws: Workspace, skill_ids: list[str]) -> list[str]:
+    """What :func:`reset_with_dependents` would reset: the skills and every learned skill built on them,
+    in study order. Raises ProgressError for an unknown id; writes nothing."""
+    from roadmap.progress import load_statuses, resolve_ids, with_dependents
+
+    ids = resolve_ids(ws.curriculum, list(skill_ids))
+    with ws.read() as s:
+        return with_dependents(ws.curriculum, load_statuses(s, ws.curriculum), ids)
+
+
+def reset_with_dependents(ws: Workspace, skill_ids: list[str], *, now: datetime) -> list[StatusChange]:
+    """Reset skills and every learned skill built on them to not started (they leave review; history is kept).
+
+    One transaction; see :func:`reset_preview` for the list. Raises
+    ProgressError for an unknown id.
+    """
+    return set_status(ws, reset_preview(ws, skill_ids), Status.NOT_STARTED, now=now)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,8 @@ class Stats:
     ``history`` maps study days of the last ``weeks`` weeks to explicit
     reviews; ``forecast`` is (date, count) for the next 30 days;
     ``retention`` is the share of reviews in the last 365 days not rated
-    Again (None without reviews), out of ``retention_reviews``.
+    Again (None without reviews), out of ``retention_reviews``;
+    ``prior`` counts learned skills that entered review as prior knowledge.
     """
 
     today: date
@@ -39,6 +40,7 @@ class Stats:
     desired_retention: float
     counts: dict[Status, int]
     total_reviews: int
+    prior: int = 0
 
 
 def read_stats(session, curriculum, now: datetime, *, weeks: int = 52) -> Stats:
@@ -58,7 +60,7 @@ def read_stats(session, curriculum, now: datetime, *, weeks: int = 52) -> Stats:
     return Stats(today=today, history=history, forecast=review.forecast(session, now=now, settings=settings, days=30,
                                                                         skills=curriculum.skills, time_off=off),
                  retention=retention, retention_reviews=n, desired_retention=settings.desired_retention,
-                 counts=counts, total_reviews=sum(history.values()))
+                 counts=counts, total_reviews=sum(history.values()), prior=len(review.prior_skill_ids(session)))
 
 
 def stats(ws: Workspace, *, now: datetime, weeks: int = 52) -> Stats:

@@ -49,6 +49,8 @@ class StatusSummary:
         Ids with stored progress the curriculum no longer has.
     database : str
         The database file.
+    prior : list of str
+        Learned skills in review that entered it as prior knowledge (sorted).
     """
 
     counts: dict[Status, int]
@@ -60,6 +62,7 @@ class StatusSummary:
     desired_retention: float
     orphaned: list[str]
     database: str
+    prior: list[str] = ()
 
 
 def status_summary(ws: Workspace, *, now: datetime) -> StatusSummary:
@@ -76,6 +79,7 @@ def status_summary(ws: Workspace, *, now: datetime) -> StatusSummary:
         logged = studylog.logged_hours(s)
         settings = settings_store.load(s)
         cards = review.card_states(s, now=now, settings=settings, skills=cur.skills)
+        prior = sorted(review.prior_skill_ids(s))
     cats = []
     for c in cur.categories:
         ids = [sid for sid, sk in cur.skills.items() if sk.category == c.id]
@@ -85,4 +89,4 @@ def status_summary(ws: Workspace, *, now: datetime) -> StatusSummary:
         milestones=milestone_progress(cur, statuses, logged, tracks=settings.tracks),
         memory=sorted(cards.values(), key=lambda c: (c.retrievability, c.skill_id)),
         fading=fading(cards, statuses, settings), desired_retention=settings.desired_retention,
-        orphaned=orphaned(cur, statuses), database=str(ws.engine.url.database))
+        orphaned=orphaned(cur, statuses), database=str(ws.engine.url.database), prior=prior)

@@ -62,13 +62,13 @@ def cli(ctx: click.Context, db: str | None, curriculum_path: str | None) -> None
         ws.curriculum, ws.engine  # noqa: B018 - errors before the screen opens
         from roadmap.tui.app import RoadmapApp
 
-        RoadmapApp(ws).run()
+        RoadmapApp(ws, offer_setup=True).run()
 
 
 def _register() -> None:
-    from roadmap.cli import curriculum, data, review, skills, week
+    from roadmap.cli import curriculum, data, onboarding, review, skills, week
 
-    for module in (skills, week, review, data, curriculum):
+    for module in (skills, week, review, data, curriculum, onboarding):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -50,10 +50,11 @@ def status(ctx: click.Context, fmt: str) -> None:
                                "checks": c.checks, "weakest_check": c.weakest} for c in sm.memory],
                    "milestones": [{"id": m.id, "name": m.name, "done": m.done, "required": m.required,
                                    "hours_remaining": m.hours_remaining} for m in sm.milestones],
-                   "orphaned": sm.orphaned})
+                   "orphaned": sm.orphaned, "prior": list(sm.prior)})
         return
     con = console()
-    con.print(f"[b]{sm.total} skills[/b]: " + ", ".join(f"{n} {wording.status_word(st)}" for st, n in sm.counts.items()))
+    con.print(f"[b]{sm.total} skills[/b]: " + ", ".join(f"{n} {wording.status_word(st)}" for st, n in sm.counts.items())
+              + (f" ({len(sm.prior)} learned as prior knowledge)" if sm.prior else ""))
     t = Table(title="By category")
     t.add_column("category", kind="name")
     t.add_column("done", justify="right")
@@ -168,16 +169,95 @@ start = _status_command("start", "in_progress",
                         "Mark skills as in progress.\n\nA skill whose prerequisites are not learned or skipped "
                         "can be started too (people study in parallel): a warning names them.\n\n"
                         "Example: roadmap start python", force=True)
-learn = _status_command("learn", "learned",
-                        "Mark skills as learned; each enters spaced review.\n\nRefused if a prerequisite is not "
-                        "learned or skipped, unless --force.\n\nExample: roadmap learn linear-algebra calculus",
-                        force=True)
+_learn_plain = _status_command("learn", "learned", "", force=True)
+
+
+@click.command("learn")
+@click.argument("skill_ids", nargs=-1, required=True, metavar="SKILL_ID...")
+@click.option("--force", is_flag=True, help="Allow it even if prerequisites are not learned or skipped.")
+@click.option("--with-prereqs", is_flag=True,
+              help="Prior knowledge: also mark every prerequisite not learned or skipped; reviews spread over weeks.")
+@click.pass_context
+def learn(ctx: click.Context, skill_ids: tuple[str, ...], force: bool, with_prereqs: bool) -> None:
+    """Mark skills as learned; each enters spaced review.
+
+    Refused if a prerequisite is not learned or skipped, unless --force.
+
+    With --with-prereqs the skills and every prerequisite not yet learned or
+    skipped are marked learned as prior knowledge (kind "prior" in the
+    review log): their first reviews are spread over the next
+    prior_spread_weeks weeks (default 3), most fundamental first, with a
+    longer first interval than freshly studied material. Everything marked
+    is printed; `roadmap reset --with-dependents SKILL` undoes it.
+
+    Example: roadmap learn linear-algebra calculus
+
+    Example: roadmap learn --with-prereqs pytorch
+    """
+    if not with_prereqs:
+        ctx.invoke(_learn_plain, skill_ids=skill_ids, force=force)
+        return
+    from roadmap import wording
+    from roadmap.actions.skills import learn_prior
+
+    changes = learn_prior(workspace(ctx), list(skill_ids), now=now())
+    marked = [c for c in changes if c.changed]
+    for c in changes:
+        if not c.changed:
+            click.echo(f"{c.skill_id} ({c.name}): already {wording.status_word(c.after)}")
+    if marked:
+        click.echo(f"Marked {wording.plural(len(marked), 'skill')} learned as prior knowledge:")
+    for c in marked:
+        line = f"  {c.skill_id} ({c.name})"
+        if c.first_review is not None:
+            line += f"; first review {wording.day_text(c.first_review)}"
+        click.echo(line)
+    if marked:
+        click.echo("To undo: roadmap reset " + " ".join(c.skill_id for c in marked))
+
+
 skip = _status_command("skip", "skipped",
                        "Mark skills as skipped (already known, or not wanted); they count as done for prerequisites.",
                        force=False)
-reset = _status_command("reset", "not_started",
-                        "Reset skills to not started; a learned skill leaves the review queue (its history is kept).",
-                        force=False)
+_reset_plain = _status_command("reset", "not_started", "", force=False)
+
+
+@click.command("reset")
+@click.argument("skill_ids", nargs=-1, required=True, metavar="SKILL_ID...")
+@click.option("--with-dependents", is_flag=True, help="Also reset every learned skill built on these (listed first).")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation (for scripts).")
+@click.pass_context
+def reset(ctx: click.Context, skill_ids: tuple[str, ...], with_dependents: bool, yes: bool) -> None:
+    """Reset skills to not started; a learned skill leaves the review queue (its history is kept).
+
+    With --with-dependents every learned skill built on them (directly or
+    not) is reset too: they are listed and you are asked to confirm (--yes
+    skips the question).
+
+    Example: roadmap reset --with-dependents linear-algebra
+    """
+    if not with_dependents:
+        ctx.invoke(_reset_plain, skill_ids=skill_ids)
+        return
+    from roadmap.actions.skills import reset_preview, reset_with_dependents
+
+    ws = workspace(ctx)
+    ids = reset_preview(ws, list(skill_ids))
+    names = ws.curriculum.skills
+    click.echo(f"This resets {len(ids)} skill{'s' if len(ids) != 1 else ''}:")
+    for sid in ids:
+        click.echo(f"  {sid} ({names[sid].name})")
+    try:
+        agreed = yes or click.confirm("Reset them?", default=False)
+    except click.Abort:  # end of input: no answer
+        agreed = False
+    if not agreed:
+        click.echo("Nothing was reset.")
+        ctx.exit(1)
+    changes = reset_with_dependents(ws, list(skill_ids), now=now())
+    done = [c for c in changes if c.changed]
+    click.echo(f"Reset {len(done)} skill{'s' if len(done) != 1 else ''}"
+               + (f" ({sum(c.left_review for c in done)} left spaced review; their history is kept)" if done else ""))
 
 
 @click.command("log")

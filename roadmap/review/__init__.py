@@ -20,16 +20,16 @@ from typing import TYPE_CHECKING, Any
 _WHERE = {
     **dict.fromkeys(("Rating", "LogKind", "ReviewError", "StalePreviewError", "RATINGS", "RATING_NAMES",
                      "parse_rating", "review_seconds", "MIN_REVIEW_SECONDS"), ".rating"),
-    **dict.fromkeys(("Outcome", "scheduler", "schedule", "first_exposure", "outcomes", "card_from_dict_checked",
+    **dict.fromkeys(("Outcome", "scheduler", "schedule", "first_exposure", "outcomes", "prior_exposure", "card_from_dict_checked",
                      "card_dict", "card_fields", "card_due", "card_key", "retrievabilities", "MAX_STABILITY_DAYS",
                      "MAX_INTERVAL_DAYS", "LAST_DUE_DAY"), ".scheduling"),
-    **dict.fromkeys(("introduce", "retire", "preview", "record", "undo_last", "rebuild_cards",
+    **dict.fromkeys(("introduce", "introduce_prior", "retire", "preview", "record", "undo_last", "rebuild_cards",
                      "card_row_from_dict", "card_for", "skill_cards", "check_ids_of", "spread_days", "sync_checks",
                      "DEDUP_SECONDS", "UNDO_DEPTH", "SPREAD_DAYS"), ".cards"),
     **dict.fromkeys(("DueItem", "TodayQueue", "queue_order", "due_queue", "todays_queue", "card_states",
                      "check_states", "skill_memory", "check_map", "expand", "in_time_off", "forecast"), ".queue"),
     **dict.fromkeys(("history_counts", "retention_achieved", "median_duration_seconds", "review_counts",
-                     "undone_ids", "reviewed_since"), ".history"),
+                     "undone_ids", "reviewed_since", "prior_skill_ids"), ".history"),
     "ClockWentBackError": "roadmap.timeline",
     # study days, named here since the faces have always reached them as review.study_day etc.
     **dict.fromkeys(("study_day", "zone", "day_start", "day_end"), "roadmap.days"),
@@ -53,16 +53,16 @@ def __dir__() -> list[str]:
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
     from roadmap.days import day_end, day_start, study_day, zone
-    from roadmap.review.cards import (DEDUP_SECONDS, SPREAD_DAYS, UNDO_DEPTH, card_for, card_row_from_dict,
+    from roadmap.review.cards import (DEDUP_SECONDS, SPREAD_DAYS, UNDO_DEPTH, card_for, introduce_prior, card_row_from_dict,
                                       check_ids_of, introduce, preview, rebuild_cards, record, retire, skill_cards,
                                       spread_days, sync_checks, undo_last)
     from roadmap.review.history import (history_counts, median_duration_seconds, retention_achieved,
-                                        review_counts, reviewed_since, undone_ids)
+                                        review_counts, reviewed_since, undone_ids, prior_skill_ids)
     from roadmap.review.queue import (DueItem, TodayQueue, card_states, check_map, check_states, due_queue, expand,
                                       forecast, in_time_off, queue_order, skill_memory, todays_queue)
     from roadmap.review.rating import (MIN_REVIEW_SECONDS, RATING_NAMES, RATINGS, LogKind, Rating, ReviewError,
                                        StalePreviewError, parse_rating, review_seconds)
     from roadmap.review.scheduling import (LAST_DUE_DAY, MAX_INTERVAL_DAYS, MAX_STABILITY_DAYS, Outcome,
                                            card_dict, card_due, card_fields, card_key, card_from_dict_checked,
-                                           first_exposure, outcomes, retrievabilities, schedule, scheduler)
+                                           first_exposure, outcomes, prior_exposure, retrievabilities, schedule, scheduler)
     from roadmap.timeline import ClockWentBackError

@@ -35,7 +35,7 @@ from roadmap.models import ReviewCard, ReviewLog
 from roadmap.review.history import undone_ids
 from roadmap.review.rating import RATING_NAMES, LogKind, Rating, ReviewError, StalePreviewError
 from roadmap.review.scheduling import (Outcome, card_dict, card_due, card_fields, card_key, first_exposure,
-                                      outcomes)
+                                      outcomes, prior_exposure)
 from roadmap.settings import Settings
 from roadmap.timeline import check_order
 
@@ -131,6 +131,35 @@ def introduce(session: Session, skill_id: str, *, now: datetime, settings: Setti
         session.add(row)
         session.add(ReviewLog(skill_id=skill_id, check_id=_log_check(check_id), reviewed_at=now,
                               rating=int(Rating.GOOD), kind=LogKind.LEARN.value, card_before=None,
+                              card_after=json.dumps(outcome.card)))
+        rows.append(row)
+    return rows
+
+
+def introduce_prior(session: Session, skill_id: str, *, now: datetime, settings: Settings,
+                    due_days: Sequence[date], check_ids: Sequence[str] = ("",)) -> list[ReviewCard]:
+    """Put every check of a skill known before (prior knowledge) into review, each first due on its given day.
+
+    Like :func:`introduce`, but each card starts as a memory recalled twice
+    (:func:`roadmap.review.scheduling.prior_exposure`) and its log row is of
+    kind ``prior``. ``due_days`` gives the first review day of each check
+    (same order as ``check_ids``; the caller spreads them, see
+    :func:`roadmap.progress.prior_schedule`).
+
+    Raises ClockWentBackError if ``now`` is before the newest row of the skill's history.
+    """
+    now = now.astimezone(UTC)
+    check_order(session, [skill_id], now=now, action="learning")
+    retire(session, skill_id, now=now)
+    session.flush()
+    ids = list(dict.fromkeys(check_ids)) or [""]
+    rows = []
+    for check_id, day in zip(ids, due_days, strict=True):
+        outcome = prior_exposure(card_key(skill_id, check_id), now=now, settings=settings, due_day=day)
+        row = card_row_from_dict(skill_id, outcome.card, 0, check_id)
+        session.add(row)
+        session.add(ReviewLog(skill_id=skill_id, check_id=_log_check(check_id), reviewed_at=now,
+                              rating=int(Rating.GOOD), kind=LogKind.PRIOR.value, card_before=None,
                               card_after=json.dumps(outcome.card)))
         rows.append(row)
     return rows
@@ -274,7 +303,8 @@ def undo_last(session: Session, *, now: datetime, only: Collection[int] | None =
                          if target.check_id is not None else [])  # a whole-skill row follows every check's
             later = session.exec(select(ReviewLog.id).where(
                 ReviewLog.skill_id == target.skill_id, *same_card,
-                ReviewLog.kind.in_((LogKind.REVIEW.value, LogKind.LEARN.value, LogKind.RETIRE.value)),
+                ReviewLog.kind.in_((LogKind.REVIEW.value, LogKind.LEARN.value, LogKind.PRIOR.value,
+                                    LogKind.RETIRE.value)),
                 ReviewLog.id.not_in(undone),
                 or_(ReviewLog.reviewed_at > target.reviewed_at,
                     and_(ReviewLog.reviewed_at == target.reviewed_at, ReviewLog.id > target.id)))).first()

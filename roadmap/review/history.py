@@ -91,7 +91,7 @@ def review_counts(session: Session) -> dict[tuple[str, str], int]:
         key = (skill_id, check_id or "")
         if kind in (LogKind.REVIEW, LogKind.UNDO) and key not in counts:
             counts[key] = counts.get((skill_id, ""), 0)
-        if kind == LogKind.LEARN:
+        if kind in (LogKind.LEARN, LogKind.PRIOR):
             counts[key] = 0
         elif kind == LogKind.REVIEW:
             counts[key] += 1
@@ -111,3 +111,16 @@ def reviewed_since(session: Session, since: datetime) -> int:
     return session.exec(select(func.count()).where(ReviewLog.kind == LogKind.REVIEW.value,
                                                    ReviewLog.reviewed_at >= since,
                                                    ReviewLog.id.not_in(undone_ids()))).one()
+
+
+def prior_skill_ids(session: Session) -> set[str]:
+    """Skills in review now that entered it as prior knowledge (their latest ``learn``/``prior`` rows are ``prior``)."""
+    from roadmap.models import ReviewCard
+
+    latest: dict[str, str] = {}
+    for kind, skill_id in session.exec(select(ReviewLog.kind, ReviewLog.skill_id)
+                                       .where(ReviewLog.kind.in_((LogKind.LEARN.value, LogKind.PRIOR.value)))
+                                       .order_by(ReviewLog.reviewed_at, ReviewLog.id)).all():
+        latest[skill_id] = kind
+    in_review = set(session.exec(select(ReviewCard.skill_id).distinct()).all())
+    return {s for s, k in latest.items() if k == LogKind.PRIOR and s in in_review}

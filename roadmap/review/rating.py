@@ -52,10 +52,13 @@ class LogKind(StrEnum):
 
     ``learn``: a skill marked learned (its first exposure, rated Good);
     ``review``: an explicit rating; ``undo``: cancels the review it names;
-    ``retire``: the skill left review (reset or skipped).
+    ``retire``: the skill left review (reset or skipped); ``prior``: a skill
+    marked learned as prior knowledge (known before, see
+    :func:`roadmap.review.scheduling.prior_exposure`), rated Good like ``learn``.
     """
 
     LEARN = "learn"
+    PRIOR = "prior"
     REVIEW = "review"
     UNDO = "undo"
     RETIRE = "retire"

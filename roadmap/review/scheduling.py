@@ -266,3 +266,34 @@ def outcomes(row: ReviewCard, *, now: datetime, settings: Settings) -> dict[int,
     """What each rating (1-4) would do to a stored card at ``now`` (seeded by its card key and review count)."""
     return _outcomes(_to_card(row), card_key(row.skill_id, row.check_id or ""), row.reviews, now.astimezone(UTC),
                      settings)
+
+
+def prior_exposure(key: str, *, now: datetime, settings: Settings, due_day: date) -> Outcome:
+    """The card a check of prior knowledge gets: a memory reviewed successfully twice, first due on ``due_day``.
+
+    The rule (prior knowledge is older and firmer than something just
+    studied): the learner is taken to have met the check one first-exposure
+    interval ago (a Good first exposure, about 2 days at 90 % retention) and
+    to have recalled it now (a Good review on time). The card therefore
+    starts with the stability of a second successful review (about 10 days
+    with FSRS-6's default parameters, against 2.31 for fresh material), so
+    every later interval is longer too. Its first review is put on
+    ``due_day`` (a local study day, chosen by the caller to spread prior
+    knowledge over weeks), never before tomorrow and never after
+    :data:`LAST_DUE_DAY`.
+    """
+    at = now.astimezone(UTC)
+    first = first_exposure(key, now=at, settings=settings)
+    if first.interval_days < 1:  # configured learning steps: the fresh card's day-scale interval is unknown
+        earlier = at - timedelta(days=2)
+    else:
+        earlier = at - timedelta(days=first.interval_days)
+    seen = fsrs.Card.from_dict(first_exposure(key, now=earlier, settings=settings).card)
+    seen.due = min(seen.due, at)
+    out = _outcomes(seen, key, 1, at, settings, ratings=(Rating.GOOD,))[Rating.GOOD]
+    tz = zone(settings.timezone)
+    today = study_day(at, tz, settings.rollover_hour)
+    day = min(max(due_day, today + timedelta(days=1)), max(LAST_DUE_DAY, today + timedelta(days=1)))
+    card = fsrs.Card.from_dict(out.card)
+    card.due = max(day_start(day, tz, settings.rollover_hour), at)
+    return Outcome(out.rating, day, (day - today).days, card.to_dict())

@@ -88,9 +88,11 @@ class RoadmapApp(App):
     POLL_SECONDS = 2.0
     MIN_WIDTH, MIN_HEIGHT = 60, 18
 
-    def __init__(self, workspace: Workspace, clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(self, workspace: Workspace, clock: Callable[[], datetime] | None = None, *,
+                 offer_setup: bool = False) -> None:
         super().__init__()
         self.workspace = workspace
+        self.offer_setup = offer_setup  # open the Setup screen first when the database is empty
         self._clock = clock or clock_mod.now
         self._db_stamp = self._stamp()
 

@@ -63,4 +63,6 @@ class StatsScreen(LoadingScreen):
             ret = (f"Retention achieved (last 365 days): [b]{wording.percent(st.retention)}[/b] of {st.retention_reviews} "
                    f"reviews recalled · desired {wording.percent(st.desired_retention)}")
         counts_line = " · ".join(f"{wording.status_word(k)} {v}" for k, v in st.counts.items())
+        if st.prior:
+            counts_line += f" ({st.prior} learned as prior knowledge)"
         self.query_one("#stats-numbers", Static).update(f"{ret}\nSkills: {counts_line}")
