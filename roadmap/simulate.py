@@ -113,7 +113,7 @@ class SimConfig:
                  ("weekly_hours", 0.5 <= self.weekly_hours <= 168, "0.5 to 168"),
                  ("learners", self.learners >= 1, "at least 1"),
                  ("desired_retention", 0.70 <= self.desired_retention <= 0.99, "0.70 to 0.99"),
-                 ("daily_review_cap", self.daily_review_cap >= 1, "at least 1"),
+                 ("daily_review_cap", 1 <= self.daily_review_cap <= 1000, "1 to 1000"),
                  ("review_minutes", 0 < self.review_minutes <= 60, "above 0 and at most 60"),
                  ("overconfidence", 0 <= self.overconfidence <= 1, "0 to 1"),
                  ("parameter_spread", 0 <= self.parameter_spread <= 1, "0 to 1"),
