@@ -297,3 +297,83 @@ def prior_exposure(key: str, *, now: datetime, settings: Settings, due_day: date
     card = fsrs.Card.from_dict(out.card)
     card.due = max(day_start(day, tz, settings.rollover_hour), at)
     return Outcome(out.rating, day, (day - today).days, card.to_dict())
+
+
+# -- ground truth for the learner simulator (roadmap.simulate) ------------------------------------
+# The simulator's "true" memory uses FSRS-6 itself, through the library, with the learner's own
+# parameters. The scheduler never sees it: nothing above reads these helpers.
+
+DEFAULT_PARAMETERS: tuple[float, ...] = tuple(fsrs.scheduler.DEFAULT_PARAMETERS)
+
+
+def perturbed_parameters(rng: random.Random, spread: float) -> tuple[float, ...]:
+    """FSRS-6's default parameters, each scaled by ``exp(N(0, spread))`` and kept within the library's bounds.
+
+    ``spread`` 0 gives the defaults exactly (the scheduler's own model). Used
+    for a simulated learner's true memory (:mod:`roadmap.simulate`).
+    """
+    lo, hi = fsrs.scheduler.LOWER_BOUNDS_PARAMETERS, fsrs.scheduler.UPPER_BOUNDS_PARAMETERS
+    out = []
+    for w, a, b in zip(DEFAULT_PARAMETERS, lo, hi):
+        v = w * math.exp(rng.gauss(0.0, spread)) if spread > 0 else w
+        out.append(min(max(v, a), b))
+    return tuple(out)
+
+
+@dataclass
+class TrueCard:
+    """A simulated learner's true memory of one check: FSRS-6 stability (days), difficulty (1-10) and the
+    instant its memory was last refreshed (fractional days since the simulation's start)."""
+
+    stability: float
+    difficulty: float
+    last_day: float
+
+
+class TrueMemory:
+    """A learner's true FSRS-6 memory model (the library's formulas with the learner's ``parameters``).
+
+    ``review`` applies one rating with :meth:`fsrs.Scheduler.review_card`;
+    ``retrievability`` is FSRS-6's forgetting curve ``(1 + F t / S) ** -w20``
+    with ``F = 0.9 ** (-1 / w20) - 1`` (the library's ``get_card_retrievability``,
+    without its rounding of ``t`` down to whole days); ``partial`` gives a
+    fraction of a Good review (transfer from a related skill).
+    Raises ValueError (from the library) for parameters outside its bounds.
+    """
+
+    def __init__(self, parameters=DEFAULT_PARAMETERS, origin: datetime = datetime(2000, 1, 1, tzinfo=UTC)):
+        self._sched = fsrs.Scheduler(parameters=tuple(parameters), desired_retention=0.9, learning_steps=(),
+                                     relearning_steps=(), maximum_interval=MAX_INTERVAL_DAYS, enable_fuzzing=False)
+        self.decay = -self._sched.parameters[20]
+        self.factor = 0.9 ** (1 / self.decay) - 1
+        self.origin = origin
+
+    def retrievability(self, card: TrueCard, day: float) -> float:
+        """Probability of recall (0-1) of ``card`` at ``day`` (days since the origin)."""
+        t = max(0.0, day - card.last_day)
+        return (1 + self.factor * t / card.stability) ** self.decay
+
+    def _at(self, day: float) -> datetime:
+        return self.origin + timedelta(days=day)
+
+    def review(self, card: TrueCard | None, rating: int, day: float) -> TrueCard:
+        """The card after a review rated ``rating`` (1-4) at ``day``; None is a first exposure."""
+        at = self._at(day)
+        if card is None:
+            c = fsrs.Card(card_id=1, state=fsrs.State.Learning, step=0, due=at)
+        else:
+            c = fsrs.Card(card_id=1, state=fsrs.State.Review, stability=card.stability, difficulty=card.difficulty,
+                          due=at, last_review=self._at(card.last_day))
+        new, _ = self._sched.review_card(c, fsrs.Rating(rating), review_datetime=at)
+        return TrueCard(min(float(new.stability), MAX_STABILITY_DAYS), float(new.difficulty), day)
+
+    def partial(self, card: TrueCard, weight: float, day: float) -> TrueCard:
+        """``card`` after a fraction ``weight`` (0-1) of a Good review at ``day``: stability grows by that
+        fraction of FSRS's growth for Good at the current retrievability, difficulty is unchanged, and the
+        retrievability now is kept (the memory's clock is rescaled to the new stability)."""
+        if weight <= 0:
+            return card
+        good = self.review(card, int(Rating.GOOD), day)
+        s_new = card.stability + weight * max(0.0, good.stability - card.stability)
+        elapsed = max(0.0, day - card.last_day)
+        return TrueCard(s_new, card.difficulty, day - elapsed * s_new / card.stability)

@@ -1,0 +1,119 @@
+"""The learner simulator: deterministic by seed, its ground truth is FSRS-6, and it validates itself."""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import timedelta
+
+import pytest
+
+from roadmap import curriculum as curriculum_mod
+from roadmap.review.scheduling import DEFAULT_PARAMETERS, TrueMemory, perturbed_parameters
+from roadmap.simulate import SimConfig, SimulationError, draw_truth, simulate
+
+from conftest import SMALL, as_json
+
+SHORT = SimConfig(years=0.1, learners=1, seed=3)
+# The learner's memory is the scheduler's model and nothing else changes it: achieved retention
+# must be what the scheduler aims at.
+VALIDATION = dict(parameter_spread=0.0, transfer=False, time_off_weeks=0, daily_review_cap=1000)
+
+
+@pytest.fixture(scope="module")
+def small():
+    return curriculum_mod.load(SMALL)
+
+
+def test_same_seed_same_json_other_seed_differs(small):
+    a = json.dumps(simulate(SHORT, curriculum=small).to_json(), sort_keys=True)
+    b = json.dumps(simulate(SHORT, curriculum=small).to_json(), sort_keys=True)
+    c = json.dumps(simulate(SimConfig(years=0.1, learners=1, seed=4), curriculum=small).to_json(), sort_keys=True)
+    assert a == b
+    assert a != c
+
+
+def test_outputs_cover_the_run(small):
+    r = simulate(SHORT, curriculum=small)
+    (learner,) = r.learners
+    days = SHORT.days
+    assert len(learner.review_minutes_per_day) == days
+    assert len(learner.reviews_per_week) == -(-days // 7)
+    assert sum(learner.reviews_per_week) == learner.reviews > 0
+    assert sum(learner.review_minutes_per_day) == pytest.approx(learner.reviews * SHORT.review_minutes)
+    assert learner.learned == len(small.skills)  # 19 h of curriculum in 0.1 years at 10 h a week
+    assert 0 < learner.retention <= 1 and 0 <= learner.low_share <= 1
+    assert set(learner.milestones) == {m.id for m in small.milestones}
+    for m in learner.milestones.values():
+        assert m["forecast"] and m["reached"] and abs(m["error_weeks"]) < 2
+    s = r.summary()
+    assert s["learners"] == 1 and s["reviews"] == learner.reviews
+
+
+def test_achieved_retention_matches_desired_fast(small):
+    """Few seeds: within 2 points (the slow test below holds it to 1)."""
+    s = simulate(SimConfig(years=0.5, learners=2, seed=11, desired_retention=0.85, **VALIDATION),
+                 curriculum=small).summary()
+    assert s["recall_at_review"] == pytest.approx(0.85, abs=0.02)
+    assert s["retention"] > 0.85  # the time average lies above the retention at the due day
+
+
+@pytest.mark.slow
+def test_achieved_retention_matches_desired(small):
+    for dr in (0.80, 0.90, 0.95):
+        s = simulate(SimConfig(years=3, learners=6, seed=5, desired_retention=dr, **VALIDATION),
+                     curriculum=small).summary()
+        assert s["recall_at_review"] == pytest.approx(dr, abs=0.01)
+        assert s["recalled_share"] == pytest.approx(dr, abs=0.03)
+
+
+def test_truth_forgetting_curve_is_the_librarys():
+    import fsrs
+
+    mem = TrueMemory()
+    card = mem.review(None, 3, 0.0)
+    origin = mem.origin
+    lib = fsrs.Scheduler(enable_fuzzing=False)
+    c = fsrs.Card(state=fsrs.State.Review, stability=card.stability, difficulty=card.difficulty,
+                  due=origin, last_review=origin)
+    for days in (0, 1, 2, 5, 30):
+        assert mem.retrievability(card, days) == pytest.approx(
+            lib.get_card_retrievability(c, origin + timedelta(days=days)), rel=1e-12)
+    assert card.stability == pytest.approx(DEFAULT_PARAMETERS[2])  # S0(Good)
+
+
+def test_partial_review_keeps_retrievability_and_grows_stability():
+    mem = TrueMemory()
+    card = mem.review(mem.review(None, 3, 0.0), 3, 3.0)
+    before = mem.retrievability(card, 10.0)
+    half = mem.partial(card, 0.5, 10.0)
+    full = mem.review(card, 3, 10.0)
+    assert mem.retrievability(half, 10.0) == pytest.approx(before)
+    assert card.stability < half.stability < full.stability
+    assert half.difficulty == card.difficulty
+    assert mem.partial(card, 0.0, 10.0) == card
+
+
+def test_learner_truth_parameters_and_transfer(small):
+    assert perturbed_parameters(random.Random(1), 0.0) == DEFAULT_PARAMETERS
+    assert perturbed_parameters(random.Random(1), 0.2) != DEFAULT_PARAMETERS
+    truth = draw_truth(small, SimConfig(no_transfer_share=0.5, max_transfer=0.4), random.Random(2))
+    edges = {(s, p) for s in small.skills for p in small.skills[s].requires}
+    assert set(truth.transfer) == edges
+    assert all(0 <= w <= 0.4 for w in truth.transfer.values())
+    none = draw_truth(small, SimConfig(no_transfer_share=1.0), random.Random(2))
+    assert not any(none.transfer.values())
+
+
+def test_options_out_of_range():
+    with pytest.raises(SimulationError, match="desired_retention"):
+        simulate(SimConfig(desired_retention=0.5))
+
+
+def test_cli_json_and_table(run):
+    out = as_json(run("simulate", "--years", "0.1", "--seed", "2", "--format", "json"))
+    assert out["summary"]["learners"] == 1 and out["learners"][0]["seed"] == "2:0"
+    text = run("simulate", "--years", "0.1", "--seed", "2")
+    assert text.exit_code == 0 and "true retention" in text.output
+    bad = run("simulate", "--years", "0")
+    assert bad.exit_code == 2 and "years" in bad.output and "Traceback" not in bad.output
