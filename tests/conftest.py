@@ -1,5 +1,7 @@
 """Shared fixtures: a small hand-made curriculum, a workspace on a temporary
-database, a frozen clock, and a CLI runner with a clean environment."""
+database, a frozen clock, a CLI runner with a clean environment, and a
+throwaway PostgreSQL server (tests/pg.py) for the tests that run on both engines
+(``engine_url``: an SQLite file, then a fresh PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from roadmap.workspace import Workspace
+import pg  # tests/pg.py (the tests folder is on sys.path, as for `from conftest import ...`)
 
 DATA = Path(__file__).parent / "data"
 SMALL = DATA / "small.toml"
@@ -34,6 +37,34 @@ def small_path(tmp_path) -> Path:
     p = tmp_path / "small.toml"
     shutil.copy(SMALL, p)
     return p
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server for the whole session (started on first use, stopped at the end);
+    the test skips, naming the reason, when PostgreSQL or psycopg is missing."""
+    server = pg.start_server()
+    if isinstance(server, str):
+        pytest.skip(server)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server) -> str:
+    """The URL of a fresh, empty PostgreSQL database (dropped after the test)."""
+    name = pg_server.create_database()
+    yield pg_server.url(name)
+    pg_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_url(request, tmp_path) -> str:
+    """The database a storage test runs on, once per engine: an SQLite file path in tmp_path, then the
+    URL of a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "roadmap.db")
+    return request.getfixturevalue("pg_url")
 
 
 @pytest.fixture

@@ -85,4 +85,4 @@ def status_summary(ws: Workspace, *, now: datetime) -> StatusSummary:
         milestones=milestone_progress(cur, statuses, logged),
         memory=sorted(cards.values(), key=lambda c: (c.retrievability, c.skill_id)),
         fading=fading(cards, statuses, settings), desired_retention=settings.desired_retention,
-        orphaned=orphaned(cur, statuses), database=str(ws.engine.url.database))
+        orphaned=orphaned(cur, statuses), database=ws.database_name)
