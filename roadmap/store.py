@@ -33,7 +33,9 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import event
+from sqlalchemy import String, event
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlmodel import Session, create_engine
 
@@ -45,6 +47,32 @@ BACKUPS_KEPT = 5
 BUSY_TIMEOUT_MS = 15_000
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATION_LOCK = 0x726F61646D6170  # "roadmap": the advisory lock key concurrent PostgreSQL upgrades serialize on
+
+
+class utc_quarter_hour(FunctionElement):
+    """SQL: the UTC quarter-hour a stored instant falls in, as text ``YYYY-MM-DD HH:MM`` (minutes 00/15/30/45).
+
+    For aggregating in SQL by a unit every time zone offset in use divides; compiled per engine here, so the
+    core's queries stay engine-neutral (SQLite stores instants as UTC text, PostgreSQL as timestamptz).
+    """
+
+    type = String()
+    inherit_cache = True
+    name = "utc_quarter_hour"
+
+
+@compiles(utc_quarter_hour, "sqlite")
+def _quarter_hour_sqlite(element, compiler, **kw):
+    at = compiler.process(element.clauses, **kw)
+    return f"(substr({at}, 1, 14) || printf('%02d', CAST(substr({at}, 15, 2) AS INTEGER) / 15 * 15))"
+
+
+@compiles(utc_quarter_hour, "postgresql")
+def _quarter_hour_postgresql(element, compiler, **kw):
+    at = compiler.process(element.clauses, **kw)
+    utc = f"(({at}) AT TIME ZONE 'UTC')"
+    return (f"to_char(date_trunc('hour', {utc}) + floor(extract(minute FROM {utc}) / 15) * interval '15 minutes', "
+            "'YYYY-MM-DD HH24:MI')")
 
 
 class StoreError(RoadmapError):

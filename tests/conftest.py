@@ -68,8 +68,21 @@ def engine_url(request, tmp_path) -> str:
 
 
 @pytest.fixture
-def db_path(tmp_path) -> Path:
+def db_path(request, tmp_path) -> Path | str:
+    """The test's database: a file in tmp_path; in modules marked ``pytestmark = both_engines`` the test
+    runs twice, on that file (a Path) and on a fresh PostgreSQL database (its URL, a str)."""
+    if "engine_url" in request.fixturenames:
+        url = request.getfixturevalue("engine_url")
+        return url if "://" in url else Path(url)
     return tmp_path / "roadmap.db"
+
+
+both_engines = pytest.mark.usefixtures("engine_url")  # pytestmark = both_engines: every test on SQLite and PostgreSQL
+
+
+def on_postgres(db) -> bool:
+    """Whether a test's ``db_path`` is a PostgreSQL URL (for the few assertions only SQLite files allow)."""
+    return "://" in str(db)
 
 
 @pytest.fixture

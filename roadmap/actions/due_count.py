@@ -99,8 +99,11 @@ def count_due(db: Path, skills, now: datetime) -> int | None:
     from roadmap.errors import RoadmapError
     from roadmap.settings import from_stored
 
-    if "://" in str(db) or not db.is_file():
-        return None  # a database URL (team mode) or no file yet: the full path answers
+    if "://" in str(db):
+        return None  # a database URL (team mode): the full path answers
+    db = Path(db)
+    if not db.is_file():
+        return None
     try:
         con = sqlite3.connect(f"file:{db.as_posix()}?mode=ro", uri=True, timeout=5.0)
         try:
