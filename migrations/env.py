@@ -2,8 +2,9 @@
 
 roadmap runs migrations itself (roadmap.store.open_database) and passes its
 connection in ``config.attributes["connection"]``; the ``alembic`` command
-line works too, given ``-x db=PATH`` or sqlalchemy.url. Batch mode is on
-online and offline, because SQLite cannot ALTER most things in place.
+line works too, given ``-x db=PATH`` (or ``-x db=URL``) or sqlalchemy.url. Batch mode is on
+online and offline, because SQLite cannot ALTER most things in place (on
+PostgreSQL batch operations run as plain ALTERs).
 """
 
 from alembic import context
@@ -18,6 +19,8 @@ target_metadata = SQLModel.metadata
 
 def _url() -> str:
     db = context.get_x_argument(as_dictionary=True).get("db")
+    if db and "://" in db:
+        return db  # a database URL (team mode: postgresql+psycopg://...)
     return f"sqlite:///{db}" if db else config.get_main_option("sqlalchemy.url")
 
 

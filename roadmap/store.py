@@ -1,11 +1,25 @@
-"""The SQLite database: where it lives, opening it, migrating it, backing it up.
+"""The database: where it lives, opening it, migrating it, backing it up.
 
-Opening (:func:`open_database`) does, in order: check the path is usable and
-the file is an SQLite database; refuse a database written by a newer roadmap
-(untouched); if migrations are pending, copy the file to a timestamped backup
-(the last :data:`BACKUPS_KEPT` are kept) and run ``alembic upgrade head``,
-restoring the backup if the upgrade fails. Connections use WAL mode and a busy
-timeout so the TUI and CLI commands can work at the same time.
+Two engines. A plain path is an SQLite file (the embedded, single-user
+default); a database URL (``postgresql+psycopg://host/roadmap``) is a shared
+PostgreSQL server (team mode). The rest of roadmap sees one SQLAlchemy engine
+either way; engine-specific work stays in this module.
+
+SQLite (:func:`open_database` with a path) does, in order: check the path is
+usable and the file is an SQLite database; refuse a database written by a newer
+roadmap (untouched); if migrations are pending, copy the file to a timestamped
+backup (the last :data:`BACKUPS_KEPT` are kept) and run ``alembic upgrade
+head``, restoring the backup if the upgrade fails. Connections use WAL mode and
+a busy timeout so the TUI and CLI commands can work at the same time.
+
+PostgreSQL (with a URL): credentials come from libpq's usual places
+(``PGPASSWORD``, ``~/.pgpass``, a service file) or the URL, and are never
+printed (messages show the URL with the password masked); TLS settings in the
+URL (``?sslmode=verify-full&sslrootcert=...``) are passed to libpq. A database
+written by a newer roadmap is refused, untouched. The upgrade runs in one
+transaction, so a failed upgrade leaves nothing behind, under a transaction-level
+advisory lock (``pg_advisory_xact_lock``), so concurrent upgrades serialize.
+There is no file backup: backups are the operator's ``pg_dump``.
 
 Several processes may start at once on a database that does not exist yet or
 needs an upgrade. Creating and upgrading therefore happen under one exclusive
@@ -32,8 +46,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Iterator
 
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import String, event
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlmodel import Session, create_engine
 
 from roadmap.errors import RoadmapError
@@ -44,10 +60,95 @@ BACKUPS_KEPT = 5
 BUSY_TIMEOUT_MS = 15_000
 LOCK_TIMEOUT_S = 120.0  # how long a start waits for another process creating or upgrading the database
 _SQLITE_MAGIC = b"SQLite format 3\x00"
+MIGRATION_LOCK = 0x726F61646D6170  # "roadmap": the advisory lock key concurrent PostgreSQL upgrades serialize on
+
+
+class utc_quarter_hour(FunctionElement):
+    """SQL: the UTC quarter-hour a stored instant falls in, as text ``YYYY-MM-DD HH:MM`` (minutes 00/15/30/45).
+
+    For aggregating in SQL by a unit every time zone offset in use divides; compiled per engine here, so the
+    core's queries stay engine-neutral (SQLite stores instants as UTC text, PostgreSQL as timestamptz).
+    """
+
+    type = String()
+    inherit_cache = True
+    name = "utc_quarter_hour"
+
+
+@compiles(utc_quarter_hour, "sqlite")
+def _quarter_hour_sqlite(element, compiler, **kw):
+    at = compiler.process(element.clauses, **kw)
+    return f"(substr({at}, 1, 14) || printf('%02d', CAST(substr({at}, 15, 2) AS INTEGER) / 15 * 15))"
+
+
+@compiles(utc_quarter_hour, "postgresql")
+def _quarter_hour_postgresql(element, compiler, **kw):
+    at = compiler.process(element.clauses, **kw)
+    utc = f"(({at}) AT TIME ZONE 'UTC')"
+    return (f"to_char(date_trunc('hour', {utc}) + floor(extract(minute FROM {utc}) / 15) * interval '15 minutes', "
+            "'YYYY-MM-DD HH24:MI')")
 
 
 class StoreError(RoadmapError):
     """The database cannot be used: bad path, not a database, too new, or a failed upgrade."""
+
+
+def is_url(location: str | Path | None) -> bool:
+    """Whether a ``--db`` value is a database URL (``scheme://...``) rather than a file path."""
+    return isinstance(location, str) and "://" in location
+
+
+def parse_url(location: str) -> URL:
+    """The SQLAlchemy URL of a ``--db`` value (``postgresql://`` means the psycopg 3 driver).
+
+    Raises StoreError for a malformed URL or an engine roadmap does not support (only SQLite and
+    PostgreSQL are); the message never shows a password.
+    """
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        url = make_url(location)
+    except ArgumentError:
+        raise StoreError(f"{_mask_text(location)} is not a database URL roadmap understands; give a file path "
+                         "or postgresql+psycopg://[user@]host[:port]/database") from None
+    backend = url.get_backend_name()
+    if backend == "postgresql":
+        if url.drivername in ("postgresql", "postgres"):
+            url = url.set(drivername="postgresql+psycopg")
+        return url
+    if backend == "sqlite":
+        return url
+    raise StoreError(f"{url.render_as_string(hide_password=True)}: roadmap stores its data in an SQLite file "
+                     "or a PostgreSQL database (postgresql+psycopg://...), not in "
+                     f"{backend}")
+
+
+def display_name(location: str | Path | Engine | URL) -> str:
+    """How messages name a database: its file path, or its URL with the password masked (``***``)."""
+    if isinstance(location, Engine):
+        location = location.url
+    if isinstance(location, URL):
+        if location.get_backend_name() == "sqlite":
+            return str(location.database)
+        return location.render_as_string(hide_password=True)
+    if is_url(location):
+        return _mask_text(str(location))
+    return str(location)
+
+
+def _mask_text(location: str) -> str:
+    try:
+        return make_url(location).render_as_string(hide_password=True)
+    except Exception:
+        return "the database URL"  # unparseable: show none of it, it may hold a password
+
+
+def default_location() -> Path | str:
+    """The database: ``$ROADMAP_DB`` if set (a path or a URL), else ``roadmap.db`` in the user data dir."""
+    env = os.environ.get(ENV_DB)
+    if env and is_url(env.strip()):
+        return env.strip()
+    return default_path()
 
 
 def default_path() -> Path:
@@ -241,7 +342,8 @@ def open_database(path: Path | str | None = None, *, create_parent: bool | None 
     Parameters
     ----------
     path : Path or str, optional
-        The database file; :func:`default_path` when None.
+        The database file, or a database URL (``postgresql+psycopg://...``, or ``sqlite:///path``);
+        :func:`default_location` when None.
     create_parent : bool, optional
         Create a missing parent directory. Default: only for the default path
         (a mistyped ``--db`` directory is an error, not silently created).
@@ -257,8 +359,18 @@ def open_database(path: Path | str | None = None, *, create_parent: bool | None 
         written by a newer roadmap (left untouched), another process kept the
         schema lock too long, or the upgrade failed (the backup is restored
         unless another program wrote to the database after it was taken; the
-        message says which, and where the backup is).
+        message says which, and where the backup is); for a URL: the server cannot be reached or refuses the login (the message
+        masks the password), or the upgrade failed (rolled back).
     """
+    if path is None and is_url(default_location()):
+        path = default_location()
+    if is_url(path):
+        url = parse_url(str(path))
+        if url.get_backend_name() == "postgresql":
+            return _open_postgres(url)
+        if not url.database or url.database == ":memory:":
+            raise StoreError("an SQLite URL needs a file path (sqlite:///path/to/roadmap.db)")
+        path = url.database
     is_default = path is None
     path = Path(path).expanduser() if path is not None else default_path()
     if create_parent is None:
@@ -294,6 +406,79 @@ def _create_or_upgrade(path: Path) -> Engine:
         finally:
             os.umask(old_umask)
     return _new_engine(path)
+
+
+def _open_postgres(url: URL) -> Engine:
+    """Open and migrate a PostgreSQL database (see the module doc); raises StoreError."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    where = display_name(url)
+    engine = create_engine(url, pool_pre_ping=True)
+    try:
+        with engine.connect() as conn:
+            current = _pg_revision(conn)
+        head = _check_revision(where, current)
+        if current != head:
+            from alembic import command
+
+            cfg = _alembic_config("postgresql://")  # the connection is passed in: no credentials in the config
+            with engine.begin() as conn:
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
+                current = _pg_revision(conn)  # another process may have upgraded while we waited
+                if current != _check_revision(where, current):
+                    cfg.attributes["connection"] = conn
+                    try:
+                        command.upgrade(cfg, "head")
+                    except DBAPIError:
+                        raise
+                    except Exception as e:
+                        raise StoreError(f"upgrading {where} failed ({_first_line(e)}); the upgrade was "
+                                         "rolled back, nothing was changed. Please report this.") from None
+    except StoreError:
+        engine.dispose()
+        raise
+    except DBAPIError as e:
+        engine.dispose()
+        raise StoreError(f"cannot use the database {where}: {_mask_secrets(_first_line(e), url)}") from None
+    return engine
+
+
+def _pg_revision(conn) -> str | None:
+    from sqlalchemy import text
+
+    # A plain query of pg_tables (not to_regclass, whose catalog cache may predate the advisory lock wait).
+    tables = set(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars())
+    if "alembic_version" not in tables:
+        if tables:
+            raise StoreError(f"{display_name(conn.engine)} is a PostgreSQL database, but not a roadmap one (it has "
+                             f"tables {', '.join(sorted(tables)[:5])}); it was left untouched; choose another database")
+        return None
+    return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _check_revision(where: str, current: str | None) -> str:
+    """The head revision; StoreError if ``current`` is not one of ours (a newer roadmap wrote it)."""
+    if current == SCHEMA_HEAD:
+        return SCHEMA_HEAD
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(_alembic_config("sqlite://"))
+    if current is not None:
+        try:
+            script.get_revision(current)
+        except Exception:
+            raise StoreError(
+                f"{where} was written by a newer version of roadmap (schema revision {current}); "
+                "this version cannot read it and left it untouched. Upgrade roadmap (pip install -U roadmap)."
+            ) from None
+    return script.get_current_head()
+
+
+def _mask_secrets(message: str, url: URL) -> str:
+    if url.password:
+        message = message.replace(str(url.password), "***")
+    return message
 
 
 def _inspect(path: Path) -> tuple[str | None, set[str]]:
@@ -493,11 +678,12 @@ def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
             finally:
                 conn.info.pop("write", None)
     except OperationalError as e:
-        where = engine.url.database
-        if "locked" in str(e) or "busy" in str(e):
+        where = display_name(engine)
+        if engine.dialect.name == "sqlite" and ("locked" in str(e) or "busy" in str(e)):
             raise StoreError(f"the database {where} is busy: another program kept it locked for "
                              f"{BUSY_TIMEOUT_MS // 1000} s; nothing was changed; try again") from None
-        raise StoreError(f"the database {where} could not be used ({_first_line(e)}); nothing was changed") from None
+        raise StoreError(f"the database {where} could not be used ({_mask_secrets(_first_line(e), engine.url)}); "
+                         "nothing was changed") from None
 
 
 def read(engine: Engine):

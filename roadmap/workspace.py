@@ -17,7 +17,7 @@ from roadmap import curriculum as curriculum_mod
 from roadmap import settings_store
 from roadmap.curriculum import Curriculum
 from roadmap.settings import Settings
-from roadmap.store import open_database, read, transaction
+from roadmap.store import display_name, is_url, open_database, read, transaction
 
 ENV_CURRICULUM = "ROADMAP_CURRICULUM"
 
@@ -28,7 +28,8 @@ class Workspace:
     Parameters
     ----------
     db : str or Path, optional
-        Database file; ``$ROADMAP_DB`` or the user data dir when None.
+        Database file, or a database URL (``postgresql+psycopg://host/roadmap``: team mode);
+        ``$ROADMAP_DB`` or the user data dir when None.
     curriculum : str or Path, optional
         Curriculum TOML; ``$ROADMAP_CURRICULUM`` or the bundled one when None.
 
@@ -38,7 +39,8 @@ class Workspace:
     """
 
     def __init__(self, db: str | Path | None = None, curriculum: str | Path | None = None):
-        self.db_path = Path(db).expanduser() if db else None
+        self.db_path: Path | str | None = (str(db).strip() if is_url(str(db).strip()) else Path(db).expanduser()) \
+            if db else None
         env = os.environ.get(ENV_CURRICULUM)
         self.curriculum_path = Path(curriculum).expanduser() if curriculum else (Path(env).expanduser() if env else None)
         self._synced = False
@@ -52,6 +54,17 @@ class Workspace:
     def engine(self) -> Engine:
         """The migrated database engine (raises StoreError)."""
         return open_database(self.db_path)
+
+    @property
+    def database_file(self) -> Path | None:
+        """The SQLite file the workspace works on, or None on a database server (PostgreSQL)."""
+        url = self.engine.url
+        return Path(url.database) if url.get_backend_name() == "sqlite" and url.database else None
+
+    @property
+    def database_name(self) -> str:
+        """How messages name the database: its file path, or its URL with any password masked."""
+        return display_name(self.engine)
 
     def settings(self) -> Settings:
         """The current settings, read fresh."""

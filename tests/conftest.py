@@ -1,5 +1,7 @@
 """Shared fixtures: a small hand-made curriculum, a workspace on a temporary
-database, a frozen clock, and a CLI runner with a clean environment."""
+database, a frozen clock, a CLI runner with a clean environment, and a
+throwaway PostgreSQL server (tests/pg.py) for the tests that run on both engines
+(``engine_url``: an SQLite file, then a fresh PostgreSQL database)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from roadmap.workspace import Workspace
+import pg  # tests/pg.py (the tests folder is on sys.path, as for `from conftest import ...`)
 
 DATA = Path(__file__).parent / "data"
 SMALL = DATA / "small.toml"
@@ -36,9 +39,50 @@ def small_path(tmp_path) -> Path:
     return p
 
 
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL server for the whole session (started on first use, stopped at the end);
+    the test skips, naming the reason, when PostgreSQL or psycopg is missing."""
+    server = pg.start_server()
+    if isinstance(server, str):
+        pytest.skip(server)
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def db_path(tmp_path) -> Path:
+def pg_url(pg_server) -> str:
+    """The URL of a fresh, empty PostgreSQL database (dropped after the test)."""
+    name = pg_server.create_database()
+    yield pg_server.url(name)
+    pg_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine_url(request, tmp_path) -> str:
+    """The database a storage test runs on, once per engine: an SQLite file path in tmp_path, then the
+    URL of a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "roadmap.db")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def db_path(request, tmp_path) -> Path | str:
+    """The test's database: a file in tmp_path; in modules marked ``pytestmark = both_engines`` the test
+    runs twice, on that file (a Path) and on a fresh PostgreSQL database (its URL, a str)."""
+    if "engine_url" in request.fixturenames:
+        url = request.getfixturevalue("engine_url")
+        return url if "://" in url else Path(url)
     return tmp_path / "roadmap.db"
+
+
+both_engines = pytest.mark.usefixtures("engine_url")  # pytestmark = both_engines: every test on SQLite and PostgreSQL
+
+
+def on_postgres(db) -> bool:
+    """Whether a test's ``db_path`` is a PostgreSQL URL (for the few assertions only SQLite files allow)."""
+    return "://" in str(db)
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ from roadmap.store import open_database
 from roadmap.timeline import ClockWentBackError
 from roadmap.workspace import Workspace
 
-from conftest import NOW, SMALL
+from conftest import NOW, SMALL, both_engines
 
 S = Settings(timezone="UTC")
 SKILLS = ("algebra", "calculus", "probability", "regression", "backprop", "bayes")
@@ -195,6 +195,7 @@ def _roadmap(db: Path, *args: str, now) -> subprocess.CompletedProcess:
     return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, timeout=120)
 
 
+@both_engines  # on an SQLite file and on PostgreSQL
 def test_undo_dated_before_the_review_is_refused_and_the_export_imports_the_same(ws, db_path, tmp_path):
     later = NOW + timedelta(days=3)
     with ws.write() as s:
@@ -223,6 +224,7 @@ def test_undo_dated_before_the_review_is_refused_and_the_export_imports_the_same
 @pytest.mark.parametrize("command", [("reset", "algebra"), ("skip", "algebra"), ("start", "calculus"),
                                      ("learn", "calculus"), ("review", "algebra", "--rating", "hard"),
                                      ("undo",), ("log", "calculus", "30m")])
+@both_engines  # on an SQLite file and on PostgreSQL
 def test_every_history_write_dated_before_the_newest_entry_is_refused(ws, db_path, command):
     later = NOW + timedelta(days=3)
     with ws.write() as s:
@@ -240,6 +242,7 @@ def test_every_history_write_dated_before_the_newest_entry_is_refused(ws, db_pat
         assert transfer.export_document(s, now=NOW) == before  # nothing written
 
 
+@both_engines  # on an SQLite file and on PostgreSQL
 def test_study_sessions_may_be_logged_out_of_order(ws):
     """Logged hours are a sum: a session dated earlier (a process that waited for the lock) is kept."""
     with ws.write() as s:

@@ -18,7 +18,9 @@ from roadmap.progress import set_status
 from roadmap.review import ReviewError
 from roadmap.settings import Settings
 
-from conftest import NOW
+from conftest import NOW, both_engines
+
+pytestmark = both_engines  # storage tests: each runs on an SQLite file and on PostgreSQL
 
 S = Settings(timezone="UTC")
 

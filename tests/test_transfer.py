@@ -14,7 +14,9 @@ from roadmap.progress import set_status
 from roadmap.settings import Settings
 from roadmap.studylog import log_study
 
-from conftest import NOW, as_json
+from conftest import NOW, as_json, both_engines
+
+pytestmark = both_engines  # storage tests: each runs on an SQLite file and on PostgreSQL
 
 S = Settings(timezone="UTC")
 

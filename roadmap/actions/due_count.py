@@ -85,7 +85,8 @@ def count_due(db: Path, skills, now: datetime) -> int | None:
     Parameters
     ----------
     db : Path
-        The database file (never created or changed here: opened read-only).
+        The database file (never created or changed here: opened read-only). A database URL
+        (PostgreSQL) is not read here: None, so the caller takes the full path.
     skills : dict of str to tuple of str, or set of str
         The curriculum's skill ids with their check ids (:func:`curriculum_skill_ids`);
         a plain set counts every stored card of those skills.
@@ -98,6 +99,9 @@ def count_due(db: Path, skills, now: datetime) -> int | None:
     from roadmap.errors import RoadmapError
     from roadmap.settings import from_stored
 
+    if "://" in str(db):
+        return None  # a database URL (team mode): the full path answers
+    db = Path(db)
     if not db.is_file():
         return None
     try:

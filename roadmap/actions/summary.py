@@ -89,4 +89,4 @@ def status_summary(ws: Workspace, *, now: datetime) -> StatusSummary:
         milestones=milestone_progress(cur, statuses, logged, tracks=settings.tracks),
         memory=sorted(cards.values(), key=lambda c: (c.retrievability, c.skill_id)),
         fading=fading(cards, statuses, settings), desired_retention=settings.desired_retention,
-        orphaned=orphaned(cur, statuses), database=str(ws.engine.url.database), prior=prior)
+        orphaned=orphaned(cur, statuses), database=ws.database_name, prior=prior)

@@ -23,7 +23,8 @@ class _Group(click.Group):
 @click.group(cls=_Group, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--db", type=click.Path(dir_okay=False), envvar="ROADMAP_DB", show_envvar=True,
-              help="Database file (default: roadmap.db in your user data directory).")
+              help="Database file (default: roadmap.db in your user data directory), or a PostgreSQL URL "
+                   "(postgresql+psycopg://host/database).")
 @click.option("--curriculum", "curriculum_path", type=click.Path(dir_okay=False), envvar="ROADMAP_CURRICULUM",
               show_envvar=True, help="Curriculum TOML file (default: the bundled Senior ML Researcher curriculum).")
 @click.version_option(package_name="roadmap", prog_name="roadmap")

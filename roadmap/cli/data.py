@@ -99,7 +99,7 @@ def config(ctx: click.Context, key: str | None, value: str | None, unset: bool) 
     if unset and key is None:
         raise click.UsageError("--unset needs the KEY to reset, e.g. roadmap config --unset weekly_hours")
     if key is None:
-        t = Table(caption=escape(f"Database: {ws.engine.url.database}"))
+        t = Table(caption=escape(f"Database: {ws.database_name}"))
         t.add_column("setting")
         t.add_column("value", kind="text")
         t.add_column("meaning (default)", kind="text")

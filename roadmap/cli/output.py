@@ -131,7 +131,7 @@ def write(path: str, data: bytes, ws=None) -> None:
     """Write an output file atomically, never over the workspace's database (see actions.data.write_file)."""
     from roadmap.actions.data import write_file
 
-    write_file(path, data, ws.engine.url.database if ws is not None else None)
+    write_file(path, data, ws.database_file if ws is not None else None)
 
 
 def bar(done: int, total: int, width: int = 20) -> str:

@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from sqlalchemy import Integer, String, cast, func, type_coerce
+from sqlalchemy import case, func
 from sqlmodel import Session, select
 
 from roadmap.days import study_day, zone
 from roadmap.models import ReviewLog
 from roadmap.review.rating import MIN_REVIEW_SECONDS, LogKind, Rating
 from roadmap.settings import Settings
+from roadmap.store import utc_quarter_hour
 
 
 def undone_ids():
@@ -31,8 +32,7 @@ def history_counts(session: Session, *, settings: Settings, since: datetime) -> 
     """
     tz = zone(settings.timezone)
     at = ReviewLog.reviewed_at
-    minute = cast(func.substr(at, 15, 2), Integer) / 15 * 15
-    bucket = type_coerce(func.substr(at, 1, 14), String).concat(func.printf("%02d", minute))
+    bucket = utc_quarter_hour(at)  # compiled per engine in roadmap.store
     rows = session.exec(select(bucket, func.count()).where(ReviewLog.kind == LogKind.REVIEW.value, at >= since,
                                                            ReviewLog.id.not_in(undone_ids()))
                         .group_by(bucket)).all()
@@ -51,7 +51,7 @@ def retention_achieved(session: Session, *, since: datetime) -> tuple[float | No
     when there are no reviews. One aggregate query.
     """
     total, again = session.exec(
-        select(func.count(), func.sum(func.iif(ReviewLog.rating == int(Rating.AGAIN), 1, 0)))
+        select(func.count(), func.sum(case((ReviewLog.rating == int(Rating.AGAIN), 1), else_=0)))
         .where(ReviewLog.kind == LogKind.REVIEW.value, ReviewLog.reviewed_at >= since,
                ReviewLog.id.not_in(undone_ids()))
     ).one()

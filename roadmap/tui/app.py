@@ -137,7 +137,9 @@ class RoadmapApp(App):
 
     # -- noticing other processes' writes ---------------------------------------
     def _stamp(self) -> tuple:
-        path = self.workspace.engine.url.database
+        path = self.workspace.database_file
+        if path is None:  # a database server (team mode): no file to watch; other writers show on the next refresh
+            return ()
         out = []
         for suffix in ("", "-wal"):
             try:

@@ -6,7 +6,9 @@ from roadmap.actions.ladder import ladder, ladder_order, missing_skills
 from roadmap.curriculum import loader as cm
 from roadmap.status import Status
 
-from conftest import NOW
+from conftest import NOW, both_engines
+
+pytestmark = both_engines  # storage tests: each runs on an SQLite file and on PostgreSQL
 
 LADDER = """
 [[milestone]]

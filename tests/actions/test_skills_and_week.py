@@ -10,7 +10,9 @@ from roadmap.progress import set_status
 from roadmap.settings import Settings
 from roadmap.status import SkillState, Status
 
-from conftest import NOW
+from conftest import NOW, both_engines
+
+pytestmark = both_engines  # storage tests: each runs on an SQLite file and on PostgreSQL
 
 
 def test_states_split_not_started_into_ready_and_locked(ws):

@@ -7,7 +7,9 @@ from roadmap.actions import skills
 from roadmap.progress import PrerequisitesMissing, load_statuses
 from roadmap.status import Status
 
-from conftest import NOW
+from conftest import NOW, both_engines
+
+pytestmark = both_engines  # storage tests: each runs on an SQLite file and on PostgreSQL
 
 
 def test_start_before_prerequisites_returns_the_warning(ws):

@@ -11,7 +11,9 @@ from roadmap.progress import set_status
 from roadmap.settings import Settings, parse_study_days
 from roadmap.status import Status
 
-from conftest import NOW, as_json
+from conftest import NOW, as_json, both_engines
+
+pytestmark = both_engines  # storage tests: each runs on an SQLite file and on PostgreSQL
 
 MONDAY = NOW + timedelta(days=1)  # Mon 30 Nov 2026, 12:00 UTC
 
