@@ -6,7 +6,7 @@ import re
 
 from roadmap.errors import RoadmapError
 
-_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|hr|hrs|hours?|m|min|mins|minutes?)", re.I)
+_PART = re.compile(r"(\d+(?:\.\d+)?)\s*(hours?|hrs|hr|h|minutes?|mins|min|m)", re.I)  # longest unit first
 
 
 class DurationError(RoadmapError):
