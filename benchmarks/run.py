@@ -177,7 +177,10 @@ def tui_rows(kind: str, db: Path, cur: Path | None, runs: int) -> list[dict]:
             raise SystemExit(f"tui probe failed:\n{first}{rest}{err}")
         if i:
             paints.append(painted)
-            ratings += json.loads(rest)["rating_s"]
+            try:
+                ratings += json.loads(rest)["rating_s"]
+            except (ValueError, KeyError):  # the paint was measured; say why the ratings were not
+                print(f"tui probe gave no rating times:\n{rest[-500:]}{err[-1500:]}", file=sys.stderr)
         work.unlink(missing_ok=True)
     rows = [summarize("tui first paint", kind, paints, [None])]
     if ratings:
