@@ -24,7 +24,7 @@ def test_logging_sums_and_starts_a_ready_skill(ws):
 
 
 def test_a_locked_skill_is_logged_but_not_started(ws):
-    locked = next(sid for sid in ws.curriculum.skills if ws.curriculum.prerequisites(sid))
+    locked = next(sid for sid, sk in ws.curriculum.skills.items() if sk.requires)
     with ws.write() as s:
         out = log_study(s, ws.curriculum, locked, 1.0, now=NOW, settings=Settings())
     assert not out.started
