@@ -110,8 +110,8 @@ def plan_ics(plan: WeekPlan, curriculum: Curriculum, settings: Settings, *, now:
         start = local_instant(d.day, settings.study_time, tz)
         if d.reviews:
             cal.add_component(_event(f"roadmap-{d.day.isoformat()}-reviews", stamp, start, d.review_minutes, local,
-                                     f"Review {d.reviews} skill{'s' if d.reviews != 1 else ''}",
-                                     "Run `roadmap` and press r to review today's due skills."))
+                                     f"Review {d.reviews} check{'s' if d.reviews != 1 else ''}",
+                                     "Run `roadmap` and press r to review today's due checks."))
             start += timedelta(minutes=d.review_minutes)
         for i, b in enumerate(d.blocks, 1):
             sk = curriculum.skills[b.skill_id]

@@ -47,7 +47,8 @@ def import_(ctx: click.Context, path: str) -> None:
 
     added = import_file(workspace(ctx), path)
     total = sum(added.values())
-    click.echo(f"Imported {path}: " + (", ".join(f"{n} {k.replace('_', ' ')}" for k, n in added.items() if n)
+    click.echo(f"Imported {path}: " + (", ".join(f"{n} {k.replace('_', ' ')}" + (" entries" if k == "review_log" else "")
+                                                    for k, n in added.items() if n)
                                          if total else "nothing new (everything was already here)"))
 
 

@@ -90,7 +90,7 @@ def review_(ctx: click.Context, target: str | None, rating: str | None, duration
     \b
     For scripts: roadmap review SKILL[/CHECK] --rating R records one rating;
     with only SKILL, its most at-risk due check is rated (and named).
-      roadmap review linear-algebra/rank --rating good
+      roadmap review linear-algebra/rank-and-solutions --rating good
     """
     from roadmap import wording
     from roadmap.actions.review import parse_rating, review

@@ -66,7 +66,7 @@ class MilestonesScreen(LoadingScreen):
         t = self.query_one("#milestones-table", DataTable)
         keep = t.cursor_row
         wide = self.size.width >= 110
-        cols = [("name", "Milestone", None), ("bar", "Progress", 16 if wide else 10), ("left", "Left", 6),
+        cols = [("name", "Milestone", None), ("bar", "Progress", 16 if wide else 10), ("left", "Left", 8),
                 ("forecast", "Forecast", 11), ("target", "Target", 11)]
         if wide:
             cols += [("status", "Status", 22)]
