@@ -8,7 +8,7 @@ refresh, and pass the value down.
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from roadmap.errors import RoadmapError
 
@@ -50,3 +50,21 @@ def now() -> datetime:
     if fixed:
         return parse_instant(fixed, what=ENV_NOW)
     return datetime.now(UTC)
+
+
+def at_write(now: datetime) -> datetime:
+    """The instant a write is dated, read once the write lock is held.
+
+    A command reads the clock when it starts and may then wait for another
+    process's write; dated at its start, it would look older than the write it
+    waited for and be refused as a clock going back. So when ``now`` came from
+    the live clock (``ROADMAP_NOW`` unset and ``now`` within five minutes of the
+    system clock), the later of the two is used; a fixed or injected instant is
+    returned unchanged. Returns an aware UTC datetime.
+    """
+    if os.environ.get(ENV_NOW):
+        return now
+    live = datetime.now(UTC)
+    if abs(live - now) <= timedelta(minutes=5):
+        return max(now, live)
+    return now

@@ -114,11 +114,18 @@ def _resolve_check(ws: Workspace, sid: str, check: str) -> str:
 def most_at_risk_check(ws: Workspace, sid: str, *, now: datetime) -> str:
     """The check of ``sid`` to review when only the skill is named: its most at-risk due check, else its
     most at-risk check. Raises ReviewError if the skill has no card (not learned)."""
-    from roadmap import review, settings_store
+    from roadmap import settings_store
 
     with ws.read() as s:
-        settings = settings_store.load(s)
-        items = review.check_states(s, now=now, settings=settings, skills={sid: _check_ids(ws, sid)})
+        return _most_at_risk(s, ws, sid, now=now, settings=settings_store.load(s))
+
+
+def _most_at_risk(s, ws: Workspace, sid: str, *, now: datetime, settings) -> str:
+    """:func:`most_at_risk_check` inside an open session (a write chooses under its lock, so two
+    processes rating the same skill at once rate different checks, not the same one twice)."""
+    from roadmap import review
+
+    items = review.check_states(s, now=now, settings=settings, skills={sid: _check_ids(ws, sid)})
     if not items:
         raise review.ReviewError(f"{sid} has no review card: only learned skills are reviewed "
                                  f"(mark it learned with `roadmap learn {sid}`)")
@@ -147,9 +154,14 @@ def review(ws: Workspace, skill_id: str, rating: int, *, now: datetime, duration
     raw, check = split_target(skill_id)
     check = check_id if check_id is not None else check
     sid = resolve(ws, raw)
-    cid = _resolve_check(ws, sid, check) if check is not None else most_at_risk_check(ws, sid, now=now)
+    from roadmap.clock import at_write
+
+    cid = _resolve_check(ws, sid, check) if check is not None else None
     with ws.write() as s:
+        now = at_write(now)
         settings = settings_store.load(s)
+        if cid is None:
+            cid = _most_at_risk(s, ws, sid, now=now, settings=settings)
         out = rv.record(s, sid, rating, now=now, settings=settings, check_id=cid, duration_seconds=duration_seconds,
                         expected_due_day=expected_due_day)
         upcoming = None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Iterable, Mapping
 
+from roadmap.clock import at_write
 from roadmap.curriculum import Curriculum
 from roadmap.settings import Settings
 from roadmap.status import DONE, SkillState, Status
@@ -129,6 +130,7 @@ def set_status(ws: Workspace, skill_ids: list[str], status: Status, *, now: date
     cur = ws.curriculum
     status = Status(status)
     with ws.write() as s:
+        now = at_write(now)  # dated once the write lock is held (see roadmap.clock.at_write)
         settings = settings_store.load(s)
         before = load_statuses(s, cur) if status == Status.IN_PROGRESS else {}
         changes = store_status(s, cur, list(skill_ids), status, now=now, settings=settings,
@@ -186,6 +188,7 @@ def learn_prior(ws: Workspace, skill_ids: list[str], *, now: datetime) -> list[S
 
     cur = ws.curriculum
     with ws.write() as s:
+        now = at_write(now)  # dated once the write lock is held (see roadmap.clock.at_write)
         settings = settings_store.load(s)
         changes = store_prior(s, cur, list(skill_ids), now=now, settings=settings)
         s.flush()
@@ -240,5 +243,6 @@ def log_time(ws: Workspace, skill_id: str, hours: float, *, now: datetime) -> Lo
 
     sid = resolve(ws, skill_id)
     with ws.write() as s:
+        now = at_write(now)  # dated once the write lock is held (see roadmap.clock.at_write)
         out = studylog.log_study(s, ws.curriculum, sid, hours, now=now, settings=settings_store.load(s))
     return LoggedTime(sid, ws.curriculum.skills[sid].name, hours, out.total_hours, out.hours_left, out.started)
