@@ -156,6 +156,26 @@ def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
+def check_not_after(doc: dict[str, Any], now: datetime) -> None:
+    """Refuse a parsed export whose history is dated after ``now`` (aware UTC datetime).
+
+    A status event, study session or review-log entry from the future (an
+    export made on a machine whose clock ran ahead, or a hand edit) would make
+    every later write to that skill look like a clock going back. Due dates of
+    cards may lie ahead and are not checked. Raises TransferError naming the
+    first such record.
+    """
+    from datetime import timedelta
+
+    limit = now + timedelta(minutes=5)
+    for key in ("status_events", "study_sessions", "review_log"):
+        for i, r in enumerate(doc.get(key) or []):
+            at = _instant(r.get("at"), f"{key}[{i}].at")
+            _need(at <= limit, f"{key}[{i}].at",
+                  f"{r.get('at')!r} is after now ({now:%Y-%m-%d %H:%M} UTC); check the clock of the computer "
+                  f"that made the export")
+
+
 def parse_document(text: str | bytes) -> dict[str, Any]:
     """Parse and validate an export document completely; nothing is written.
 

@@ -98,8 +98,21 @@ def test_the_longest_intervals_up_to_the_last_year_export_and_import(run, tmp_pa
     path = tmp_path / "backup.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     fresh = tmp_path / "fresh.db"
-    r = run("import", str(path), db=fresh)
+    r = run("import", str(path), db=fresh, now=now)
     assert r.exit_code == 0, r.output
     assert as_json(run("export", now=now, db=fresh)) == doc
     assert as_json(run("due", "--all", "--format", "json", now="2999-12-31T12:00:00Z", db=fresh)) == \
         as_json(run("due", "--all", "--format", "json", now="2999-12-31T12:00:00Z"))
+
+
+def test_history_from_the_future_is_refused_and_nothing_is_imported(run, tmp_path):
+    """A review dated after now would lock its skill against every later write (a clock going back)."""
+    run("learn", "algebra")
+    doc = as_json(run("export"))
+    doc["review_log"][0]["at"] = "2099-03-01T08:00:00Z"
+    path = tmp_path / "future.json"
+    path.write_text(json.dumps(doc))
+    fresh = tmp_path / "fresh.db"
+    r = run("import", str(path), db=fresh)
+    assert r.exit_code == 2 and "review_log[0].at" in r.output and "after now" in r.output
+    assert as_json(run("status", "--format", "json", db=fresh))["counts"].get("learned", 0) == 0

@@ -22,11 +22,14 @@ def export_json(ws: Workspace, *, now: datetime) -> dict[str, Any]:
         return transfer.export_document(s, now=now)
 
 
-def import_file(ws: Workspace, path: str) -> dict[str, int]:
+def import_file(ws: Workspace, path: str, *, now: datetime | None = None) -> dict[str, int]:
     """Merge a file made by export into the database, all or nothing; returns rows added per kind.
 
     The whole file is checked before anything is written; rows already
     there are skipped (importing twice changes nothing).
+
+    With ``now`` (UTC), history dated after it is refused
+    (:func:`roadmap.transfer.check_not_after`).
 
     Raises TransferError naming the file and the problem.
     """
@@ -39,6 +42,8 @@ def import_file(ws: Workspace, path: str) -> dict[str, int]:
         raise transfer.TransferError(f"cannot read {path}: {getattr(e, 'strerror', None) or e}") from None
     try:
         doc = transfer.parse_document(text)
+        if now is not None:
+            transfer.check_not_after(doc, now)
     except transfer.TransferError as e:
         raise transfer.TransferError(f"{path} was not imported: {e}") from None
     with ws.write() as s:

@@ -45,7 +45,7 @@ def import_(ctx: click.Context, path: str) -> None:
     """
     from roadmap.actions.data import import_file
 
-    added = import_file(workspace(ctx), path)
+    added = import_file(workspace(ctx), path, now=now())
     total = sum(added.values())
     click.echo(f"Imported {path}: " + (", ".join(f"{n} {k.replace('_', ' ')}" + (" entries" if k == "review_log" else "")
                                                     for k, n in added.items() if n)
