@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from roadmap.errors import RoadmapError
+
 from roadmap.cli.output import FORMATS, Table, console, emit_json, now, plain, workspace
 
 
@@ -260,11 +262,20 @@ def note(ctx: click.Context, skill_id: str, text: str | None, show: bool) -> Non
         click.echo(current or "No note yet.")
         return
     if text is None:
-        edited = click.edit(current or "", extension=".md")
+        try:
+            edited = click.edit(current or "", extension=".md")
+        except (click.ClickException, ValueError, OSError, UnicodeDecodeError) as e:
+            message = e.format_message() if isinstance(e, click.ClickException) else str(e)
+            raise RoadmapError(f"the editor ($EDITOR) could not be used: {message}; nothing was changed "
+                               f"(or give the note with --text)") from None
         if edited is None:
             click.echo("Note unchanged.")
             return
         text = edited
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise RoadmapError("the note is not valid UTF-8 text; nothing was changed") from None
     sid = set_note(ws, skill_id, text, now=now())
     click.echo(f"Note on {sid} saved." if text.strip() else f"Note on {sid} removed.")
 
