@@ -172,7 +172,12 @@ def tui_rows(kind: str, db: Path, cur: Path | None, runs: int) -> list[dict]:
                              stderr=subprocess.PIPE, text=True)
         first = p.stdout.readline()
         painted = time.perf_counter() - t0
-        rest, err = p.communicate()
+        try:
+            rest, err = p.communicate(timeout=300)
+        except subprocess.TimeoutExpired:  # never hang a benchmark (or the test that runs it)
+            p.kill()
+            rest, err = p.communicate()
+            raise SystemExit(f"tui probe did not finish in 300 s:\n{first}{rest}{err}")
         if p.returncode != 0 or not first.startswith("painted"):
             raise SystemExit(f"tui probe failed:\n{first}{rest}{err}")
         if i:

@@ -2,9 +2,9 @@
 time rating keys in the review session. Used by benchmarks/run.py.
 
 The rating latency is measured inside the app: from the moment the screen's
-rate action starts (the key has been dispatched) to the moment after the next
-skill's choices are on screen (the first refresh after they were set), so it
-excludes the test driver's own waiting.
+rate action starts (the key has been dispatched) to the moment the next check's
+prompt is on screen (the rating recorded and the screen refreshed). Every wait
+has a deadline, so a probe that cannot go on says so and exits instead of hanging.
 """
 
 import asyncio
@@ -19,38 +19,45 @@ async def main() -> None:
     from roadmap.workspace import Workspace
 
     marks: dict[str, float] = {}
-    rate, show = ReviewScreen.action_rate, ReviewScreen._show_choices
+    rate = ReviewScreen.action_rate
 
     def timed_rate(self, rating):
         marks["t0"] = time.perf_counter()
         return rate(self, rating)
 
-    def timed_show(self, message):
-        show(self, message)
-        self.call_after_refresh(lambda: marks.__setitem__("t1", time.perf_counter()))
+    ReviewScreen.action_rate = timed_rate
 
-    ReviewScreen.action_rate, ReviewScreen._show_choices = timed_rate, timed_show
+    async def until(condition, what: str, seconds: float = 60.0) -> None:
+        """Wait for ``condition()``; a probe that cannot go on stops with a message instead of hanging."""
+        deadline = time.perf_counter() + seconds
+        while not condition():
+            if time.perf_counter() > deadline:
+                print(json.dumps({"error": f"timed out waiting for {what}"}), flush=True)
+                sys.exit(1)
+            await asyncio.sleep(0.002)
 
     app = RoadmapApp(Workspace())
     async with app.run_test(size=(100, 30)) as pilot:
-        while getattr(app.screen, "ov", None) is None:
-            await asyncio.sleep(0.002)
+        await until(lambda: getattr(app.screen, "ov", None) is not None, "the Today screen's data")
         await pilot.pause()
         print("painted", flush=True)
         ratings = []
         if app.screen.ov.due:
             await pilot.press("r")
+            await until(lambda: isinstance(app.screen, ReviewScreen), "the review screen")
             screen = app.screen
             for _ in range(5):
-                while not screen.outcomes or screen.busy:
-                    await asyncio.sleep(0.001)
-                if screen.current is None or screen.index + 1 >= len(screen.queue):
+                if screen.current_card is None or screen.index + 1 >= len(screen.cards):
                     break
+                await pilot.press("space")  # reveal the answer key; the rating choices follow
+                await until(lambda: screen.outcomes and not screen.busy, "the rating choices")
+                index = screen.index
                 marks.clear()
                 await pilot.press("3")
-                while "t1" not in marks:
-                    await asyncio.sleep(0.001)
-                ratings.append(marks["t1"] - marks["t0"])
+                # from the rating key to the next check on screen (its prompt, before the reveal)
+                await until(lambda: screen.index > index and not screen.busy, "the next check")
+                await pilot.pause()
+                ratings.append(time.perf_counter() - marks["t0"])
         print(json.dumps({"rating_s": ratings}), flush=True)
 
 
