@@ -220,8 +220,11 @@ def test_bundled_files_are_found_in_a_source_checkout(monkeypatch):
     def missing(name):
         raise ModuleNotFoundError(f"No module named {name!r}")
 
-    monkeypatch.setattr(importlib.resources, "files", missing)
     root = Path(cm.__file__).resolve().parents[2]
+    if not (root / "migrations" / "env.py").is_file():
+        pytest.skip("roadmap is imported from an installed copy, not a source checkout (tests/test_install.py "
+                    "runs the commands from a checkout's root)")
+    monkeypatch.setattr(importlib.resources, "files", missing)
     assert cm.bundled_path() == root / "curriculum" / "skills_graph.toml"
     assert migrations_path() == root / "migrations"
     assert (migrations_path() / "env.py").is_file()

@@ -158,6 +158,7 @@ def review(ws: Workspace, skill_id: str, rating: int, *, now: datetime, duration
 
     cid = _resolve_check(ws, sid, check) if check is not None else None
     with ws.write() as s:
+        s.connection()  # take the write lock now (BEGIN IMMEDIATE), then date the write
         now = at_write(now)
         settings = settings_store.load(s)
         if cid is None:

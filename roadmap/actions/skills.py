@@ -130,7 +130,8 @@ def set_status(ws: Workspace, skill_ids: list[str], status: Status, *, now: date
     cur = ws.curriculum
     status = Status(status)
     with ws.write() as s:
-        now = at_write(now)  # dated once the write lock is held (see roadmap.clock.at_write)
+        s.connection()  # take the write lock now (BEGIN IMMEDIATE), then date the write (roadmap.clock.at_write)
+        now = at_write(now)
         settings = settings_store.load(s)
         before = load_statuses(s, cur) if status == Status.IN_PROGRESS else {}
         changes = store_status(s, cur, list(skill_ids), status, now=now, settings=settings,
@@ -188,7 +189,8 @@ def learn_prior(ws: Workspace, skill_ids: list[str], *, now: datetime) -> list[S
 
     cur = ws.curriculum
     with ws.write() as s:
-        now = at_write(now)  # dated once the write lock is held (see roadmap.clock.at_write)
+        s.connection()  # take the write lock now (BEGIN IMMEDIATE), then date the write (roadmap.clock.at_write)
+        now = at_write(now)
         settings = settings_store.load(s)
         changes = store_prior(s, cur, list(skill_ids), now=now, settings=settings)
         s.flush()
@@ -243,6 +245,7 @@ def log_time(ws: Workspace, skill_id: str, hours: float, *, now: datetime) -> Lo
 
     sid = resolve(ws, skill_id)
     with ws.write() as s:
-        now = at_write(now)  # dated once the write lock is held (see roadmap.clock.at_write)
+        s.connection()  # take the write lock now (BEGIN IMMEDIATE), then date the write (roadmap.clock.at_write)
+        now = at_write(now)
         out = studylog.log_study(s, ws.curriculum, sid, hours, now=now, settings=settings_store.load(s))
     return LoggedTime(sid, ws.curriculum.skills[sid].name, hours, out.total_hours, out.hours_left, out.started)
