@@ -49,8 +49,9 @@ def log_study(session: Session, curriculum, skill_id: str, hours: float, *, now:
     when its prerequisites are learned or skipped (otherwise its status is left alone).
 
     Raises RoadmapError if ``hours`` is not above 0 and at most :data:`MAX_SESSION_HOURS`, and
-    ClockWentBackError (nothing is logged) if the session would start the skill but ``now`` is
-    before the newest row of the skill's history (see :mod:`roadmap.timeline`).
+    ClockWentBackError (nothing is logged) if ``now`` is before the newest status change or review
+    of the skill (see :mod:`roadmap.timeline`). Sessions are not ordered among themselves: logged
+    hours are a sum, so two sessions in either order give the same state.
     """
     from roadmap.models import Status
     from roadmap.planning import remaining_hours, status_of
@@ -59,6 +60,9 @@ def log_study(session: Session, curriculum, skill_id: str, hours: float, *, now:
     if not (0 < hours <= MAX_SESSION_HOURS):
         raise RoadmapError(f"{hours:g} h is not a study session; log between a minute and {MAX_SESSION_HOURS} h "
                            "(log each session separately)")
+    from roadmap.timeline import check_order
+
+    check_order(session, [skill_id], now=now, action="study time")
     log_time(session, skill_id, hours, now=now)
     started = False
     if status_of(load_statuses(session, curriculum), skill_id) == Status.NOT_STARTED:

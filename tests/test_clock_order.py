@@ -223,7 +223,7 @@ def test_undo_dated_before_the_review_is_refused_and_the_export_imports_the_same
 
 @pytest.mark.parametrize("command", [("reset", "algebra"), ("skip", "algebra"), ("start", "calculus"),
                                      ("learn", "calculus"), ("review", "algebra", "--rating", "hard"),
-                                     ("undo",), ("log", "calculus", "30m")])
+                                     ("undo",), ("log", "calculus", "30m"), ("log", "algebra", "30m")])
 @both_engines  # on an SQLite file and on PostgreSQL
 def test_every_history_write_dated_before_the_newest_entry_is_refused(ws, db_path, command):
     later = NOW + timedelta(days=3)
