@@ -118,22 +118,10 @@ def introduce(session: Session, skill_id: str, *, now: datetime, settings: Setti
 
     Raises ClockWentBackError if ``now`` is before the newest row of the skill's history.
     """
-    now = now.astimezone(UTC)
-    check_order(session, [skill_id], now=now, action="learning")
-    retire(session, skill_id, now=now)
-    session.flush()
-    ids = list(dict.fromkeys(check_ids)) or [""]
-    rows = []
-    for i, check_id in enumerate(ids):
-        outcome = first_exposure(card_key(skill_id, check_id), now=now, settings=settings,
-                                 delay_days=spread_days(i, len(ids)))
-        row = card_row_from_dict(skill_id, outcome.card, 0, check_id)
-        session.add(row)
-        session.add(ReviewLog(skill_id=skill_id, check_id=_log_check(check_id), reviewed_at=now,
-                              rating=int(Rating.GOOD), kind=LogKind.LEARN.value, card_before=None,
-                              card_after=json.dumps(outcome.card)))
-        rows.append(row)
-    return rows
+    now, ids = _enter_review(session, skill_id, now, check_ids)
+    return _add_cards(session, skill_id, now, LogKind.LEARN, [
+        (check_id, first_exposure(card_key(skill_id, check_id), now=now, settings=settings,
+                                  delay_days=spread_days(i, len(ids))).card) for i, check_id in enumerate(ids)])
 
 
 def introduce_prior(session: Session, skill_id: str, *, now: datetime, settings: Settings,
@@ -148,19 +136,33 @@ def introduce_prior(session: Session, skill_id: str, *, now: datetime, settings:
 
     Raises ClockWentBackError if ``now`` is before the newest row of the skill's history.
     """
+    now, ids = _enter_review(session, skill_id, now, check_ids)
+    return _add_cards(session, skill_id, now, LogKind.PRIOR, [
+        (check_id, prior_exposure(card_key(skill_id, check_id), now=now, settings=settings, due_day=day).card)
+        for check_id, day in zip(ids, due_days, strict=True)])
+
+
+def _enter_review(session: Session, skill_id: str, now: datetime,
+                  check_ids: Sequence[str]) -> tuple[datetime, list[str]]:
+    """Checks before a skill's checks enter review: the time order, the old cards retired; returns (now in
+    UTC, the check ids without repeats, or ``[""]`` for a skill without checks)."""
     now = now.astimezone(UTC)
     check_order(session, [skill_id], now=now, action="learning")
     retire(session, skill_id, now=now)
     session.flush()
-    ids = list(dict.fromkeys(check_ids)) or [""]
+    return now, list(dict.fromkeys(check_ids)) or [""]
+
+
+def _add_cards(session: Session, skill_id: str, now: datetime, kind: LogKind,
+               cards: list[tuple[str, dict]]) -> list[ReviewCard]:
+    """Store each (check id, card dict) as a new card with its first log row of ``kind``."""
     rows = []
-    for check_id, day in zip(ids, due_days, strict=True):
-        outcome = prior_exposure(card_key(skill_id, check_id), now=now, settings=settings, due_day=day)
-        row = card_row_from_dict(skill_id, outcome.card, 0, check_id)
+    for check_id, card in cards:
+        row = card_row_from_dict(skill_id, card, 0, check_id)
         session.add(row)
         session.add(ReviewLog(skill_id=skill_id, check_id=_log_check(check_id), reviewed_at=now,
-                              rating=int(Rating.GOOD), kind=LogKind.PRIOR.value, card_before=None,
-                              card_after=json.dumps(outcome.card)))
+                              rating=int(Rating.GOOD), kind=kind.value, card_before=None,
+                              card_after=json.dumps(card)))
         rows.append(row)
     return rows
 
