@@ -90,9 +90,9 @@ class ReviewLog(SQLModel, table=True):
     """Append-only log of reviews: the user's history, enough to rebuild every card.
 
     ``kind`` is ``learn`` (the first exposure, when a skill is marked learned),
-    ``review`` (an explicit rating), ``undo`` (cancels review ``undoes``) or, in
-    the future, ``credit`` (review credit flowing through the prerequisite
-    graph). ``card_before`` / ``card_after`` are fsrs ``Card.to_dict()`` JSON.
+    ``review`` (an explicit rating), ``undo`` (cancels review ``undoes``) or
+    ``credit`` (a partial review flowing through the prerequisite graph from
+    the explicit review ``caused_by``). ``card_before`` / ``card_after`` are fsrs ``Card.to_dict()`` JSON.
     ``duration_seconds`` is None when unknown. ``check_id`` names the card
     (the check of the skill) the row is about; None for the whole skill's
     card: rows written before per-check cards, and a ``retire`` that takes
@@ -113,6 +113,7 @@ class ReviewLog(SQLModel, table=True):
     undoes: int | None = Field(default=None, index=True)
     card_before: str | None = None
     card_after: str
+    caused_by: int | None = Field(default=None, index=True)  # credit rows: the explicit review that caused them
 
 
 class SkillNote(SQLModel, table=True):
