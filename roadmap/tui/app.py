@@ -31,6 +31,8 @@ SCREEN_COMMANDS = [
     ("Milestones", "Progress, forecasts and targets", "milestones"),
     ("Stats", "Review heatmap, forecast, retention", "stats"),
     ("Settings", "Weekly hours, study days, retention, time zone…", "settings"),
+    ("Setup", "First-run setup: hours, study days, time zone, target, what you already know", "setup"),
+    ("Placement diagnostic", "At most 25 questions find what you already know", "placement"),
 ]
 
 
@@ -120,6 +122,15 @@ class RoadmapApp(App):
         self.push_screen(TodayScreen())
         self.set_interval(self.POLL_SECONDS, self._poll_database)
         self._check_size()
+        if self.offer_setup:
+            self._offer_setup()
+
+    @work(thread=True, exclusive=True, group="first-run", exit_on_error=False)
+    def _offer_setup(self) -> None:
+        from roadmap.actions.setup import is_first_run
+
+        if is_first_run(self.workspace):
+            self.call_from_thread(self.action_setup)
 
     def on_worker_state_changed(self, event) -> None:
         """A worker that failed shows its error as a notification; the app keeps running."""
@@ -296,6 +307,63 @@ class RoadmapApp(App):
         from roadmap.tui.screens.settings import SettingsScreen
 
         self._go(SettingsScreen)
+
+    def action_setup(self) -> None:
+        """Open the Setup screen (weekly hours, study days, time zone, target, what you already know)."""
+        from roadmap.tui.screens.setup import SetupScreen
+
+        self._go(SetupScreen)
+
+    def action_placement(self) -> None:
+        """Open the placement diagnostic."""
+        from roadmap.tui.screens.placement import PlacementScreen
+
+        self._go(PlacementScreen)
+
+    def learn_prior(self, skill_id: str, *, then: Callable[[], None] | None = None) -> None:
+        """Learn ``skill_id`` with its prerequisites as prior knowledge: list exactly what would be marked,
+        ask, then mark them (in workers); a toast names how many and how their first reviews are spread."""
+        self._prior_preview(skill_id, then)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _prior_preview(self, skill_id: str, then) -> None:
+        from roadmap.actions.skills import prior_preview
+
+        ids = prior_preview(self.workspace, [skill_id])
+        self.call_from_thread(self._confirm_prior, skill_id, ids, then)
+
+    def _confirm_prior(self, skill_id: str, ids: list[str], then) -> None:
+        from roadmap import wording
+        from roadmap.tui.screens.confirm import ConfirmScreen
+
+        cur = self.workspace.curriculum
+        if not ids:
+            self.notify(f"{cur.skills[skill_id].name}: already learned or skipped, with its prerequisites.",
+                        timeout=4)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._learn_prior(skill_id, then)
+
+        detail = (f"Marks {wording.plural(len(ids), 'skill')} learned as prior knowledge (their first reviews "
+                  "are spread over the next weeks):\n" + "\n".join(f"  {cur.skills[s].name} ({s})" for s in ids))
+        self.push_screen(ConfirmScreen(f"Learn {cur.skills[skill_id].name} with its prerequisites?", detail),
+                         answered)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _learn_prior(self, skill_id: str, then) -> None:
+        from roadmap import wording
+        from roadmap.actions.skills import learn_prior
+        from roadmap.tui.screens.setup import prior_spread_text
+
+        changes = learn_prior(self.workspace, [skill_id], now=self.now())
+        marked = [c for c in changes if c.changed]
+        self.call_from_thread(self.notify, f"Marked {wording.plural(len(marked), 'skill')} learned as prior "
+                              f"knowledge; {prior_spread_text(marked)}.", timeout=6)
+        self._db_stamp = self._stamp()
+        if then is not None:
+            self.call_from_thread(then)
 
     def action_show_skill(self, skill_id: str) -> None:
         """Open the browser on a skill."""

@@ -105,6 +105,14 @@ class SkillListScreen(LoadingScreen):
 
         self.app.push_screen(LogTimeScreen(self.app.workspace.curriculum.skills[sid].name), logged)
 
+    def action_learn_prior(self) -> None:
+        """Learn the selected skill with every prerequisite not learned yet, as prior knowledge (asks first)."""
+        sid = self.selected_id()
+        if sid is None:
+            self.notify("No skill selected.", severity="warning")
+            return
+        self.app.learn_prior(sid, then=self.action_reload)
+
     def action_set_status(self, status: str) -> None:
         """Change the selected skill's status (persisted at once; refusals are notified)."""
         sid = self.selected_id()

@@ -39,6 +39,9 @@ class BrowserScreen(SkillListScreen):
                 tooltip="Mark the selected skill as in progress"),
         Binding("l", "set_status('learned')", "Learn", id="browser.learn",
                 tooltip="Mark the selected skill as learned (with prerequisites missing, asks first)"),
+        Binding("L", "learn_prior", "Learn + prereqs", id="browser.learn_prior", show=False,
+                tooltip="Learn the selected skill and every prerequisite not learned yet, as prior knowledge "
+                        "(lists them and asks first; first reviews spread over weeks)"),
         Binding("k", "set_status('skipped')", "Skip", id="browser.skip", tooltip="Skip the selected skill"),
         Binding("h", "log_time", "Log time", id="browser.log", show=False,
                 tooltip="Log how long you studied the selected skill (e.g. 45m, 1.5h)"),
@@ -171,6 +174,7 @@ class BrowserScreen(SkillListScreen):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         # Letter keys type into the search box while it has focus.
-        if action in ("set_status", "cycle_filter", "search") and self.query_one("#search", Input).has_focus:
+        if action in ("set_status", "learn_prior", "cycle_filter", "search") \
+                and self.query_one("#search", Input).has_focus:
             return False
         return True

@@ -1,10 +1,10 @@
-"""A small yes/no dialog: "learn anyway?" when prerequisites are missing."""
+"""A small yes/no dialog: "learn anyway?" when prerequisites are missing, "learn with prerequisites?"."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
@@ -27,7 +27,8 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box"):
             if self.detail:
-                yield Static(escape(self.detail), id="confirm-detail")
+                with VerticalScroll(id="confirm-scroll"):  # a long list (e.g. prerequisites to mark) scrolls
+                    yield Static(escape(self.detail), id="confirm-detail")
             yield Static(f"[b]{escape(self.question)}[/b]", id="confirm-question")
             yield Static("y / Enter: yes · n / Esc: no", id="confirm-hint")
 

@@ -45,6 +45,10 @@ class SettingsScreen(Screen):
     TITLE = "Settings"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="settings.save", tooltip="Save every changed, valid setting"),
+        Binding("f2", "app.setup", "Setup", id="settings.setup",
+                tooltip="The first-run setup: hours, study days, time zone, target, what you already know"),
+        Binding("f3", "app.placement", "Placement", id="settings.placement",
+                tooltip="The placement diagnostic: at most 25 questions find what you already know"),
         Binding("escape", "app.pop_screen", "Back", id="settings.back", tooltip="Leave without saving"),
     ]
 

@@ -35,6 +35,9 @@ class TodayScreen(SkillListScreen):
                 tooltip="Mark the selected skill as in progress"),
         Binding("l", "set_status('learned')", "Learn", id="today.learn",
                 tooltip="Mark the selected skill as learned; it enters spaced review"),
+        Binding("L", "learn_prior", "Learn + prereqs", id="today.learn_prior", show=False,
+                tooltip="Learn the selected skill and every prerequisite not learned yet, as prior knowledge "
+                        "(lists them and asks first; first reviews spread over weeks)"),
         Binding("k", "set_status('skipped')", "Skip", id="today.skip",
                 tooltip="Skip the selected skill (already known or not wanted)"),
         Binding("h", "log_time", "Log time", id="today.log", show=False,
@@ -45,6 +48,8 @@ class TodayScreen(SkillListScreen):
         Binding("w", "app.week", "Week", id="today.week", tooltip="The weekly plan"),
         Binding("enter", "open", "Open", id="today.open", show=False,
                 tooltip="Open the selected skill in the browser (prerequisite chain, search)"),
+        Binding("p", "app.placement", "Placement", id="today.placement", show=False,
+                tooltip="The placement diagnostic: at most 25 questions find what you already know"),
         Binding("f5", "reload", "Refresh", id="today.refresh", show=False, tooltip="Read the database again"),
     ]
 

@@ -1,0 +1,200 @@
+"""First-run setup: weekly hours, study days, time zone, the milestone that matters most and by when,
+and what you already know (a pick list, or the placement diagnostic).
+
+Opened by the app on an empty database (``RoadmapApp(offer_setup=True)``) and
+from Settings (F2). Everything is checked by :func:`roadmap.actions.setup.check_setup`
+before :func:`roadmap.actions.setup.apply_setup` writes it in one transaction.
+Skip (Esc) writes nothing; since nothing is written, the app offers setup
+again on its next start while the database is still empty.
+"""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static
+
+from roadmap.errors import RoadmapError
+from roadmap.tui.widgets.text import esc as escape
+from roadmap.tui.widgets.title_bar import TitleBar
+
+FIELDS = [("weekly_hours", "Weekly hours", "e.g. 8"), ("study_days", "Study days", "e.g. MO,WE,SA=3"),
+          ("timezone", "Time zone", "e.g. Europe/Berlin")]
+
+
+class SetupScreen(Screen):
+    """The setup form; dismisses with True when saved, False when skipped."""
+
+    TITLE = "Setup"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="setup.save", tooltip="Check every choice, then save them all"),
+        Binding("f3", "placement", "Placement", id="setup.placement",
+                tooltip="Save these choices, then take the placement diagnostic (at most 25 questions)"),
+        Binding("escape", "skip", "Skip", id="setup.skip", tooltip="Leave without saving anything"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        cur = self.app.workspace.curriculum
+        yield TitleBar()
+        yield Static("Tell roadmap how you study. Everything can be changed later in Settings (,).",
+                     id="setup-note")
+        with Horizontal(id="setup-main"):
+            with VerticalScroll(id="setup-form"):
+                for key, label, hint in FIELDS:
+                    with Horizontal(classes="setup-row"):
+                        yield Label(label, classes="setup-key")
+                        yield Input(id=f"setup-{key}", placeholder=hint, compact=True, classes="setup-input")
+                with Horizontal(classes="setup-row"):
+                    yield Label("Milestone", classes="setup-key")
+                    yield Select([(m.name, m.id) for m in cur.milestones], prompt="(none)", id="setup-milestone",
+                                 compact=True, classes="setup-input")
+                with Horizontal(classes="setup-row"):
+                    yield Label("By (date)", classes="setup-key")
+                    yield Input(id="setup-target", placeholder="YYYY-MM-DD", compact=True, classes="setup-input")
+                yield Static("", id="setup-errors")
+                with Horizontal(id="setup-buttons"):
+                    yield Button("Save", id="setup-save", variant="primary", compact=True)
+                    yield Button("Placement…", id="setup-placement", compact=True)
+                    yield Button("Skip", id="setup-skip", compact=True)
+            with Vertical(id="setup-known-box"):
+                yield SelectionList(*[(sk.name, sid) for sid, sk in cur.skills.items()], id="setup-known")
+        yield Footer(show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#setup-known-box").border_title = "What you already know"
+        self.query_one("#setup-known-box").border_subtitle = "space marks · prerequisites too"
+        self.query_one("#setup-weekly_hours", Input).focus()
+        self._load()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self) -> None:
+        from roadmap import settings as sm
+        from roadmap.actions.settings import current
+        from roadmap.actions.setup import detected_timezone
+
+        now = current(self.app.workspace)
+        values = {"weekly_hours": sm.get_text(now, "weekly_hours"), "study_days": sm.get_text(now, "study_days"),
+                  "timezone": detected_timezone() or sm.get_text(now, "timezone")}
+        self.app.call_from_thread(self._fill, values)
+
+    def _fill(self, values: dict[str, str]) -> None:
+        for key, text in values.items():
+            inp = self.query_one(f"#setup-{key}", Input)
+            if not inp.value:  # never overwrite what the learner typed meanwhile
+                inp.value = text
+
+    # -- reading the form ----------------------------------------------------------
+    def choices(self):
+        """The form as :class:`roadmap.actions.setup.SetupChoices`, plus the problems found reading it.
+
+        Returns (choices, problems); empty fields leave their setting as it is.
+        """
+        from roadmap import settings as sm
+        from roadmap.actions.setup import SetupChoices
+
+        problems: list[str] = []
+        text = {key: self.query_one(f"#setup-{key}", Input).value.strip() for key, _, _ in FIELDS}
+        milestone = self.query_one("#setup-milestone", Select).value
+        when = self.query_one("#setup-target", Input).value.strip()
+        target = None
+        if isinstance(milestone, str):
+            if not when:
+                problems.append("By (date): give the target date for the milestone (YYYY-MM-DD), "
+                                "or choose (none) as milestone")
+            else:
+                try:
+                    target = (milestone, sm.parse_date(when, what="target date"))
+                except RoadmapError as e:
+                    problems.append(f"By (date): {e}")
+        elif when:
+            problems.append("Milestone: choose the milestone this target date is for")
+        known = tuple(self.query_one("#setup-known", SelectionList).selected)
+        choices = SetupChoices(weekly_hours=text["weekly_hours"] or None, study_days=text["study_days"] or None,
+                               timezone=text["timezone"] or None, target=target, known=known)
+        return choices, problems
+
+    def _show_problems(self, problems: list[str]) -> None:
+        box = self.query_one("#setup-errors", Static)
+        box.update("\n".join("✗ " + escape(p) for p in problems))
+        box.set_class(bool(problems), "invalid")
+
+    # -- actions ---------------------------------------------------------------------
+    @on(Button.Pressed, "#setup-save")
+    def action_save(self) -> None:
+        """Check every choice; show the problems in the form, or save them all and close."""
+        self._apply(then_placement=False)
+
+    @on(Button.Pressed, "#setup-placement")
+    def action_placement(self) -> None:
+        """Save the choices (if any are valid and given), then open the placement diagnostic."""
+        self._apply(then_placement=True)
+
+    @on(Button.Pressed, "#setup-skip")
+    def action_skip(self) -> None:
+        """Close without writing anything."""
+        self.notify("Setup skipped; nothing was saved. Settings (,) → F2 opens it again.", timeout=5)
+        self.dismiss(False)
+
+    @on(Input.Submitted, ".setup-input")
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def _apply(self, *, then_placement: bool) -> None:
+        choices, problems = self.choices()
+        if not problems:
+            from roadmap.actions.setup import check_setup
+
+            problems = check_setup(self.app.workspace, choices)
+        self._show_problems(problems)
+        if problems:
+            self.notify("Not saved: fix the choices marked ✗ first.", severity="warning", timeout=5)
+            return
+        self._write(choices, then_placement)
+
+    @work(thread=True, group="write", exit_on_error=False)
+    def _write(self, choices, then_placement: bool) -> None:
+        from roadmap import wording
+        from roadmap.actions.setup import apply_setup
+
+        app = self.app
+        if choices.settings() or choices.known:
+            try:
+                out = apply_setup(app.workspace, choices, now=app.now())
+            except RoadmapError as e:
+                app.call_from_thread(self._show_problems, [str(e)])
+                return
+            marked = [c for c in out.known if c.changed]
+            msg = "Setup saved" + (f": {', '.join(out.settings)}" if out.settings else "")
+            if marked:
+                msg += (f"; {wording.plural(len(marked), 'skill')} learned as prior knowledge, "
+                        + prior_spread_text(marked))
+            app.call_from_thread(self.notify, msg, timeout=6)
+        app.call_from_thread(self._done, then_placement)
+
+    def _done(self, then_placement: bool) -> None:
+        app = self.app
+        self.dismiss(True)
+        if then_placement:
+            from roadmap.tui.screens.placement import PlacementScreen
+
+            app.push_screen(PlacementScreen())
+
+
+def prior_spread_text(changes) -> str:
+    """How the first reviews of skills just marked as prior knowledge are spread: ``first reviews from
+    Mon 2026-11-30 to Sat 2026-12-19, at most 2 a day`` (``changes`` are StatusChange with first_review)."""
+    from collections import Counter
+
+    from roadmap import wording
+
+    days = [c.first_review for c in changes if c.first_review is not None]
+    if not days:
+        return "no first review planned"
+    if len(set(days)) == 1:
+        return f"first review{'s' if len(days) > 1 else ''} {wording.day_text(days[0])}"
+    most = max(Counter(days).values())
+    return (f"first reviews from {wording.day_text(min(days))} to {wording.day_text(max(days))}, "
+            f"at most {most} a day")
