@@ -211,3 +211,23 @@ async def test_lowercase_l_still_learns_only_the_skill(make_app, ws):
         await pilot.press("l")
         await settle(pilot)
     assert statuses(ws).get(sid) == Status.LEARNED and not prior_logs(ws)
+
+
+@pytest.mark.parametrize("name", ["setup", "placement", "summary"])
+def test_snapshot_80x24(name, snap_compare, ws, monkeypatch):
+    from roadmap.actions import setup as setup_actions
+
+    monkeypatch.setattr(setup_actions, "detected_timezone", lambda: "Europe/Berlin")  # the same on every machine
+    app = RoadmapApp(ws, clock=lambda: NOW, offer_setup=name == "setup")
+
+    async def run_before(pilot):
+        await settle(pilot)
+        if name != "setup":
+            await pilot.press("p")
+            await settle(pilot)
+            await pilot.press("space")
+            if name == "summary":
+                await _answer_all(pilot, app, {"algebra", "calculus"})
+            await settle(pilot)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -39,7 +39,7 @@ class PlacementScreen(Screen):
                 tooltip="No: this skill and the skills built on it are to study"),
         Binding("ctrl+s", "confirm", "Mark known", id="placement.confirm",
                 tooltip="At the summary: mark the known skills learned as prior knowledge"),
-        Binding("escape", "quit_placement", "Quit", id="placement.quit",
+        Binding("escape", "quit_placement", "Stop", id="placement.quit",
                 tooltip="Leave the diagnostic; nothing is written before you confirm the summary"),
     ]
 
@@ -99,8 +99,8 @@ class PlacementScreen(Screen):
         self.query_one("#placement-confirm").display = not asking
         self.query_one("#placement-discard").display = not asking
         if asking:
-            progress.update(f"Question [b]{q.number}[/b] of at most {p.max_probes} · known so far "
-                            f"{len(p.known)} · to study {len(p.not_known)} · Esc quits, nothing is written")
+            progress.update(f"Question [b]{q.number}[/b] of at most {p.max_probes} · known {len(p.known)} · "
+                            f"to study {len(p.not_known)} · Esc stops (writes nothing)")
             card.border_title = f"{q.skill_name} ({q.skill_id})"
             text = f"{escape(q.prompt)}\n\n"
             if self.revealed:
