@@ -146,6 +146,9 @@ def review(ws: Workspace, skill_id: str, rating: int, *, now: datetime, duration
     (StalePreviewError). ``preview_next`` names the next (skill, check)
     whose choices are computed at the same instant (the app's review session).
 
+    With the setting ``graph_credit`` on, the review also gives graph credit
+    (:func:`roadmap.review.credit.apply_credit`) in the same transaction.
+
     Raises ReviewError (unknown or unlearned skill, unknown check, review before the last one).
     """
     from roadmap import review as rv, settings_store
@@ -165,6 +168,10 @@ def review(ws: Workspace, skill_id: str, rating: int, *, now: datetime, duration
             cid = _most_at_risk(s, ws, sid, now=now, settings=settings)
         out = rv.record(s, sid, rating, now=now, settings=settings, check_id=cid, duration_seconds=duration_seconds,
                         expected_due_day=expected_due_day)
+        if settings.graph_credit and out.log_id is not None:  # in the same transaction as the review
+            from roadmap.review.credit import apply_credit
+
+            apply_credit(s, ws.curriculum, sid, rating, cause_id=out.log_id, now=now, settings=settings)
         upcoming = None
         if preview_next:
             nsid, ncid = preview_next if isinstance(preview_next, tuple) else (preview_next, "")
@@ -192,7 +199,7 @@ class Undone:
 
 
 def undo(ws: Workspace, *, now: datetime, only: Collection[int] | None = None) -> Undone | None:
-    """Undo the last review (the log keeps both); None when there is nothing to undo.
+    """Undo the last review (the log keeps both) and the graph credit it gave; None when there is nothing to undo.
 
     With ``only`` (review-log ids: the ratings of the current review session),
     no other review is undone, however recent.
