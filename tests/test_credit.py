@@ -279,3 +279,12 @@ def test_study_of_a_learned_skill_credits_what_it_encompasses(cws):
     assert card(cws, "backprop").stability > s0
     with cws.read() as s:
         assert set(credit.credit_sources(s, [r.id for r in rows]).values()) == {None}
+
+
+def test_cli_names_the_credit_a_review_gave(run, small_path):
+    small_path.write_text(small_path.read_text() + DEEP)
+    assert run("config", "graph_credit", "on").exit_code == 0
+    assert run("learn", "--force", *ALL).exit_code == 0
+    out = run("review", "deep/1", "--rating", "good", now=NOW + timedelta(days=2))
+    assert out.exit_code == 0, out.output
+    assert "credit from deep: 8 checks of algebra, backprop, calculus, regression" in out.output
