@@ -8,13 +8,14 @@ import json
 import pytest
 import shutil
 import tempfile
-from datetime import UTC, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from hypothesis import HealthCheck, event, given, settings as hsettings, strategies as st
 from sqlmodel import select
 
 from roadmap import review, settings_store
+from roadmap.days import study_day, zone
 from roadmap.actions import review as review_actions, skills as skill_actions
 from roadmap.models import ReviewCard, ReviewLog, Status
 from roadmap.review import scheduling
@@ -29,7 +30,7 @@ STEP = st.tuples(st.sampled_from(["algebra", "calculus", "regression", "backprop
 
 
 def _day(at):
-    return at.astimezone(UTC).date()  # UTC zone, rollover 04:00: the study day of a review at noon is its date
+    return study_day(at, zone("UTC"), 4)  # the learner's study day (UTC zone, rollover 04:00)
 
 
 def _check_guards(ws, max_credit_days: int) -> None:
