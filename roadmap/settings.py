@@ -67,6 +67,13 @@ class Settings:
     prior_spread_weeks : int
         Weeks over which the first reviews of skills marked as prior knowledge
         are spread (1-26).
+    graph_credit : bool
+        Review credit through the prerequisite graph (:mod:`roadmap.review.credit`): a
+        successful review of a skill also counts, partly, for the skills it encompasses.
+        Off by default until the simulator's measurement decides.
+    max_credit_days : int
+        Graph credit never moves a card's due date beyond its last explicit review plus
+        this many days (1-36500), so every card is reviewed explicitly at least that often.
     """
 
     weekly_hours: float = 10.0
@@ -83,6 +90,8 @@ class Settings:
     targets: Mapping[str, date] = field(default_factory=dict)
     parallel_skills: int = 2
     tracks: tuple[str, ...] = ()
+    graph_credit: bool = False
+    max_credit_days: int = 180
 
     @property
     def calendar(self):
@@ -216,6 +225,21 @@ def _tracks(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _switch(key: str) -> Callable[[str], bool]:
+    def parse(text: str) -> bool:
+        value = text.strip().lower()
+        if value in ("on", "true", "yes", "1"):
+            return True
+        if value in ("off", "false", "no", "0"):
+            return False
+        raise SettingsError(f"{text!r} is not on or off; {key} takes on or off")
+    return parse
+
+
+def _show_switch(value: bool) -> str:
+    return "on" if value else "off"
+
+
 def _show_tracks(tracks: tuple[str, ...]) -> str:
     return ",".join(tracks) or "none"
 
@@ -265,6 +289,11 @@ SPECS: dict[str, Spec] = {s.key: s for s in [
     Spec("prior_spread_weeks", "prior_spread_weeks",
          _number(1, 26, integer=True, what="prior_spread_weeks takes weeks"), str,
          "Weeks over which the first reviews of skills you already knew (prior knowledge) are spread (1 to 26)."),
+    Spec("graph_credit", "graph_credit", _switch("graph_credit"), _show_switch,
+         "on: a good review of a skill also counts, partly, for the skills it builds on (fewer reviews); off: not."),
+    Spec("max_credit_days", "max_credit_days",
+         _number(1, 36500, integer=True, what="max_credit_days takes days"), str,
+         "With graph credit, every check is still reviewed explicitly at least this often, in days (1 to 36500)."),
 ]}
 
 

@@ -11,6 +11,13 @@ it is about (null: the whole skill, as every entry of version 1) and adds the
 learner's ``notes`` on skills. Version 1 files still import (their entries
 are about whole skills; each check then reviews from its skill's card).
 
+Version 3 (graph credit) adds review log entries of kind ``credit`` (a
+partial review given through the prerequisite graph, rated with the rating
+that caused it) and ``caused_by_index``: the position of the explicit review
+that caused a credit entry (null for credit from logged study, and for every
+other entry). An ``undo`` entry may name a credit entry. Versions 1 and 2
+still import.
+
 Row ids are not exported; a review log entry that undoes another names it by
 its position in ``review_log`` (``undoes_index``). Review cards are not
 exported either: they are rebuilt from the review log, which is the record.
@@ -36,10 +43,11 @@ from roadmap.models import (ReviewCard, ReviewLog, Setting, SkillNote, SkillProg
 from roadmap.review.rating import LogKind
 
 FORMAT = "roadmap-export"
-VERSION = 2
-VERSIONS = (1, 2)  # versions this code imports
-KINDS = {k.value for k in LogKind}  # learn, prior, review, undo, retire
-RATING_BY_KIND = {"learn": {3}, "prior": {3}, "review": {1, 2, 3, 4}, "undo": {0}, "retire": {0}}
+VERSION = 3
+VERSIONS = (1, 2, 3)  # versions this code imports
+KINDS = {k.value for k in LogKind}  # learn, prior, review, undo, retire, credit
+RATING_BY_KIND = {"learn": {3}, "prior": {3}, "review": {1, 2, 3, 4}, "undo": {0}, "retire": {0},
+                  "credit": {1, 2, 3, 4}}
 
 
 class TransferError(RoadmapError):
@@ -86,6 +94,7 @@ def export_document(session: Session, *, now: datetime) -> dict[str, Any]:
             {"skill": r.skill_id, "check": r.check_id, "at": _ts(r.reviewed_at), "rating": r.rating, "kind": r.kind,
              "duration_seconds": r.duration_seconds,
              "undoes_index": position.get(r.undoes) if r.undoes is not None else None,
+             "caused_by_index": position.get(r.caused_by) if r.caused_by is not None else None,
              "card_before": json.loads(r.card_before) if r.card_before else None,
              "card_after": json.loads(r.card_after)}
             for r in log
@@ -264,15 +273,20 @@ def parse_document(text: str | bytes) -> dict[str, Any]:
               "(1 again, 2 hard, 3 good, 4 easy)")
         d = r.get("duration_seconds")
         _need(d is None or (_number(d) and 0 <= d <= 86400), w, "duration_seconds must be 0-86400")
+        _need(kind != "credit" or doc["version"] >= 3, w, "credit entries need export version 3")
         u = r.get("undoes_index")
         _need(u is None or (isinstance(u, int) and not isinstance(u, bool) and 0 <= u < i
-                            and log[u].get("kind") == "review" and log[u].get("skill") == r.get("skill")
+                            and log[u].get("kind") in ("review", "credit") and log[u].get("skill") == r.get("skill")
                             and log[u].get("check") == r.get("check")), w,
-              "undoes_index must point to an earlier review of the same skill and check")
+              "undoes_index must point to an earlier review (or credit) of the same skill and check")
         _need((kind == "undo") == (u is not None), w, "an undo entry (and only an undo entry) names undoes_index")
+        c = r.get("caused_by_index")
+        _need(c is None or (kind == "credit" and isinstance(c, int) and not isinstance(c, bool) and 0 <= c < i
+                            and log[c].get("kind") == "review"), w,
+              "caused_by_index must be null, or on a credit entry point to an earlier review")
         if r.get("card_before") is not None:
             _card(r["card_before"], f"{w}.card_before")
-        if kind in ("review", "undo", "retire"):
+        if kind in ("review", "undo", "retire", "credit"):
             _need(r.get("card_before") is not None, w, f"a {kind} entry needs card_before")
         if kind != "retire":
             _card(r.get("card_after"), f"{w}.card_after")
@@ -404,8 +418,9 @@ def _import_log(session: Session, records: list[dict]) -> int:
             position_ids.append(existing[key][n])
             continue
         undoes = position_ids[r["undoes_index"]] if r.get("undoes_index") is not None else None
+        caused_by = position_ids[r["caused_by_index"]] if r.get("caused_by_index") is not None else None
         row = ReviewLog(skill_id=r["skill"], check_id=r.get("check"), reviewed_at=at, rating=r["rating"], kind=r["kind"],
-                        duration_seconds=r.get("duration_seconds"), undoes=undoes,
+                        duration_seconds=r.get("duration_seconds"), undoes=undoes, caused_by=caused_by,
                         card_before=json.dumps(r["card_before"]) if r.get("card_before") is not None else None,
                         card_after=json.dumps(r.get("card_after")))
         session.add(row)

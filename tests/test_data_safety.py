@@ -176,7 +176,7 @@ def test_export_import_round_trip(ws, tmp_path, run):
     run("off", "add", "2026-12-24", "2027-01-02", "--note", "holidays")
     run("config", "weekly_hours", "6")
     doc = as_json(run("export"))
-    assert doc["format"] == "roadmap-export" and doc["version"] == 2
+    assert doc["format"] == "roadmap-export" and doc["version"] == 3
     assert [e["kind"] for e in doc["review_log"]] == ["learn"] * 4 + ["review", "review", "review", "undo"]
     assert [e["check"] for e in doc["review_log"]] == ["1", "2", "1", "2", "1", "1", "1", "1"]
     assert doc["review_log"][-1]["undoes_index"] == 6

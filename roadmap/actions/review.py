@@ -75,7 +75,9 @@ class Reviewed:
     """A recorded review: the skill, its check, the rating (1-4) and its outcome (``due_day``, ``interval_days``,
     ``log_id``).
 
-    ``upcoming`` holds the preview of the next check (rating to outcome) when one was asked for.
+    ``upcoming`` holds the preview of the next check (rating to outcome) when one was asked for;
+    ``credited`` the graph credit the review gave (:class:`roadmap.review.credit.Credit`, one per check;
+    empty with ``graph_credit`` off).
     """
 
     skill_id: str
@@ -83,6 +85,7 @@ class Reviewed:
     outcome: object
     upcoming: dict | None = None
     check_id: str = ""
+    credited: tuple = ()
 
 
 def split_target(text: str) -> tuple[str, str | None]:
@@ -146,6 +149,9 @@ def review(ws: Workspace, skill_id: str, rating: int, *, now: datetime, duration
     (StalePreviewError). ``preview_next`` names the next (skill, check)
     whose choices are computed at the same instant (the app's review session).
 
+    With the setting ``graph_credit`` on, the review also gives graph credit
+    (:func:`roadmap.review.credit.apply_credit`) in the same transaction.
+
     Raises ReviewError (unknown or unlearned skill, unknown check, review before the last one).
     """
     from roadmap import review as rv, settings_store
@@ -165,11 +171,17 @@ def review(ws: Workspace, skill_id: str, rating: int, *, now: datetime, duration
             cid = _most_at_risk(s, ws, sid, now=now, settings=settings)
         out = rv.record(s, sid, rating, now=now, settings=settings, check_id=cid, duration_seconds=duration_seconds,
                         expected_due_day=expected_due_day)
+        credited: tuple = ()
+        if settings.graph_credit and out.log_id is not None:  # in the same transaction as the review
+            from roadmap.review.credit import apply_credit
+
+            credited = tuple(apply_credit(s, ws.curriculum, sid, rating, cause_id=out.log_id, now=now,
+                                          settings=settings))
         upcoming = None
         if preview_next:
             nsid, ncid = preview_next if isinstance(preview_next, tuple) else (preview_next, "")
             upcoming = rv.preview(s, nsid, now=now, settings=settings, check_id=ncid)
-    return Reviewed(sid, rating, out, upcoming, cid)
+    return Reviewed(sid, rating, out, upcoming, cid, credited)
 
 
 def preview(ws: Workspace, skill_id: str, *, now: datetime, check_id: str = "") -> dict:
@@ -192,7 +204,7 @@ class Undone:
 
 
 def undo(ws: Workspace, *, now: datetime, only: Collection[int] | None = None) -> Undone | None:
-    """Undo the last review (the log keeps both); None when there is nothing to undo.
+    """Undo the last review (the log keeps both) and the graph credit it gave; None when there is nothing to undo.
 
     With ``only`` (review-log ids: the ratings of the current review session),
     no other review is undone, however recent.

@@ -240,12 +240,23 @@ def resolve(ws: Workspace, skill_id: str) -> str:
 
 def log_time(ws: Workspace, skill_id: str, hours: float, *, now: datetime) -> LoggedTime:
     """Log ``hours`` of study on a skill (id or former id) at ``now``; a ready, not-started skill is
-    marked in progress. Raises RoadmapError for an unknown skill or a session outside 1 minute - the maximum."""
+    marked in progress; with ``graph_credit`` on, study of a learned skill gives graph credit
+    (:func:`roadmap.review.credit.apply_study_credit`). Raises RoadmapError for an unknown skill or a session
+    outside 1 minute - the maximum."""
     from roadmap import settings_store, studylog
 
     sid = resolve(ws, skill_id)
     with ws.write() as s:
         s.connection()  # take the write lock now (BEGIN IMMEDIATE), then date the write (roadmap.clock.at_write)
         now = at_write(now)
-        out = studylog.log_study(s, ws.curriculum, sid, hours, now=now, settings=settings_store.load(s))
+        settings = settings_store.load(s)
+        out = studylog.log_study(s, ws.curriculum, sid, hours, now=now, settings=settings)
+        if settings.graph_credit:  # study of a learned skill exercises what it encompasses
+            from roadmap.models import SkillProgress
+            from roadmap.review.credit import apply_study_credit
+            from roadmap.status import Status
+
+            progress = s.get(SkillProgress, sid)
+            apply_study_credit(s, ws.curriculum, sid, hours, now=now, settings=settings,
+                               learned=progress is not None and progress.status == Status.LEARNED.value)
     return LoggedTime(sid, ws.curriculum.skills[sid].name, hours, out.total_hours, out.hours_left, out.started)

@@ -115,6 +115,23 @@ def review_(ctx: click.Context, target: str | None, rating: str | None, duration
     which = f"{out.skill_id}/{out.check_id}" if out.check_id else out.skill_id
     click.echo(f"{which}: {wording.RATING_NAMES[r]} — next review {wording.day_text(o.due_day)} "
                f"(in {wording.days_phrase(o.interval_days)})")
+    _echo_credit(out)
+
+
+def _echo_credit(out) -> None:
+    """One line on the graph credit a review gave (nothing when it gave none)."""
+    from roadmap import wording
+
+    moved = [c for c in out.credited if c.due_after != c.due_before]
+    if not out.credited:
+        return
+    skills = sorted({c.skill_id for c in out.credited})
+    if out.rating == 1:
+        click.echo(f"  failure: {wording.plural(len(moved), 'check')} of {', '.join(skills)} due sooner "
+                   f"(they build on {out.skill_id})")
+    else:
+        click.echo(f"  credit from {out.skill_id}: {wording.plural(len(out.credited), 'check')} of "
+                   f"{', '.join(skills)} ({len(moved)} due later)")
 
 
 def _read(prompt: str) -> str | None:
@@ -204,6 +221,7 @@ def _session(ctx: click.Context) -> None:
             rated.append((out.outcome.log_id, i, r))
             click.echo(f"{wording.RATING_NAMES[r]}: next review {wording.day_text(out.outcome.due_day)} "
                        f"(in {wording.days_phrase(out.outcome.interval_days)})")
+            _echo_credit(out)
             i += 1
             break
     counts: dict[int, int] = {}

@@ -278,7 +278,10 @@ def undo_last(session: Session, *, now: datetime, only: Collection[int] | None =
     review, learning or retirement of that check or of its whole skill that
     is not itself undone): the card gets back its state from before that
     review, and the log gains an ``undo`` row dated ``now`` (nothing is
-    deleted). Learning a skill is undone with reset. Only the newest
+    deleted). The graph credit the review gave is undone with it (each
+    credited card that has not changed since gets back its state from before
+    the credit, with an ``undo`` row naming the credit row), in the same
+    transaction. Learning a skill is undone with reset. Only the newest
     ``UNDO_DEPTH`` reviews are searched. With ``only`` (review-log ids, e.g.
     the ratings of one review session), no other review is undone.
 
@@ -322,14 +325,51 @@ def undo_last(session: Session, *, now: datetime, only: Collection[int] | None =
     session.add(ReviewLog(skill_id=target.skill_id, check_id=target.check_id, reviewed_at=now, rating=0,
                           kind=LogKind.UNDO.value, undoes=target.id, card_before=target.card_after,
                           card_after=target.card_before))
+    _undo_credit(session, target.id, now=now, undone=undone)
     return target
+
+
+def _undo_credit(session: Session, cause_id: int, *, now: datetime, undone: set[int]) -> int:
+    """Undo the graph credit that review ``cause_id`` gave (see :mod:`roadmap.review.credit`); returns how many.
+
+    Newest first, each credited card gets back its state from before the
+    credit, with an ``undo`` row naming the credit row, unless the card
+    changed since (a later review or credit): then it keeps what it has now,
+    since that is newer than the credit. Cards whose skill has history dated
+    after ``now`` are left alone too.
+    """
+    from roadmap.timeline import ClockWentBackError
+
+    rows = session.exec(select(ReviewLog).where(ReviewLog.caused_by == cause_id, ReviewLog.kind == LogKind.CREDIT.value)
+                        .order_by(ReviewLog.id.desc())).all()
+    count = 0
+    for credit in rows:
+        if credit.id in undone:
+            continue
+        row = session.get(ReviewCard, (credit.skill_id, credit.check_id or ""))
+        if row is None or {k: getattr(row, k) for k in _CARD_KEYS} != card_fields(json.loads(credit.card_after)):
+            continue
+        try:
+            check_order(session, [credit.skill_id], now=now, action="undoing review credit")
+        except ClockWentBackError:
+            continue
+        _apply(row, json.loads(credit.card_before), row.reviews)
+        session.add(row)
+        session.add(ReviewLog(skill_id=credit.skill_id, check_id=credit.check_id, reviewed_at=now, rating=0,
+                              kind=LogKind.UNDO.value, undoes=credit.id, card_before=credit.card_after,
+                              card_after=credit.card_before))
+        count += 1
+    return count
+
+
+_CARD_KEYS = ("state", "step", "stability", "difficulty", "due", "last_review")
 
 
 def rebuild_cards(session: Session) -> dict[tuple[str, str], dict]:
     """Every current card's state, rebuilt from the review log alone: (skill id, check id) -> ``Card.to_dict()``.
 
     Replays the log in time order (then entry order, for entries at the same
-    instant): ``learn`` starts a card, ``review`` and ``undo`` set it to their
+    instant): ``learn`` starts a card, ``review``, ``credit`` (graph credit) and ``undo`` set it to their
     ``card_after``, ``retire`` removes it (a ``retire`` of the whole skill,
     check None, removes every card of the skill). Rows with no check id are
     the whole skill's card ``""``. Time order matters after an import merges

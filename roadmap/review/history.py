@@ -80,15 +80,23 @@ def median_duration_seconds(session: Session, minimum: int = 20, recent: int = 2
 
 
 def review_counts(session: Session) -> dict[tuple[str, str], int]:
-    """Explicit reviews per card (skill id, check id) since it was last learned, undone ones excluded (replayed).
+    """Explicit reviews per card (skill id, check id) since it was last learned, undone ones excluded (replayed;
+    graph credit and its undoing do not count).
 
     A check reviewed from its skill's whole-skill card (``""``, from before
     per-check cards) starts from that card's count, as :func:`roadmap.review.record` does.
     """
     counts: dict[tuple[str, str], int] = {}
-    for kind, skill_id, check_id in session.exec(select(ReviewLog.kind, ReviewLog.skill_id, ReviewLog.check_id)
-                                                 .order_by(ReviewLog.reviewed_at, ReviewLog.id)).all():
+    credits: set[int] = set()  # an undo of graph credit is no explicit review's undo
+    for row_id, kind, skill_id, check_id, undoes in session.exec(
+            select(ReviewLog.id, ReviewLog.kind, ReviewLog.skill_id, ReviewLog.check_id, ReviewLog.undoes)
+            .order_by(ReviewLog.reviewed_at, ReviewLog.id)).all():
         key = (skill_id, check_id or "")
+        if kind == LogKind.CREDIT:
+            credits.add(row_id)
+            continue
+        if kind == LogKind.UNDO and undoes in credits:
+            continue
         if kind in (LogKind.REVIEW, LogKind.UNDO) and key not in counts:
             counts[key] = counts.get((skill_id, ""), 0)
         if kind in (LogKind.LEARN, LogKind.PRIOR):

@@ -54,7 +54,13 @@ class LogKind(StrEnum):
     ``review``: an explicit rating; ``undo``: cancels the review it names;
     ``retire``: the skill left review (reset or skipped); ``prior``: a skill
     marked learned as prior knowledge (known before, see
-    :func:`roadmap.review.scheduling.prior_exposure`), rated Good like ``learn``.
+    :func:`roadmap.review.scheduling.prior_exposure`), rated Good like ``learn``;
+    ``credit``: graph credit (:mod:`roadmap.review.credit`), a partial review
+    of a check whose skill is encompassed by the skill explicitly reviewed
+    (``caused_by`` names that review; None for credit from logged study), its
+    rating the causing rating; a credit rated Again is a failure pulling a
+    dependent check's due date nearer. Only ``review`` rows are explicit
+    reviews (statistics, streaks and the daily cap count only those).
     """
 
     LEARN = "learn"
@@ -62,6 +68,7 @@ class LogKind(StrEnum):
     REVIEW = "review"
     UNDO = "undo"
     RETIRE = "retire"
+    CREDIT = "credit"
 
 
 RATINGS: dict[str, int] = {r.word: int(r) for r in Rating}  # "again" -> 1, ...

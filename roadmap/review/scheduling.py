@@ -299,6 +299,69 @@ def prior_exposure(key: str, *, now: datetime, settings: Settings, due_day: date
     return Outcome(out.rating, day, (day - today).days, card.to_dict())
 
 
+# -- graph credit (roadmap.review.credit): a fraction of a Good review --------------------------------
+
+def in_review(card: dict) -> bool:
+    """Whether a ``Card.to_dict()`` is a day-scale review card (fsrs ``State.Review`` with a stability,
+    difficulty and last review): the only cards graph credit touches."""
+    c = fsrs.Card.from_dict(card)
+    return (c.state == fsrs.State.Review and c.stability is not None and c.difficulty is not None
+            and c.last_review is not None)
+
+
+def credited_stability(card: dict, weight: float, *, now: datetime, settings: Settings) -> float:
+    """The stability (days) of a review card after a fraction ``weight`` (0-1) of a Good review at ``now``.
+
+    ``S' = S + weight * (S_good - S)``, where ``S_good`` is FSRS-6's
+    stability after a successful (Good) review at the card's current
+    retrievability ``R``:
+    ``S_good = S * (1 + e^w8 * (11 - D) * S^-w9 * (e^(w10 * (1 - R)) - 1))``
+    (the FSRS-6 recall-stability formula, py-fsrs 6.3
+    ``fsrs.scheduler.Scheduler._next_recall_stability``; ``R`` from
+    ``Scheduler.get_card_retrievability``, which counts whole elapsed days).
+    At ``R = 1`` (credit on the day of the last review) the growth is 0, so
+    credit arriving early is worth little. Difficulty is unchanged. The
+    result is clamped to :data:`MAX_STABILITY_DAYS`; it is never below ``S``.
+
+    Raises ValueError if the card is not :func:`in_review`.
+    """
+    c = fsrs.Card.from_dict(card)
+    if not in_review(card):
+        raise ValueError("graph credit applies only to review cards (state Review, with stability and difficulty)")
+    sched = scheduler(settings)
+    at = now.astimezone(UTC)
+    r = sched.get_card_retrievability(c, at)
+    good = sched._next_recall_stability(difficulty=c.difficulty, stability=c.stability, retrievability=r,
+                                        rating=fsrs.Rating.Good)
+    good = sched._clamp_stability(stability=good)
+    w = min(max(float(weight), 0.0), 1.0)
+    s_new = c.stability + w * max(0.0, good - c.stability)
+    if math.isnan(s_new):
+        return c.stability
+    return min(max(s_new, c.stability), MAX_STABILITY_DAYS)
+
+
+def stability_interval_days(stability: float, settings: Settings) -> int:
+    """Days from a review until the retrievability of a memory of ``stability`` days falls to the desired retention.
+
+    FSRS-6's interval ``I = S / F * (r^(1/decay) - 1)`` with
+    ``F = 0.9^(1/decay) - 1``, rounded to whole days, at least 1, at most the
+    maximum interval (py-fsrs 6.3 ``Scheduler._next_interval``; no fuzz).
+    """
+    sched = scheduler(settings)
+    return int(sched._next_interval(stability=min(max(stability, fsrs.scheduler.STABILITY_MIN), MAX_STABILITY_DAYS)))
+
+
+def card_with(card: dict, *, stability: float | None = None, due: datetime | None = None) -> dict:
+    """A copy of ``card`` (a ``Card.to_dict()``) with a new stability (days) and/or due instant (aware; stored in UTC)."""
+    c = fsrs.Card.from_dict(card)
+    if stability is not None:
+        c.stability = stability
+    if due is not None:
+        c.due = min(due.astimezone(UTC), LAST_INSTANT)
+    return c.to_dict()
+
+
 # -- ground truth for the learner simulator (roadmap.simulate) ------------------------------------
 # The simulator's "true" memory uses FSRS-6 itself, through the library, with the learner's own
 # parameters. The scheduler never sees it: nothing above reads these helpers.
