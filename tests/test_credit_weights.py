@@ -15,7 +15,7 @@ from roadmap.review.credit import DEFAULT_EDGE_WEIGHT as D, WEIGHT_FLOOR, credit
 
 def _skill(sid: str, requires=(), encompasses: dict | None = None) -> str:
     enc = ""
-    if encompasses:
+    if encompasses is not None:
         enc = "encompasses = { " + ", ".join(f'{k} = {v}' for k, v in encompasses.items()) + " }\n"
     return (f'[[skill]]\nid = "{sid}"\nname = "{sid}"\ncategory = "c"\nhours = 1\n'
             f'requires = [{", ".join(repr(r).replace(chr(39), chr(34)) for r in requires)}]\n'
@@ -50,11 +50,20 @@ def test_best_path_counts_not_the_sum():
 
 def test_explicit_weights_override_the_default_for_their_pair_and_carry_on_along_paths():
     cur = curriculum(_skill("a"), _skill("b", ["a"]), _skill("c", ["b"], {"b": 0.8, "a": 0.1}),
-                     _skill("d", ["c"], {"a": 0.6}), _skill("x"), _skill("y", ["x"], {"x": 0.02}))
+                     _skill("d", ["c"], {"a": 0.6}), _skill("e", ["d"]), _skill("x"), _skill("y", ["x"], {"x": 0.02}))
     assert encompassed_weights(cur, "c") == pytest.approx({"b": 0.8, "a": 0.1})  # 0.1 overrides 0.8 * 0.3
-    # d: c by default 0.3, b through c 0.3 * 0.8, a explicit 0.6 (above the path 0.3 * 0.1 or 0.3 * 0.8 * 0.3)
-    assert encompassed_weights(cur, "d") == pytest.approx({"c": D, "b": D * 0.8, "a": 0.6})
+    # d's table replaces the default for its edges: its direct prerequisite c, left out, gets nothing
+    assert encompassed_weights(cur, "d") == pytest.approx({"a": 0.6})
+    # e has no table: d by default 0.3, then on along d's own table (a: 0.3 * 0.6)
+    assert encompassed_weights(cur, "e") == pytest.approx({"d": D, "a": D * 0.6})
     assert dict(encompassed_weights(cur, "y")) == {}  # an explicit weight below the floor gives nothing
+
+
+def test_an_empty_table_means_a_review_exercises_none_of_the_prerequisites():
+    cur = curriculum(_skill("a"), _skill("b", ["a"], {}), _skill("c", ["b"]))
+    assert cur.skills["b"].encompasses == {} and cur.skills["a"].encompasses is None
+    assert dict(encompassed_weights(cur, "b")) == {}
+    assert encompassed_weights(cur, "c") == pytest.approx({"b": D})  # and nothing flows on through b
 
 
 def test_weights_are_cached_per_curriculum_and_failure_finds_heavy_dependents():

@@ -22,8 +22,8 @@ import networkx as nx
 from roadmap.curriculum.model import FORMAT_VERSION, Curriculum, build_graph
 
 # Bump when the pickled state changes shape (3: tracks, checks with ids, exercises, encompasses, stages;
-# 4: warnings, overlays keyed by every file of their chain).
-CACHE_VERSION = "4"
+# 4: warnings, overlays keyed by every file of their chain; 5: encompasses None when absent).
+CACHE_VERSION = "5"
 
 
 def cache_path(raw: bytes) -> Path:

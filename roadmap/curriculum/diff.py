@@ -105,7 +105,7 @@ def _plain(field: str, value: Any) -> Any:
     if field == "resources":
         return [{"title": r.title, "url": r.url} for r in value]
     if field == "encompasses":
-        return dict(value)
+        return None if value is None else dict(value)
     if isinstance(value, tuple):
         return list(value)
     return value

@@ -164,9 +164,12 @@ class Skill:
         The self-checks with their ids, answers and hints.
     exercises : tuple of str
         Multi-hour tasks done while studying the skill; never review cards.
-    encompasses : Mapping[str, float]
+    encompasses : Mapping[str, float] or None
         Prerequisite id -> weight in (0, 1]: how much a review of this skill also
         exercises that prerequisite (every key is a direct or indirect prerequisite).
+        None when the skill has no ``encompasses`` table (graph credit then uses
+        its default per prerequisite edge); a table, even an empty one, replaces
+        that default for this skill's edges.
     """
 
     id: str
@@ -181,7 +184,7 @@ class Skill:
     line: int | None = None
     check_items: tuple[Check, ...] = ()
     exercises: tuple[str, ...] = ()
-    encompasses: Mapping[str, float] = EMPTY_MAP
+    encompasses: Mapping[str, float] | None = None
 
 
 @dataclass(frozen=True)

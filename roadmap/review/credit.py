@@ -9,7 +9,10 @@ The rule
 --------
 * **Weights** (:func:`encompassed_weights`). A skill's ``encompasses`` table
   gives explicit weights (0-1) toward any of its prerequisites, direct or
-  indirect. Every other prerequisite edge weighs :data:`DEFAULT_EDGE_WEIGHT`;
+  indirect, and replaces the default for that skill's edges (a prerequisite
+  left out of the table, or an empty table, gets nothing from that skill).
+  The prerequisite edges of a skill without a table weigh
+  :data:`DEFAULT_EDGE_WEIGHT`;
   weights multiply along paths (the best path counts, not their sum), an
   explicit weight overrides the path product for its pair, and weights below
   :data:`WEIGHT_FLOOR` are dropped.
@@ -85,7 +88,7 @@ _CACHE: dict[int, tuple[weakref.ref, dict[str, Mapping[str, float]]]] = {}
 def _compute(curriculum: Curriculum, skill_id: str, order: Mapping[str, int]) -> Mapping[str, float]:
     skills = curriculum.skills
     ancestors = curriculum.with_prerequisites([skill_id])
-    explicit = skills[skill_id].encompasses
+    explicit = skills[skill_id].encompasses or {}
     best: dict[str, float] = {skill_id: 1.0}
     for node in sorted(ancestors, key=lambda n: -order[n]):  # a skill before its prerequisites
         here = best.get(node)
@@ -93,8 +96,11 @@ def _compute(curriculum: Curriculum, skill_id: str, order: Mapping[str, int]) ->
             here = best[node] = float(explicit[node])  # an explicit weight overrides the paths for its pair
         if here is None or here < WEIGHT_FLOOR:
             continue
-        edges = {p: DEFAULT_EDGE_WEIGHT for p in curriculum.graph.predecessors(node)}
-        edges.update((p, float(w)) for p, w in skills[node].encompasses.items() if p in ancestors)
+        table = skills[node].encompasses
+        if table is None:  # no table: every prerequisite edge weighs the default
+            edges = {p: DEFAULT_EDGE_WEIGHT for p in curriculum.graph.predecessors(node)}
+        else:  # a table (even an empty one) replaces the default for this skill's edges
+            edges = {p: float(w) for p, w in table.items() if p in ancestors}
         for p, w in edges.items():
             if here * w > best.get(p, 0.0):
                 best[p] = here * w
@@ -134,9 +140,11 @@ def encompassed_weights(curriculum: Curriculum, skill_id: str) -> Mapping[str, f
     -------
     Mapping[str, float]
         Every prerequisite (direct or indirect) whose weight is at least
-        :data:`WEIGHT_FLOOR`. A direct prerequisite edge weighs the skill's
-        explicit ``encompasses`` weight for it, else :data:`DEFAULT_EDGE_WEIGHT`;
-        an explicit weight toward an indirect prerequisite is an edge too.
+        :data:`WEIGHT_FLOOR`. A skill with an ``encompasses`` table has exactly
+        the edges of its table (an explicit weight toward an indirect
+        prerequisite is an edge too; a prerequisite left out gets nothing); the
+        prerequisite edges of a skill without a table weigh
+        :data:`DEFAULT_EDGE_WEIGHT`.
         Along a path weights multiply; the best path counts; an explicit
         weight of ``skill_id`` for a pair overrides every path.
 
