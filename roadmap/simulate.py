@@ -110,6 +110,8 @@ class SimConfig:
         The arm of the credit experiment: the setting ``graph_credit`` (review credit through the graph)
         written in each learner's database through the settings action. Raises SimulationError when
         True and this version has no such setting.
+    inert_share : float
+        Share (0-1) of learners whose graph transfers nothing at all (every edge's true transfer is 0).
     """
 
     years: float = 3.0
@@ -126,6 +128,7 @@ class SimConfig:
     max_transfer: float = 0.5
     time_off_weeks: int = 2
     graph_credit: bool = False
+    inert_share: float = 0.0
 
     def check(self) -> None:
         """Raise SimulationError naming the first option out of range."""
@@ -139,7 +142,8 @@ class SimConfig:
                  ("parameter_spread", 0 <= self.parameter_spread <= 1, "0 to 1"),
                  ("no_transfer_share", 0 <= self.no_transfer_share <= 1, "0 to 1"),
                  ("max_transfer", 0 <= self.max_transfer <= 1, "0 to 1"),
-                 ("time_off_weeks", 0 <= self.time_off_weeks <= 20, "0 to 20")]
+                 ("time_off_weeks", 0 <= self.time_off_weeks <= 20, "0 to 20"),
+                 ("inert_share", 0 <= self.inert_share <= 1, "0 to 1")]
         for name, ok, what in rules:
             if not ok:
                 raise SimulationError(f"{name} = {getattr(self, name)} is out of range; it takes {what}")
@@ -171,16 +175,18 @@ class LearnerTruth:
 
 
 def draw_truth(curriculum: Curriculum, config: SimConfig, rng: random.Random) -> LearnerTruth:
-    """Draw a learner's truth: perturbed FSRS-6 parameters and a transfer weight per prerequisite edge."""
+    """Draw a learner's truth: perturbed FSRS-6 parameters and a transfer weight per prerequisite edge
+    (all 0 for the share ``config.inert_share`` of learners whose graph transfers nothing)."""
     from roadmap.review.scheduling import perturbed_parameters
 
     params = perturbed_parameters(rng, config.parameter_spread)
+    inert = config.inert_share > 0 and rng.random() < config.inert_share  # drawn only when asked (keeps old seeds)
     transfer = {}
     for sid in sorted(curriculum.skills):
         for p in sorted(curriculum.skills[sid].requires):
             zero = rng.random() < config.no_transfer_share
             w = rng.uniform(0.0, config.max_transfer)
-            transfer[(sid, p)] = 0.0 if zero else w
+            transfer[(sid, p)] = 0.0 if (zero or inert) else w
     return LearnerTruth(params, transfer, config.overconfidence)
 
 
