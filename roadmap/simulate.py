@@ -286,7 +286,7 @@ class SimResult:
 
     def summary(self) -> dict:
         """The aggregate figures: means over learners, review minutes per day (mean, 95th percentile, max),
-        milestone forecast error (median of absolute errors in weeks) and days over budget."""
+        milestone forecast error (median and 90th percentile of absolute errors in weeks) and days over budget."""
         ls = self.learners
 
         def mean(xs):
@@ -311,6 +311,7 @@ class SimResult:
             "recalled_share": mean([r.recalled_share for r in ls]),
             "learned": mean([r.learned for r in ls]),
             "milestone_error_weeks_median": statistics.median(errors) if errors else None,
+            "milestone_error_weeks_p90": sorted(errors)[min(len(errors) - 1, int(0.9 * len(errors)))] if errors else None,
             "milestones_reached": sum(1 for r in ls for m in r.milestones.values() if m["reached"]),
             "days_over_budget": mean([r.days_over_budget for r in ls]),
         }
