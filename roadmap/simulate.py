@@ -49,6 +49,7 @@ START = datetime(2026, 1, 5, tzinfo=UTC)  # a Monday; every learner starts here 
 PLAN_HOUR = 7  # the day's plan is read at 07:00 UTC, reviews made at 08:00, study from 12:00
 REVIEW_HOUR = 8
 STUDY_HOUR = 12
+NIGHT_HOUR = 3  # study time is logged before the day's rollover (04:00): it counts on the day before
 LOW_RETRIEVABILITY = 0.7
 # How a recalled check is rated (Hard, Good, Easy): most recalls are Good.
 RECALL_RATINGS = ((2, 0.15), (3, 0.75), (4, 0.10))
@@ -56,6 +57,20 @@ RECALL_RATINGS = ((2, 0.15), (3, 0.75), (4, 0.10))
 
 class SimulationError(RoadmapError):
     """Simulation options out of range (the message names the option and what it accepts)."""
+
+
+CREDIT_SETTING = "graph_credit"
+
+
+def has_setting(key: str) -> bool:
+    """Whether ``key`` is a setting of this version (:func:`roadmap.settings.check_key` accepts it)."""
+    from roadmap.settings import check_key
+
+    try:
+        check_key(key)
+    except RoadmapError:
+        return False
+    return True
 
 
 @dataclass(frozen=True)
@@ -91,6 +106,12 @@ class SimConfig:
         Largest true transfer weight (fraction of a Good review), 0-1.
     time_off_weeks : int
         Weeks of time off a year (one week each, placed at random), through ``roadmap off``.
+    graph_credit : bool
+        The arm of the credit experiment: the setting ``graph_credit`` (review credit through the graph)
+        written in each learner's database through the settings action. Raises SimulationError when
+        True and this version has no such setting.
+    inert_share : float
+        Share (0-1) of learners whose graph transfers nothing at all (every edge's true transfer is 0).
     """
 
     years: float = 3.0
@@ -106,6 +127,8 @@ class SimConfig:
     no_transfer_share: float = 0.3
     max_transfer: float = 0.5
     time_off_weeks: int = 2
+    graph_credit: bool = False
+    inert_share: float = 0.0
 
     def check(self) -> None:
         """Raise SimulationError naming the first option out of range."""
@@ -119,10 +142,15 @@ class SimConfig:
                  ("parameter_spread", 0 <= self.parameter_spread <= 1, "0 to 1"),
                  ("no_transfer_share", 0 <= self.no_transfer_share <= 1, "0 to 1"),
                  ("max_transfer", 0 <= self.max_transfer <= 1, "0 to 1"),
-                 ("time_off_weeks", 0 <= self.time_off_weeks <= 20, "0 to 20")]
+                 ("time_off_weeks", 0 <= self.time_off_weeks <= 20, "0 to 20"),
+                 ("inert_share", 0 <= self.inert_share <= 1, "0 to 1")]
         for name, ok, what in rules:
             if not ok:
                 raise SimulationError(f"{name} = {getattr(self, name)} is out of range; it takes {what}")
+        if self.graph_credit and not has_setting(CREDIT_SETTING):
+            raise SimulationError(f"graph_credit = True needs the setting {CREDIT_SETTING!r}, which this version of "
+                                  f"roadmap does not have (review credit through the graph is not built in); "
+                                  f"run with graph_credit = False")
 
     @property
     def days(self) -> int:
@@ -147,16 +175,18 @@ class LearnerTruth:
 
 
 def draw_truth(curriculum: Curriculum, config: SimConfig, rng: random.Random) -> LearnerTruth:
-    """Draw a learner's truth: perturbed FSRS-6 parameters and a transfer weight per prerequisite edge."""
+    """Draw a learner's truth: perturbed FSRS-6 parameters and a transfer weight per prerequisite edge
+    (all 0 for the share ``config.inert_share`` of learners whose graph transfers nothing)."""
     from roadmap.review.scheduling import perturbed_parameters
 
     params = perturbed_parameters(rng, config.parameter_spread)
+    inert = config.inert_share > 0 and rng.random() < config.inert_share  # drawn only when asked (keeps old seeds)
     transfer = {}
     for sid in sorted(curriculum.skills):
         for p in sorted(curriculum.skills[sid].requires):
             zero = rng.random() < config.no_transfer_share
             w = rng.uniform(0.0, config.max_transfer)
-            transfer[(sid, p)] = 0.0 if zero else w
+            transfer[(sid, p)] = 0.0 if (zero or inert) else w
     return LearnerTruth(params, transfer, config.overconfidence)
 
 
@@ -226,6 +256,9 @@ class LearnerResult:
         "reached": ISO date or None, "error_weeks": reached - forecast in weeks, or None}.
     days_over_budget : int
         Study days where review and study minutes exceeded the day's study time (by more than a minute).
+    plans_read : int
+        Times the learner read the week plan (on the first day, then when it ran out, a skill was
+        learned or the day's reviews were not the ones it expected).
     """
 
     seed: str
@@ -239,6 +272,7 @@ class LearnerResult:
     learned: int = 0
     milestones: dict = field(default_factory=dict)
     days_over_budget: int = 0
+    plans_read: int = 0
 
 
 @dataclass
@@ -252,7 +286,7 @@ class SimResult:
 
     def summary(self) -> dict:
         """The aggregate figures: means over learners, review minutes per day (mean, 95th percentile, max),
-        milestone forecast error (median of absolute errors in weeks) and days over budget."""
+        milestone forecast error (median and 90th percentile of absolute errors in weeks) and days over budget."""
         ls = self.learners
 
         def mean(xs):
@@ -277,6 +311,7 @@ class SimResult:
             "recalled_share": mean([r.recalled_share for r in ls]),
             "learned": mean([r.learned for r in ls]),
             "milestone_error_weeks_median": statistics.median(errors) if errors else None,
+            "milestone_error_weeks_p90": sorted(errors)[min(len(errors) - 1, int(0.9 * len(errors)))] if errors else None,
             "milestones_reached": sum(1 for r in ls for m in r.milestones.values() if m["reached"]),
             "days_over_budget": mean([r.days_over_budget for r in ls]),
         }
@@ -348,7 +383,8 @@ def simulate_learner(curriculum: Curriculum, config: SimConfig, index: int, *, f
         settings_actions.set_many(ws, {
             "timezone": "UTC", "weekly_hours": f"{config.weekly_hours:g}",
             "desired_retention": f"{config.desired_retention:g}",
-            "daily_review_cap": str(config.daily_review_cap), "review_minutes": f"{config.review_minutes:g}"})
+            "daily_review_cap": str(config.daily_review_cap), "review_minutes": f"{config.review_minutes:g}"}
+            | ({CREDIT_SETTING: "on" if config.graph_credit else "off"} if has_setting(CREDIT_SETTING) else {}))
         days = config.days
         off: list[tuple[date, date]] = []
         for year in range(-(-days // 365)):
@@ -384,6 +420,21 @@ def _run(ws, curriculum, config, arm, truth, memory, rng, days, capacity, foreca
     recalled_n = 0
     all_learned = False
     known_due: dict[tuple[str, str], date] = {}  # each check's due day as the core last said (a lower bound)
+    plan, plan_day, replan = None, 0, False  # the week plan being followed, the day it was read
+    # Study time not logged yet, minutes per skill: the learner logs a skill's time when its hours are
+    # done and, for the others, before reading a new plan (dated the night before, so it counts on the
+    # day studied, not against today's plan). Fewer, longer sessions; the same hours on the same days' plan.
+    pending: dict[str, int] = {}
+
+    def flush(sid: str, now: datetime) -> float:
+        """Log the skill's pending minutes (sessions of at most a day); returns the core's hours left."""
+        minutes, left = pending.pop(sid, 0), None
+        while minutes > 0:
+            part = min(minutes, 24 * 60)
+            left = skill_actions.log_time(ws, sid, part / 60, now=now).hours_left
+            minutes -= part
+        return curriculum.skills[sid].hours - logged.get(sid, 0.0) if left is None else left
+
     for d in range(days):
         day = START.date() + timedelta(days=d)
         t_review = START + timedelta(days=d, hours=REVIEW_HOUR)
@@ -393,24 +444,32 @@ def _run(ws, curriculum, config, arm, truth, memory, rng, days, capacity, foreca
             r_sum += r
             r_n += 1
             r_low += r < LOW_RETRIEVABILITY
-        # The day's plan is read in the morning, before the reviews (one plan per day: the real
-        # `week` action; read after the reviews it would be planned twice, today's time done counted).
-        blocks = []
-        if not all_learned:
-            view = week_actions.week_plan(ws, now=START + timedelta(days=d, hours=PLAN_HOUR))
-            blocks = [b for b in view.plan.days[0].blocks if b.minutes > 0]
         # The learner opens the review queue on days something may be due: due days come only from the
         # core's answers (a review's next due day, a learned skill's first review), so skipping the other
         # days changes nothing but the run time.
         items = []
         if known_due and min(known_due.values()) <= day:
-            queue = review_actions.due(ws, now=t_review)
+            queue = review_actions.due(ws, now=START + timedelta(days=d, hours=PLAN_HOUR))
             items = queue.items
             if not queue.day_off and queue.moved == 0:
                 shown = {(i.skill_id, i.check_id) for i in queue.items}
                 for key, when in known_due.items():
                     if when <= day and key not in shown:
                         known_due[key] = day + timedelta(days=1)  # a later check of a newly learned skill
+        # The day's plan, read in the morning before the reviews (the real `week` action). The week's
+        # plan holds while the learner follows it: it is read again only when it runs out, a skill was
+        # learned, or today's reviews are not the ones it expected (they set today's study minutes).
+        blocks = []
+        if not all_learned:
+            k = d - plan_day
+            if plan is None or replan or k >= len(plan.days) or plan.days[k].reviews != len(items):
+                night = START + timedelta(days=d, hours=NIGHT_HOUR)
+                for j, sid in enumerate(sorted(pending)):
+                    flush(sid, night + timedelta(seconds=j))
+                plan = week_actions.week_plan(ws, now=START + timedelta(days=d, hours=PLAN_HOUR)).plan
+                plan_day, k, replan = d, 0, False
+                res.plans_read += 1
+            blocks = [b for b in plan.days[k].blocks if b.minutes > 0]
         n = 0
         for item in items:
             now = t_review + timedelta(seconds=30 * n)
@@ -446,23 +505,30 @@ def _run(ws, curriculum, config, arm, truth, memory, rng, days, capacity, foreca
             t_study = START + timedelta(days=d, hours=STUDY_HOUR)
             k = 0
             for block in blocks:
+                sid = block.skill_id
+                study += block.minutes
+                pending[sid] = pending.get(sid, 0) + block.minutes
+                logged[sid] = logged.get(sid, 0.0) + block.minutes / 60
+                statuses.setdefault(sid, Status.IN_PROGRESS)
+                if logged[sid] < curriculum.skills[sid].hours - 1e-9:
+                    continue
+                # The skill's hours are done: the learner logs its time and marks it learned.
                 now = t_study + timedelta(minutes=k)
                 k += 1
-                logged_time = skill_actions.log_time(ws, block.skill_id, block.minutes / 60, now=now)
-                study += block.minutes
-                logged[block.skill_id] = logged_time.total_hours
-                statuses.setdefault(block.skill_id, Status.IN_PROGRESS)
-                if logged_time.hours_left <= 1e-9:
-                    (change,) = skill_actions.set_status(ws, [block.skill_id], Status.LEARNED, now=now)
-                    statuses[block.skill_id] = Status.LEARNED
-                    x = d + (STUDY_HOUR + k / 60) / 24
-                    for cid in checks_of[block.skill_id]:
-                        cards[(block.skill_id, cid)] = memory.review(None, 3, x)
-                        known_due[(block.skill_id, cid)] = change.first_review or day
-                    for p in milestone_progress(curriculum, statuses, logged):
-                        if p.reached and p.id not in reached:
-                            reached[p.id] = day
-                    all_learned = sum(1 for s in statuses.values() if s == Status.LEARNED) == len(curriculum.skills)
+                left = flush(sid, now)
+                if left > 1e-9:
+                    continue
+                (change,) = skill_actions.set_status(ws, [sid], Status.LEARNED, now=now)
+                statuses[sid] = Status.LEARNED
+                replan = True
+                x = d + (STUDY_HOUR + k / 60) / 24
+                for cid in checks_of[sid]:
+                    cards[(sid, cid)] = memory.review(None, 3, x)
+                    known_due[(sid, cid)] = change.first_review or day
+                for p in milestone_progress(curriculum, statuses, logged):
+                    if p.reached and p.id not in reached:
+                        reached[p.id] = day
+                all_learned = sum(1 for s in statuses.values() if s == Status.LEARNED) == len(curriculum.skills)
         if review_minutes + study > capacity[day] * 60 + 1:
             res.days_over_budget += 1
     res.retention = r_sum / r_n if r_n else None
@@ -477,27 +543,55 @@ def _run(ws, curriculum, config, arm, truth, memory, rng, days, capacity, foreca
     return res
 
 
+_JOB: dict = {}  # what pool workers share (inherited by fork): curriculum, config, arm, template
+
+
+def _work(index: int) -> LearnerResult:
+    """Run learner ``index`` in a pool worker with what :data:`_JOB` holds; its database is removed after."""
+    job = _JOB
+    try:
+        return simulate_learner(job["curriculum"], job["config"], index, folder=job["folder"],
+                                template=job["template"], arm=job["arm"])
+    finally:
+        (job["folder"] / f"learner-{index}.db").unlink(missing_ok=True)
+
+
 def simulate(config: SimConfig, *, curriculum: Curriculum | None = None, curriculum_path: str | Path | None = None,
-             arm: Arm = NO_CREDIT) -> SimResult:
+             arm: Arm = NO_CREDIT, jobs: int | None = None) -> SimResult:
     """Simulate ``config.learners`` learners (see the module doc); deterministic for a given config.
 
     ``curriculum`` (already loaded) or ``curriculum_path`` (TOML; the bundled
-    curriculum when both are None). Raises SimulationError for options out of
-    range, CurriculumError for a bad curriculum file.
+    curriculum when both are None). ``jobs``: worker processes (default
+    ``os.cpu_count()``; 1 runs in this process); each learner is seeded by
+    its own number, so the result is the same for any ``jobs``. Workers are
+    forked (they share the loaded curriculum); where fork is not available
+    the learners run in this process. Raises SimulationError for options out
+    of range, CurriculumError for a bad curriculum file.
     """
+    import multiprocessing
+
     from roadmap import curriculum as curriculum_mod
 
     config.check()
+    if jobs is not None and jobs < 1:
+        raise SimulationError(f"jobs = {jobs} is out of range; it takes at least 1")
     cur = curriculum if curriculum is not None else curriculum_mod.load(curriculum_path)
     name = str(curriculum_path) if curriculum_path else ("given" if curriculum is not None else "bundled")
+    jobs = min(jobs or os.cpu_count() or 1, config.learners)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        jobs = 1
     # On a memory file system when there is one: each action commits, and fsync would dominate the run.
     shm = Path("/dev/shm")
     where = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
     with tempfile.TemporaryDirectory(prefix="roadmap-sim-", dir=where) as tmp:
         folder = Path(tmp)
-        template = _template(folder)
-        learners = []
-        for i in range(config.learners):
-            learners.append(simulate_learner(cur, config, i, folder=folder, template=template, arm=arm))
-            (folder / f"learner-{i}.db").unlink(missing_ok=True)
+        _JOB.update(curriculum=cur, config=config, arm=arm, folder=folder, template=_template(folder))
+        try:
+            if jobs == 1:
+                learners = [_work(i) for i in range(config.learners)]
+            else:
+                with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                    learners = pool.map(_work, range(config.learners), chunksize=1)
+        finally:
+            _JOB.clear()
     return SimResult(asdict(config), arm.name, name, learners)

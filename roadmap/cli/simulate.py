@@ -23,11 +23,15 @@ from roadmap.cli.output import FORMATS, Table, console, emit_json, workspace
 @click.option("--no-transfer", is_flag=True, help="True memory gets nothing from reviews of dependent skills.")
 @click.option("--time-off-weeks", type=click.IntRange(0, 20), default=2, show_default=True,
               help="Weeks of time off a year.")
+@click.option("--graph-credit/--no-graph-credit", default=False, show_default=True,
+              help="Review credit through the graph on (the setting graph_credit) for every learner.")
+@click.option("--jobs", type=click.IntRange(1, 1024), default=None,
+              help="Worker processes (default: one per CPU); the result is the same for any number.")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @click.pass_context
 def simulate(ctx: click.Context, years: float, weekly_hours: float, learners: int, seed: int,
              desired_retention: float, daily_cap: int, overconfidence: float, spread: float, no_transfer: bool,
-             time_off_weeks: int, fmt: str) -> None:
+             time_off_weeks: int, graph_credit: bool, jobs: int | None, fmt: str) -> None:
     """Simulate learners who follow the plan day by day, and measure what spaced review achieves.
 
     Each learner gets a temporary database and uses the real planner, week
@@ -48,8 +52,8 @@ def simulate(ctx: click.Context, years: float, weekly_hours: float, learners: in
     config = SimConfig(years=years, weekly_hours=weekly_hours, learners=learners, seed=seed,
                        desired_retention=desired_retention, daily_review_cap=daily_cap,
                        overconfidence=overconfidence, parameter_spread=spread, transfer=not no_transfer,
-                       time_off_weeks=time_off_weeks)
-    result = run(config, curriculum=ws.curriculum)
+                       time_off_weeks=time_off_weeks, graph_credit=graph_credit)
+    result = run(config, curriculum=ws.curriculum, jobs=jobs)
     if fmt == "json":
         emit_json(result.to_json())
         return

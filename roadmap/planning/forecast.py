@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from roadmap.curriculum import Curriculum
 from roadmap.planning.goals import MilestoneProgress, milestone_needs, milestone_progress, status_of
@@ -68,7 +68,8 @@ class MilestoneForecast:
 def milestone_forecasts(curriculum: Curriculum, statuses: Mapping[str, Status], settings: Settings, today: date, *,
                         logged: Mapping[str, float] | None = None, reviews: Mapping[date, int] | None = None,
                         time_off: list[tuple[date, date]] | None = None,
-                        horizon_days: int = HORIZON_DAYS) -> list[MilestoneForecast]:
+                        horizon_days: int = HORIZON_DAYS, review_profile: Sequence[float] | None = None,
+                        checks: Mapping[str, int] | None = None) -> list[MilestoneForecast]:
     """Forecast every milestone by playing the plan forward from ``today``.
 
     The study plan is laid on the learner's study days for up to
@@ -76,8 +77,9 @@ def milestone_forecasts(curriculum: Curriculum, statuses: Mapping[str, Status], 
     off and review load), and each milestone's forecast is the day its last
     unfinished skill is finished. ``reviews`` gives the expected reviews per
     day; days past its last date repeat the average of its last 30 days (the
-    load of skills already in review; skills learned later add to it, so
-    forecasts far out are slightly optimistic).
+    load of skills already in review). Skills learned later add their checks'
+    expected reviews (``review_profile``, ``checks``: see :func:`play_plan`);
+    without a profile, forecasts far out are optimistic by the review time.
     """
     load = dict(reviews or {})
     if load:
@@ -88,7 +90,7 @@ def milestone_forecasts(curriculum: Curriculum, statuses: Mapping[str, Status], 
             d = today + timedelta(days=i)
             load.setdefault(d, avg if d > last else 0)
     played = play_plan(curriculum, statuses, settings, today, days=horizon_days, logged=logged,
-                       reviews=load, time_off=time_off)
+                       reviews=load, time_off=time_off, review_profile=review_profile, checks=checks)
 
     needs = milestone_needs(curriculum, settings.tracks)
 
@@ -106,7 +108,8 @@ def milestone_forecasts(curriculum: Curriculum, statuses: Mapping[str, Status], 
 
         def ok(hours: float) -> bool:
             wp = play_plan(curriculum, statuses, replace(settings, weekly_hours=hours), today, days=span,
-                           logged=logged, reviews=load, time_off=time_off)
+                           logged=logged, reviews=load, time_off=time_off, review_profile=review_profile,
+                           checks=checks)
             d = finish_day(p, wp)
             return d is not None and d <= target
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from roadmap.curriculum import Curriculum
 from roadmap.planning.goals import milestone_progress, status_of
@@ -162,7 +162,8 @@ def _share(free: int, need: dict[str, int], rank: Mapping[str, tuple]) -> dict[s
 def play_plan(curriculum: Curriculum, statuses: Mapping[str, Status], settings: Settings, start: date, *,
               days: int = 7, logged: Mapping[str, float] | None = None,
               reviews: Mapping[date, int] | None = None, time_off: list[tuple[date, date]] | None = None,
-              review_minutes: float | None = None, plan: list[PlanItem] | None = None) -> WeekPlan:
+              review_minutes: float | None = None, plan: list[PlanItem] | None = None,
+              review_profile: Sequence[float] | None = None, checks: Mapping[str, int] | None = None) -> WeekPlan:
     """Play the study plan forward on study days: reviews first, then up to ``parallel_skills`` skills a day.
 
     Parameters
@@ -186,6 +187,13 @@ def play_plan(curriculum: Curriculum, statuses: Mapping[str, Status], settings: 
     plan : list of PlanItem, optional
         Ignored (the order is recomputed from the same inputs); kept so
         callers that already hold the study plan may pass it.
+    review_profile : sequence of float, optional
+        Expected reviews of one check on each day after its skill is learned
+        (index 0: the next day). With it, skills the play finishes add their
+        checks' expected reviews to the days after (forecasts over months and
+        years); without it only ``reviews`` count (one week).
+    checks : Mapping[str, int], optional
+        Checks per skill (1 when missing), for ``review_profile``.
 
     Returns
     -------
@@ -214,10 +222,17 @@ def play_plan(curriculum: Curriculum, statuses: Mapping[str, Status], settings: 
     started_on: dict[str, date] = {}
     plan_days = []
 
+    extra = [0.0] * days  # expected reviews of the checks of skills the play finishes
+    day_index = {d: i for i, d in enumerate(dates)}
+
     def finish(s: str, d: date) -> None:
         finished.append(s)
         finished_on[s] = d
         picker.finish(s)
+        if review_profile:
+            n, first = (checks or {}).get(s, 1), day_index[d] + 1
+            for j, v in enumerate(review_profile[:max(0, days - first)]):
+                extra[first + j] += n * v
 
     def fill(d: date) -> None:
         while len(active) < parallel:
@@ -239,8 +254,9 @@ def play_plan(curriculum: Curriculum, statuses: Mapping[str, Status], settings: 
     for d in dates:
         off = d in off_days
         cap_min = 0 if off else cap_minutes[d]
-        n_reviews = 0 if off else (reviews or {}).get(d, 0)
-        rev_min = n_reviews * minutes_per_review
+        expected = 0.0 if off else (reviews or {}).get(d, 0) + extra[day_index[d]]
+        n_reviews = round(expected)
+        rev_min = expected * minutes_per_review
         day = DayPlan(day=d, capacity_minutes=cap_min, off=off, reviews=n_reviews, review_minutes=rev_min)
         free = int(cap_min - rev_min) if cap_min - rev_min >= 1 else 0
         spent: dict[str, int] = {}
