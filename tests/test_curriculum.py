@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 
 import networkx as nx
 import pytest
@@ -54,6 +55,20 @@ def test_bundled_curriculum_is_valid_and_complete():
     anc = lambda s: nx.ancestors(cur.graph, s)  # noqa: E731
     assert {"linear-algebra", "calculus"} <= anc("neural-network-basics")
     assert "attention" in anc("transformers") and "transformers" in anc("llm-pretraining")
+
+
+def test_bundled_curriculum_gives_every_skill_with_prerequisites_its_own_weights():
+    """Graph credit: each skill says what its reviews exercise (an empty table: nothing), so the
+    per-edge default never applies to the bundled curriculum; no weight exceeds 0.45, since credit
+    reaches all of a prerequisite's checks and a high weight would let the unexercised ones fade."""
+    raw = tomllib.loads(cm.bundled_path().read_text(encoding="utf-8"))
+    unweighted = [t["id"] for t in raw["skill"] if t["requires"] and "encompasses" not in t]
+    assert unweighted == []
+    cur = cm.load()
+    weights = {(s.id, p): w for s in cur.skills.values() for p, w in s.encompasses.items()}
+    assert weights and all(0 < w <= 1 for w in weights.values())
+    too_strong = {edge: w for edge, w in weights.items() if w > 0.45}
+    assert too_strong == {}
 
 
 def test_bundled_curriculum_covers_the_seed_families():
