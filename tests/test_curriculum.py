@@ -65,7 +65,8 @@ def test_bundled_curriculum_gives_every_skill_with_prerequisites_its_own_weights
     unweighted = [t["id"] for t in raw["skill"] if t["requires"] and "encompasses" not in t]
     assert unweighted == []
     cur = cm.load()
-    weights = {(s.id, p): w for s in cur.skills.values() for p, w in s.encompasses.items()}
+    assert all(s.encompasses is not None for s in cur.skills.values() if s.requires)
+    weights = {(s.id, p): w for s in cur.skills.values() for p, w in (s.encompasses or {}).items()}
     assert weights and all(0 < w <= 1 for w in weights.values())
     too_strong = {edge: w for edge, w in weights.items() if w > 0.45}
     assert too_strong == {}
