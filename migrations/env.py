@@ -11,7 +11,8 @@ from alembic import context
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import roadmap.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import roadmap.models  # registers the tables on SQLModel.metadata
+from roadmap.models import in_models
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -30,6 +31,7 @@ def run_migrations_offline() -> None:
         target_metadata=target_metadata,
         literal_binds=True,
         render_as_batch=True,
+        include_object=in_models,
         dialect_opts={"paramstyle": "named"},
     )
     with context.begin_transaction():
@@ -39,13 +41,15 @@ def run_migrations_offline() -> None:
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                          include_object=in_models)
         with context.begin_transaction():
             context.run_migrations()
         return
     engine = create_engine(_url())
     with engine.begin() as connection:
-        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
+                          include_object=in_models)
         with context.begin_transaction():
             context.run_migrations()
 

@@ -55,7 +55,7 @@ from sqlmodel import Session, create_engine
 from roadmap.errors import RoadmapError
 
 ENV_DB = "ROADMAP_DB"
-SCHEMA_HEAD = "0006"  # the newest revision in migrations/versions; a test keeps the two equal
+SCHEMA_HEAD = "0007"  # the newest revision in migrations/versions; a test keeps the two equal
 BACKUPS_KEPT = 5
 BUSY_TIMEOUT_MS = 15_000
 LOCK_TIMEOUT_S = 120.0  # how long a start waits for another process creating or upgrading the database

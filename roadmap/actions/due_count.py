@@ -27,7 +27,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-SCHEMA_HEAD = "0006"  # must equal roadmap.store.SCHEMA_HEAD (a test checks); otherwise the full path is used
+SCHEMA_HEAD = "0007"  # must equal roadmap.store.SCHEMA_HEAD (a test checks); otherwise the full path is used
 
 
 def curriculum_skill_ids(path: Path | None) -> dict[str, tuple[str, ...]] | None:
