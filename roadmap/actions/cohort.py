@@ -347,10 +347,12 @@ def cohort_rows(curriculum: Curriculum, learners: list[LearnerData], now: dateti
 # --- reading ---------------------------------------------------------------------------------------------------
 
 def _learner_col(table):
-    """The ``learner`` column of a model's table (the ORM models need not map it)."""
-    from sqlalchemy import String, column
+    """The ``learner`` column of a model's table (the ORM models do not map it: :func:`roadmap.models.learner_of`)."""
+    from roadmap import models
 
-    return table.c.learner if "learner" in table.c else column("learner", String)
+    by_name = {m.__tablename__: m for m in (models.SkillProgress, models.Setting, models.ReviewCard,
+                                            models.ReviewLog, models.StudySession)}
+    return models.learner_of(by_name[table.name])
 
 
 def mentees(session) -> list[str] | None:
