@@ -250,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         print(json.dumps(worker(json.loads(args.worker))), flush=True)
         return 0
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # clean up (server, roles, files) on a kill too
     engines = ["postgresql", "sqlite"] if args.engine == "both" else [args.engine]
     rows = [run(e, learners=args.learners, processes=args.processes, seconds=args.seconds) for e in engines]
     if args.json:

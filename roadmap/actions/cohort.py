@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Mapping
 
@@ -226,6 +227,15 @@ class _Needs:
     def __init__(self, curriculum: Curriculum):
         self.curriculum = curriculum
         self._cache: dict[tuple[str, ...], dict] = {}
+        self._calendars: dict = {}
+
+    def calendar(self, settings: Settings):
+        """The study calendar of ``settings`` (one per distinct zone and rollover hour: zone lookups are slow)."""
+        key = (settings.timezone, settings.rollover_hour)
+        cal = self._calendars.get(key)
+        if cal is None:
+            cal = self._calendars[key] = settings.calendar
+        return cal
 
     def __call__(self, tracks: tuple[str, ...]) -> dict:
         if tracks not in self._cache:
@@ -246,21 +256,13 @@ def quick_forecast(hours: float, settings: Settings, today: date, *, review_hour
     no hours left, None when nothing is left for study or the day is past
     :data:`HORIZON_DAYS`.
     """
-    from roadmap.planning.layout import day_capacities
-
     need = round(hours * 60)
     if need <= 0:
         return today
-    week = [today + timedelta(days=i) for i in range(7)]
-    caps = day_capacities(settings, week)
-    study = [d for d in week if caps[d] > 0]
-    per_day_review = review_hours_per_week * 60 / len(study) if study else 0.0
-    minutes, running, placed = [], 0.0, 0
-    for d in week:
-        running += caps[d] * 60
-        m = round(running) - placed
-        placed += m
-        minutes.append(max(0, int(m - per_day_review)) if m - per_day_review >= 1 else 0)
+    base = _week_minutes(settings.weekly_hours, tuple(sorted(settings.study_days.items())), today.weekday())
+    study = sum(1 for m in base if m > 0)
+    per_day_review = review_hours_per_week * 60 / study if study else 0.0
+    minutes = [max(0, int(m - per_day_review)) if m - per_day_review >= 1 else 0 for m in base]
     per_week = sum(minutes)
     if per_week <= 0:
         return None
@@ -278,12 +280,32 @@ def quick_forecast(hours: float, settings: Settings, today: date, *, review_hour
     return today + timedelta(days=day)
 
 
+@lru_cache(maxsize=256)
+def _week_minutes(weekly_hours: float, study_days: tuple, weekday: int) -> tuple[int, ...]:
+    """Whole study minutes on the 7 days from a day of weekday ``weekday``, as the planner lays them."""
+    from roadmap.planning.layout import day_capacities
+    from roadmap.settings import Settings
+
+    first = date(2024, 1, 1) + timedelta(days=weekday)  # a Monday, plus the weekday
+    week = [first + timedelta(days=i) for i in range(7)]
+    caps = day_capacities(Settings(weekly_hours=weekly_hours, study_days=dict(study_days)), week)
+    out, running, placed = [], 0.0, 0
+    for d in week:
+        running += caps[d] * 60
+        m = round(running) - placed
+        placed += m
+        out.append(m)
+    return tuple(out)
+
+
 def next_milestone(curriculum: Curriculum, statuses: Mapping[str, Status], settings: Settings, needs: Mapping):
     """The milestone the learner works towards: the unreached one with the earliest target date, else the
     first unreached one in curriculum order; None when all are reached. Returns the milestone."""
+    done = {s for s, st in statuses.items() if st in DONE}
+
     def reached(m) -> bool:
         need = needs[m.id]
-        return not need.tracks_missing and all(statuses.get(s) in DONE for s in need.skills)
+        return not need.tracks_missing and need.skills <= done
 
     open_ = [m for m in curriculum.milestones if not reached(m)]
     if not open_:
@@ -297,27 +319,29 @@ def next_milestone(curriculum: Curriculum, statuses: Mapping[str, Status], setti
 def cohort_row(curriculum: Curriculum, data: LearnerData, now: datetime, *, stuck_weeks: int = STUCK_WEEKS,
                needs: _Needs | None = None) -> CohortRow:
     """One learner's cohort row from what was read for them (pure; see the module docstring)."""
-    from roadmap.planning.goals import remaining_hours
     from roadmap.settings import Settings
 
     settings = data.settings or Settings()
     needs = needs or _Needs(curriculum)
     need = needs(tuple(settings.tracks))
-    cal = settings.calendar
+    known = curriculum.skills
+    cal = needs.calendar(settings)
     today = cal.study_day(now)
     statuses = data.statuses
+    done = {s for s, st in statuses.items() if st in DONE}
     stages = curriculum.stages() or list(curriculum.milestones)
-    progress = tuple(StageProgress(m.id, m.name, sum(1 for s in need[m.id].skills if statuses.get(s) in DONE),
-                                   len(need[m.id].skills)) for m in stages)
+    progress = tuple(StageProgress(m.id, m.name, len(need[m.id].skills & done), len(need[m.id].skills))
+                     for m in stages)
     m = next_milestone(curriculum, statuses, settings, need)
     forecast = target = weeks_late = None
     name = ""
     if m is not None:
         name = m.name
         target = settings.targets.get(m.id)
-        todo = {s for s in need[m.id].skills if statuses.get(s) not in DONE}
-        todo |= {s for s, st in statuses.items() if st == Status.IN_PROGRESS and s in curriculum.skills}
-        hours = sum(remaining_hours(curriculum, s, data.logged) for s in todo)
+        todo = need[m.id].skills - done
+        todo |= {s for s in data.started if statuses.get(s) == Status.IN_PROGRESS and s in curriculum.skills}
+        logged = data.logged
+        hours = sum(max(0.0, known[s].hours - logged.get(s, 0.0)) for s in todo)
         review_hours = data.recent_reviews * settings.review_minutes / 60 / (RECENT_REVIEW_DAYS / 7)
         forecast = quick_forecast(hours, settings, today, review_hours_per_week=review_hours)
         if target is not None and forecast is not None:
@@ -376,9 +400,12 @@ def enter_cohort_mode(session) -> None:
 def read_learners(session, curriculum: Curriculum, now: datetime, *, only: list[str] | None = None) -> list[LearnerData]:
     """Read every learner's :class:`LearnerData` visible in ``session`` with a few ``GROUP BY learner`` queries.
 
-    ``only`` limits the read to those learners (a mentor's mentees: their own
-    rows are visible too, and left out). Learners are those with any row in
-    the tables read; on an empty SQLite file, the local learner alone.
+    ``only`` limits the result to those learners (a mentor's mentees: row-level
+    security also shows the mentor's own rows, which are left out here rather
+    than with a long ``IN`` list in every query). Learners are those with any
+    row in the tables read; on an empty SQLite file, the local learner alone.
+    Hours logged per skill are read for skills in progress (the only ones the
+    quick forecast counts logged time for), from the oldest of their starts on.
     """
     from sqlalchemy import and_, case, func, select
 
@@ -386,13 +413,13 @@ def read_learners(session, curriculum: Curriculum, now: datetime, *, only: list[
     from roadmap.review.rating import LogKind, Rating
     from roadmap.settings import from_stored
 
-    def scoped(stmt, table):
-        return stmt.where(_learner_col(table).in_(only)) if only is not None else stmt
-
+    keep = set(only) if only is not None else None
     sp, st, rc, rl, ss = (m.__table__ for m in (SkillProgress, Setting, ReviewCard, ReviewLog, StudySession))
     acc: dict[str, dict] = {}
 
-    def get(name: str) -> dict:
+    def get(name: str) -> dict | None:
+        if keep is not None and name not in keep:
+            return None
         return acc.setdefault(name, {"statuses": {}, "started": {}, "logged": {}, "settings": {}, "last": None})
 
     def touch(d: dict, at: datetime | None) -> None:
@@ -400,65 +427,89 @@ def read_learners(session, curriculum: Curriculum, now: datetime, *, only: list[
             d["last"] = at
 
     known = curriculum.skills
-    q = scoped(select(_learner_col(sp), sp.c.skill_id, sp.c.status, sp.c.started_at, sp.c.updated_at), sp)
-    for who, sid, status, started, updated in session.execute(q):
+    statuses = {v.value: v for v in Status}
+    lc = _learner_col(sp)
+    for who, sid, status in session.execute(select(lc, sp.c.skill_id, sp.c.status)):
         d = get(who)
-        touch(d, updated)
-        if sid not in known:
-            continue
-        try:
-            d["statuses"][sid] = Status(status)
-        except ValueError:
-            continue
-        if status == Status.IN_PROGRESS.value and started is not None:
+        if d is not None and sid in known and status in statuses:
+            d["statuses"][sid] = statuses[status]
+    for who, sid, started in session.execute(select(lc, sp.c.skill_id, sp.c.started_at)
+                                             .where(sp.c.status == Status.IN_PROGRESS.value)):
+        d = get(who)
+        if d is not None and started is not None:
             d["started"][sid] = started
+    for who, last in session.execute(select(lc, func.max(sp.c.updated_at)).group_by(lc)):
+        d = get(who)
+        if d is not None:
+            touch(d, last)
 
-    for who, key, value in session.execute(scoped(select(_learner_col(st), st.c.key, st.c.value), st)):
+    for who, key, value in session.execute(select(_learner_col(st), st.c.key, st.c.value)):
+        d = get(who)
+        if d is None:
+            continue
         try:
-            get(who)["settings"][key] = json.loads(value)
+            d["settings"][key] = json.loads(value)
         except ValueError:
             continue
 
     lc = _learner_col(rc)
-    for who, n in session.execute(scoped(select(lc, func.count()).where(rc.c.due < now), rc).group_by(lc)):
-        get(who)["overdue"] = n
+    for who, n in session.execute(select(lc, func.count()).where(rc.c.due < now).group_by(lc)):
+        d = get(who)
+        if d is not None:
+            d["overdue"] = n
 
     since, recent = now - timedelta(days=RETENTION_DAYS), now - timedelta(days=RECENT_REVIEW_DAYS)
     lc = _learner_col(rl)
+    in_window = and_(rl.c.kind == LogKind.REVIEW.value, rl.c.reviewed_at >= since)
+    cols = (lc, func.count(), func.sum(case((rl.c.rating == int(Rating.AGAIN), 1), else_=0)),
+            func.sum(case((rl.c.reviewed_at >= recent, 1), else_=0)))
+    # Every review in the window, then the undone ones taken off (few: read through the index on ``undoes``),
+    # rather than an anti-join over the whole window.
     undone = select(rl.c.undoes).where(rl.c.undoes.is_not(None))
-    is_review = and_(rl.c.kind == LogKind.REVIEW.value, rl.c.id.not_in(undone))
-    q = scoped(select(lc, func.count(), func.sum(case((rl.c.rating == int(Rating.AGAIN), 1), else_=0)),
-                      func.sum(case((rl.c.reviewed_at >= recent, 1), else_=0)), func.max(rl.c.reviewed_at))
-               .where(is_review, rl.c.reviewed_at >= since), rl).group_by(lc)
-    for who, n, again, n_recent, last in session.execute(q):
-        d = get(who)
-        d.update(reviews=n, again=again or 0, recent=n_recent or 0)
-        touch(d, last)
-    # Learners without a review in the window: their latest review ever (usually few learners).
-    quiet = [w for w, d in acc.items() if not d.get("reviews")]
-    if quiet:
-        q = (select(lc, func.max(rl.c.reviewed_at)).where(rl.c.kind == LogKind.REVIEW.value, lc.in_(quiet))
-             .group_by(lc))
-        for who, last in session.execute(q):
-            touch(get(who), last)
+    for sign, q in ((1, select(*cols, func.max(rl.c.reviewed_at)).where(in_window).group_by(lc)),
+                    (-1, select(*cols, func.max(rl.c.reviewed_at)).where(in_window, rl.c.id.in_(undone))
+                     .group_by(lc))):
+        for who, n, again, n_recent, last in session.execute(q):
+            d = get(who)
+            if d is None:
+                continue
+            d["reviews"] = d.get("reviews", 0) + sign * n
+            d["again"] = d.get("again", 0) + sign * (again or 0)
+            d["recent"] = d.get("recent", 0) + sign * (n_recent or 0)
+            touch(d, last)
 
     lc = _learner_col(ss)
     week, month = now - timedelta(days=7), now - timedelta(days=28)
-    q = scoped(select(lc, ss.c.skill_id, func.sum(ss.c.hours),
-                      func.sum(case((ss.c.at >= week, ss.c.hours), else_=0.0)),
-                      func.sum(case((ss.c.at >= month, ss.c.hours), else_=0.0)), func.max(ss.c.at)), ss) \
-        .group_by(lc, ss.c.skill_id)
-    for who, sid, total, h7, h28, last in session.execute(q):
+    q = (select(lc, func.sum(case((ss.c.at >= week, ss.c.hours), else_=0.0)), func.sum(ss.c.hours), func.max(ss.c.at))
+         .where(ss.c.at >= month).group_by(lc))
+    for who, h7, h28, last in session.execute(q):
         d = get(who)
-        d["logged"][sid] = d["logged"].get(sid, 0.0) + (total or 0.0)
-        d["h7"] = d.get("h7", 0.0) + (h7 or 0.0)
-        d["h28"] = d.get("h28", 0.0) + (h28 or 0.0)
-        touch(d, last)
+        if d is not None:
+            d.update(h7=h7 or 0.0, h28=h28 or 0.0)
+            touch(d, last)
+    # Hours logged on the skills in progress, from the oldest start among them on (logging time on a
+    # skill starts it, so its sessions follow its start); the other skills' hours are not needed.
+    starts = [at for d in acc.values() for at in d["started"].values()]
+    if starts:
+        q = (select(lc, ss.c.skill_id, func.sum(ss.c.hours)).where(ss.c.at >= min(starts) - timedelta(days=1))
+             .group_by(lc, ss.c.skill_id))
+        for who, sid, total in session.execute(q):
+            d = get(who)
+            if d is not None and sid in d["started"]:
+                d["logged"][sid] = total or 0.0
 
-    if only is not None:
-        for who in only:
+    # Learners with no review or study session in the windows: their latest ones ever (usually few learners).
+    quiet = sorted(w for w, d in acc.items() if not d.get("reviews") and "h28" not in d)
+    if quiet:
+        for table, at, extra in ((rl, rl.c.reviewed_at, rl.c.kind == LogKind.REVIEW.value), (ss, ss.c.at, None)):
+            c = _learner_col(table)
+            q = select(c, func.max(at)).where(c.in_(quiet)).group_by(c)
+            for who, last in session.execute(q.where(extra) if extra is not None else q):
+                touch(acc[who], last)
+
+    if keep is not None:
+        for who in keep:
             get(who)
-        acc = {w: d for w, d in acc.items() if w in set(only)}
     elif not acc:
         get(LOCAL_LEARNER)
     return [LearnerData(learner=w, statuses=d["statuses"], started=d["started"], logged=d["logged"],

@@ -246,3 +246,15 @@ def test_cli_no_mentees_on_postgres(team, run):
     assert r.exit_code == 1 and "No mentees" in r.stderr
     r = run("cohort", "--format", "json", db=spaces["cat"].db_path)
     assert r.exit_code == 1 and json.loads(r.stdout) == []
+
+
+def test_undone_reviews_do_not_count(three):
+    con = sqlite3.connect(three.db_path)
+    (rid,) = con.execute("SELECT id FROM review_log WHERE learner = 'ann' AND rating = 1 "
+                         "AND reviewed_at > ?", (_ts(NOW - timedelta(days=90)),)).fetchone()
+    con.execute("INSERT INTO review_log (learner, skill_id, check_id, reviewed_at, rating, kind, undoes, card_after) "
+                "VALUES ('ann', 'algebra', '1', ?, 1, 'undo', ?, '{}')", (_ts(NOW - timedelta(days=1)), rid))
+    con.commit()
+    con.close()
+    ann = next(r for r in cohort(three, now=NOW).rows if r.learner == "ann")
+    assert (ann.reviews, ann.retention) == (3, 1.0)
