@@ -61,6 +61,7 @@ BUSY_TIMEOUT_MS = 15_000
 LOCK_TIMEOUT_S = 120.0  # how long a start waits for another process creating or upgrading the database
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 MIGRATION_LOCK = 0x726F61646D6170  # "roadmap": the advisory lock key concurrent PostgreSQL upgrades serialize on
+LEARNER_LOCK = 0x726F6164  # "road": first key of the (key, hashtext(role)) advisory locks one learner's writers queue on
 
 
 class utc_quarter_hour(FunctionElement):
@@ -331,7 +332,8 @@ def schema_lock(path: Path, timeout: float | None = None) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
-def open_database(path: Path | str | None = None, *, create_parent: bool | None = None) -> Engine:
+def open_database(path: Path | str | None = None, *, create_parent: bool | None = None, admin: bool = False,
+                  assign_to: str | None = None) -> Engine:
     """Open (creating if needed) and migrate the roadmap database.
 
     A database at the newest revision is opened at once, without a lock. One
@@ -347,6 +349,12 @@ def open_database(path: Path | str | None = None, *, create_parent: bool | None 
     create_parent : bool, optional
         Create a missing parent directory. Default: only for the default path
         (a mistyped ``--db`` directory is an error, not silently created).
+    admin : bool
+        PostgreSQL: opened by ``roadmap admin`` (the owner), not by a learner: the check that refuses
+        learner commands from the administrator once other learners have rows is skipped.
+    assign_to : str, optional
+        PostgreSQL: a role that receives the rows an upgrade from before revision 0007 would assign to
+        the upgrading role (``roadmap admin upgrade --assign-to``).
 
     Returns
     -------
@@ -360,14 +368,16 @@ def open_database(path: Path | str | None = None, *, create_parent: bool | None 
         schema lock too long, or the upgrade failed (the backup is restored
         unless another program wrote to the database after it was taken; the
         message says which, and where the backup is); for a URL: the server cannot be reached or refuses the login (the message
-        masks the password), or the upgrade failed (rolled back).
+        masks the password), or the upgrade failed (rolled back); the schema is behind and the role may not
+        upgrade it (the message says to ask the administrator); the role is the administrator and other
+        learners' rows exist (learner commands only; see :func:`_check_learner`).
     """
     if path is None and is_url(default_location()):
         path = default_location()
     if is_url(path):
         url = parse_url(str(path))
         if url.get_backend_name() == "postgresql":
-            return _open_postgres(url)
+            return _open_postgres(url, admin=admin, assign_to=assign_to)
         if not url.database or url.database == ":memory:":
             raise StoreError("an SQLite URL needs a file path (sqlite:///path/to/roadmap.db)")
         path = url.database
@@ -408,8 +418,13 @@ def _create_or_upgrade(path: Path) -> Engine:
     return _new_engine(path)
 
 
-def _open_postgres(url: URL) -> Engine:
-    """Open and migrate a PostgreSQL database (see the module doc); raises StoreError."""
+def _open_postgres(url: URL, *, admin: bool = False, assign_to: str | None = None) -> Engine:
+    """Open and migrate a PostgreSQL database (see the module doc); raises StoreError.
+
+    ``admin``: the caller is ``roadmap admin`` (the database owner): it may upgrade, and it is not a
+    learner, so :func:`_check_learner` is skipped. ``assign_to``: a role that receives the rows an
+    upgrade to revision 0007 assigns to the upgrading role (``roadmap admin upgrade --assign-to``).
+    """
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
 
@@ -418,7 +433,13 @@ def _open_postgres(url: URL) -> Engine:
     try:
         with engine.connect() as conn:
             current = _pg_revision(conn)
-        head = _check_revision(where, current)
+            head = _check_revision(where, current)
+            if current != head and not _can_upgrade(conn):
+                if current is None:
+                    raise StoreError(f"the team database {where} has no roadmap schema yet, and your role cannot "
+                                     "create it; ask its administrator to run `roadmap admin init`")
+                raise StoreError(f"the team database {where} is at revision {current} and this roadmap needs "
+                                 f"{head}; ask its administrator to run `roadmap admin upgrade`")
         if current != head:
             from alembic import command
 
@@ -430,11 +451,17 @@ def _open_postgres(url: URL) -> Engine:
                     cfg.attributes["connection"] = conn
                     try:
                         command.upgrade(cfg, "head")
-                    except DBAPIError:
+                        if assign_to is not None and current is not None and current < "0007":
+                            _assign_rows(conn, assign_to)
+                        grant_learner_access(conn)
+                    except (DBAPIError, StoreError):
                         raise
                     except Exception as e:
                         raise StoreError(f"upgrading {where} failed ({_first_line(e)}); the upgrade was "
                                          "rolled back, nothing was changed. Please report this.") from None
+        if not admin:
+            with engine.connect() as conn:
+                _check_learner(conn, where)
     except StoreError:
         engine.dispose()
         raise
@@ -442,6 +469,86 @@ def _open_postgres(url: URL) -> Engine:
         engine.dispose()
         raise StoreError(f"cannot use the database {where}: {_mask_secrets(_first_line(e), url)}") from None
     return engine
+
+
+LEARNER_GROUP = "roadmap_learner"
+"""The group role every learner and mentor role is a member of; it holds the grants on roadmap's tables."""
+
+
+def _can_upgrade(conn) -> bool:
+    """Whether the connecting role may change the schema: a superuser, or (a member of) the owner of
+    ``alembic_version``; with no schema yet, a role that may create tables in the current schema."""
+    from sqlalchemy import text
+
+    return bool(conn.execute(text(
+        "SELECT CASE WHEN (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN true "
+        "WHEN to_regclass('alembic_version') IS NULL "
+        "THEN has_schema_privilege(current_schema(), 'CREATE') "
+        "ELSE pg_has_role(current_user, (SELECT relowner FROM pg_class WHERE oid = to_regclass('alembic_version')), "
+        "'USAGE') END")).scalar())
+
+
+def _check_learner(conn, where: str) -> None:
+    """Refuse learner commands from a role that row-level security does not apply to, once the database
+    holds other learners' rows (it would see and change everyone's roadmap as if it were its own).
+
+    Such a role is a superuser, a role with BYPASSRLS, or the tables' owner: the team's administrator,
+    who uses ``roadmap admin``. A database with one learner (a personal PostgreSQL database, or a fresh
+    team database) works for its owner as before. Raises StoreError.
+    """
+    from sqlalchemy import text
+
+    from roadmap.models import LEARNER_TABLES
+
+    bypasses = conn.execute(text(
+        "SELECT r.rolsuper OR r.rolbypassrls OR pg_has_role(current_user, c.relowner, 'USAGE') "
+        "FROM pg_roles r, pg_class c WHERE r.rolname = current_user AND c.oid = to_regclass('skill_progress')")
+    ).scalar()
+    if not bypasses:
+        return
+    others = " UNION ALL ".join(f"(SELECT 1 FROM {t} WHERE learner <> current_user LIMIT 1)" for t in LEARNER_TABLES)
+    if conn.execute(text(f"SELECT EXISTS ({others}) OR EXISTS (SELECT 1 FROM mentorship)")).scalar():
+        role = conn.execute(text("SELECT current_user")).scalar()
+        raise StoreError(f"you are connected to the team database {where} as {role}, its administrator: "
+                         "row-level security does not apply to that role, so it would see every learner's "
+                         "rows as its own. Connect as your learner role "
+                         "(postgresql+psycopg://NAME@host/database), or use `roadmap admin`")
+
+
+def _assign_rows(conn, role: str) -> None:
+    """Give every per-learner row of the upgrading role to ``role`` (upgrade to 0007 with --assign-to)."""
+    from sqlalchemy import text
+
+    from roadmap.models import LEARNER_TABLES
+
+    if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role}).first():
+        raise StoreError(f"there is no role {role} to assign the rows to; create it first "
+                         f"(roadmap admin add-learner {role}); nothing was changed")
+    for table in LEARNER_TABLES:
+        conn.execute(text(f"UPDATE {table} SET learner = :r WHERE learner = current_user"), {"r": role})
+
+
+def grant_learner_access(conn) -> bool:
+    """Grant the group role :data:`LEARNER_GROUP` what a learner needs, if the role exists; True if it does.
+
+    SELECT/INSERT/UPDATE/DELETE on the per-learner tables, USAGE on the sequences of the current schema,
+    SELECT on ``mentorship`` and ``alembic_version`` (row-level security still limits which rows). Run
+    after each upgrade, so tables added by later revisions are granted too. Idempotent.
+    """
+    from sqlalchemy import text
+
+    from roadmap.models import LEARNER_TABLES
+
+    if not conn.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": LEARNER_GROUP}).first():
+        return False
+    prep = conn.dialect.identifier_preparer
+    group = prep.quote(LEARNER_GROUP)
+    schema = prep.quote(conn.execute(text("SELECT current_schema()")).scalar())
+    conn.execute(text(f"GRANT USAGE ON SCHEMA {schema} TO {group}"))
+    conn.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON {', '.join(LEARNER_TABLES)} TO {group}"))
+    conn.execute(text(f"GRANT SELECT ON mentorship, alembic_version TO {group}"))
+    conn.execute(text(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {group}"))
+    return True
 
 
 def _pg_revision(conn) -> str | None:
@@ -657,12 +764,19 @@ def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
 
     ``write=True`` takes SQLite's write lock at the start (BEGIN IMMEDIATE),
     waiting up to the busy timeout for another writer, so concurrent writers
-    queue instead of failing; ``write=False`` is for reads.
+    queue instead of failing; ``write=False`` is for reads. On PostgreSQL a write
+    transaction starts with a transaction-level advisory lock keyed on the
+    connecting role (``pg_advisory_xact_lock(LEARNER_LOCK, hashtext(current_user))``),
+    so one learner's writers (two machines) queue as on SQLite and read what the
+    previous one committed, while different learners never wait for each other.
 
     Raises StoreError (after rolling back) if the database stays locked past
-    the busy timeout or SQLite reports another operational error.
+    the busy timeout, PostgreSQL reports a serialization failure or deadlock
+    (nothing was changed; try again), refuses the role (permission denied), the
+    connection is lost, or another operational error occurs.
     """
-    from sqlalchemy.exc import OperationalError
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
 
     try:
         with engine.connect() as conn:
@@ -670,6 +784,9 @@ def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
             try:
                 with Session(bind=conn, expire_on_commit=False) as session:
                     try:
+                        if write and conn.dialect.name == "postgresql":
+                            session.execute(text("SELECT pg_advisory_xact_lock(:c, hashtext(current_user))"),
+                                            {"c": LEARNER_LOCK})
                         yield session
                         session.commit()
                     except BaseException:
@@ -677,13 +794,33 @@ def transaction(engine: Engine, *, write: bool = True) -> Iterator[Session]:
                         raise
             finally:
                 conn.info.pop("write", None)
-    except OperationalError as e:
-        where = display_name(engine)
-        if engine.dialect.name == "sqlite" and ("locked" in str(e) or "busy" in str(e)):
-            raise StoreError(f"the database {where} is busy: another program kept it locked for "
-                             f"{BUSY_TIMEOUT_MS // 1000} s; nothing was changed; try again") from None
-        raise StoreError(f"the database {where} could not be used ({_mask_secrets(_first_line(e), engine.url)}); "
-                         "nothing was changed") from None
+    except DBAPIError as e:
+        raise _db_error(e, engine) from None
+
+
+def _db_error(e, engine: Engine) -> BaseException:
+    """The StoreError a failed transaction becomes (or ``e`` itself, for errors that are roadmap's bugs)."""
+    from sqlalchemy.exc import OperationalError
+
+    where = display_name(engine)
+    why = _mask_secrets(_first_line(e), engine.url)
+    if engine.dialect.name == "sqlite":
+        if not isinstance(e, OperationalError):
+            return e
+        if "locked" in str(e) or "busy" in str(e):
+            return StoreError(f"the database {where} is busy: another program kept it locked for "
+                              f"{BUSY_TIMEOUT_MS // 1000} s; nothing was changed; try again")
+        return StoreError(f"the database {where} could not be used ({why}); nothing was changed")
+    code = getattr(e.orig, "sqlstate", None) or ""
+    if code in ("40001", "40P01"):
+        return StoreError(f"another roadmap process wrote to {where} at the same time ({why}); nothing was "
+                          "changed; try again")
+    if code == "42501":
+        return StoreError(f"the database {where} refused your role ({why}); nothing was changed. Learners read "
+                          "and write only their own rows; ask the administrator if you need more")
+    if isinstance(e, OperationalError) or code[:2] in ("08", "57", "53"):
+        return StoreError(f"the database {where} could not be used ({why}); nothing was changed")
+    return e
 
 
 def read(engine: Engine):
