@@ -93,7 +93,6 @@ def main(argv: list[str] | None = None) -> int:
 
     from roadmap import curriculum as curriculum_mod
     from roadmap.actions.cohort import cohort
-    from roadmap.store import open_database
     from roadmap.workspace import Workspace
 
     server = pg.start_server()
@@ -103,15 +102,16 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server on a kill too (finally below)
     try:
         dbname = server.create_database("cohort")
-        open_database(server.url(dbname)).dispose()
+        from roadmap.actions import admin
+
+        admin.init(server.url(dbname))
         cur = curriculum_mod.load(None)
         t0 = time.perf_counter()
         with server.connect(dbname) as con:
             counts = fill(con, cur, args.learners)
-            con.execute('CREATE ROLE mentor LOGIN')
-            con.execute('GRANT USAGE ON SCHEMA public TO mentor')
-            con.execute('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO mentor')
-            con.execute('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO mentor')
+            # The mentor is a learner (`roadmap admin add-learner`); the 1 000 mentees are rows only (no
+            # roles needed to hold data), assigned with COPY rather than 1 000 `roadmap admin assign` calls.
+            admin.add_learner(server.url(dbname), "mentor")
             with con.cursor() as c, c.copy("COPY mentorship (mentor, mentee) FROM STDIN") as cp:
                 for i in range(args.learners):
                     cp.write_row(("mentor", f"l{i:04d}"))

@@ -9,8 +9,9 @@ Usage (from the repository root, PostgreSQL installed; see tests/pg.py):
 What it does
 ------------
 PostgreSQL: starts a throwaway server (tests/pg.py: ``initdb`` + ``pg_ctl`` in a temporary folder),
-creates the schema as the superuser (the administrator), and one login role per learner (plain SQL:
-``CREATE ROLE``, grants on the tables; row-level security keeps each learner to their own rows).
+creates the schema and one login role per learner as the superuser (the administrator), through
+:mod:`roadmap.actions.admin` (``roadmap admin init`` / ``add-learner``); row-level security keeps each
+learner to their own rows.
 SQLite: one database file per learner (the single-user layout: a file holds one learner).
 
 Each of ``--processes`` worker processes owns ``learners / processes`` learners (one learner is one
@@ -122,15 +123,6 @@ def worker(spec: dict) -> dict:
 
 # --- driver ----------------------------------------------------------------------------------------------------
 
-def _roles(server, dbname: str, names: list[str]) -> None:
-    with server.connect(dbname) as con:
-        for name in names:
-            con.execute(f'CREATE ROLE "{name}" LOGIN')
-            con.execute(f'GRANT USAGE ON SCHEMA public TO "{name}"')
-            con.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{name}"')
-            con.execute(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{name}"')
-
-
 def _stored_postgres(server, dbname: str):
     with server.connect(dbname) as con:
         reviews = con.execute("SELECT learner, id FROM review_log WHERE kind = 'review'").fetchall()
@@ -174,10 +166,11 @@ def run(engine: str, *, learners: int, processes: int, seconds: float, server=No
                 raise SystemExit(f"cannot run on PostgreSQL: {server}")
             own_server = True
         dbname = server.create_database("load")
-        from roadmap.store import open_database
+        from roadmap.actions import admin
 
-        open_database(server.url(dbname)).dispose()  # the schema, as the administrator
-        _roles(server, dbname, names)
+        admin.init(server.url(dbname))  # `roadmap admin init` / `add-learner`, as the administrator
+        for n in names:
+            admin.add_learner(server.url(dbname), n)
         where = {n: server.url(dbname, user=n) for n in names}
     else:
         where = {n: str(tmp / f"{n}.db") for n in names}

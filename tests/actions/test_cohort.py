@@ -160,28 +160,19 @@ def test_cli_rejects_bad_stuck_weeks(three, run):
 
 # --- PostgreSQL: a real mentor role ---------------------------------------------------------------------------
 
-def _role(server, dbname: str, name: str) -> None:
-    with server.connect(dbname) as con:
-        con.execute(f'CREATE ROLE "{name}" LOGIN')
-        con.execute(f'GRANT USAGE ON SCHEMA public TO "{name}"')
-        con.execute(f'GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "{name}"')
-        con.execute(f'GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO "{name}"')
-
-
 @pytest.fixture
 def team(pg_server, pg_url):
-    """A migrated team database; roles mentor, ann, bob, cat (unique names); mentor mentors ann and bob."""
-    from roadmap.store import open_database
+    """A team database made with `roadmap admin`: learners ann, bob, cat (unique role names) and a mentor
+    of ann and bob."""
+    from roadmap.actions import admin
 
-    open_database(pg_url).dispose()
     dbname = pg_url.split("@/")[1].split("?")[0]
     tag = uuid.uuid4().hex[:6]
     names = {k: f"{k}_{tag}" for k in ("mentor", "ann", "bob", "cat")}
-    for n in names.values():
-        _role(pg_server, dbname, n)
-    with pg_server.connect(dbname) as con:
-        for m in ("ann", "bob"):
-            con.execute("INSERT INTO mentorship (mentor, mentee) VALUES (%s, %s)", (names["mentor"], names[m]))
+    admin.init(pg_url)
+    for k in ("ann", "bob", "cat"):
+        admin.add_learner(pg_url, names[k])
+    admin.add_mentor(pg_url, names["mentor"], [names["ann"], names["bob"]])
     spaces = {k: Workspace(pg_server.url(dbname, user=n), SMALL) for k, n in names.items()}
     yield names, spaces, pg_server, dbname
     for w in spaces.values():
@@ -215,15 +206,15 @@ def test_mentor_sees_two_mentees_not_a_third(team):
 
 def test_mentor_cannot_write_in_the_cohort_transaction(team):
     from sqlalchemy import text
-    from sqlalchemy.exc import ProgrammingError
 
     from roadmap.actions.cohort import enter_cohort_mode
     from roadmap.actions.skills import set_status
+    from roadmap.store import StoreError
 
     names, spaces, server, dbname = team
     set_status(spaces["ann"], ["algebra"], Status.LEARNED, now=NOW)
     mentor = spaces["mentor"]
-    with pytest.raises(ProgrammingError, match="row-level security"):
+    with pytest.raises(StoreError, match="row-level security"):
         with mentor.read() as s:
             enter_cohort_mode(s)
             s.execute(text("INSERT INTO skill_progress (learner, skill_id, status, updated_at) "
