@@ -429,15 +429,14 @@ def read_learners(session, curriculum: Curriculum, now: datetime, *, only: list[
     known = curriculum.skills
     statuses = {v.value: v for v in Status}
     lc = _learner_col(sp)
-    for who, sid, status in session.execute(select(lc, sp.c.skill_id, sp.c.status)):
+    in_progress = sp.c.status == Status.IN_PROGRESS.value
+    for who, sid, status, started in session.execute(select(lc, sp.c.skill_id, sp.c.status,
+                                                            case((in_progress, sp.c.started_at), else_=None))):
         d = get(who)
         if d is not None and sid in known and status in statuses:
             d["statuses"][sid] = statuses[status]
-    for who, sid, started in session.execute(select(lc, sp.c.skill_id, sp.c.started_at)
-                                             .where(sp.c.status == Status.IN_PROGRESS.value)):
-        d = get(who)
-        if d is not None and started is not None:
-            d["started"][sid] = started
+            if started is not None:
+                d["started"][sid] = started
     for who, last in session.execute(select(lc, func.max(sp.c.updated_at)).group_by(lc)):
         d = get(who)
         if d is not None:
