@@ -67,9 +67,9 @@ def cli(ctx: click.Context, db: str | None, curriculum_path: str | None) -> None
 
 
 def _register() -> None:
-    from roadmap.cli import admin, curriculum, data, onboarding, review, simulate, skills, week
+    from roadmap.cli import admin, cohort, curriculum, data, onboarding, review, simulate, skills, week
 
-    for module in (skills, week, review, data, curriculum, onboarding, simulate, admin):
+    for module in (skills, week, review, data, curriculum, onboarding, simulate, admin, cohort):
         for command in module.COMMANDS:
             cli.add_command(command)
 

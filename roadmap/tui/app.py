@@ -30,6 +30,7 @@ SCREEN_COMMANDS = [
     ("Week plan", "The coming weeks' study blocks and reviews", "week"),
     ("Milestones", "Progress, forecasts and targets", "milestones"),
     ("Stats", "Review heatmap, forecast, retention", "stats"),
+    ("Cohort", "A mentor's mentees, most at risk first", "cohort"),
     ("Settings", "Weekly hours, study days, retention, time zone…", "settings"),
     ("Setup", "First-run setup: hours, study days, time zone, target, what you already know", "setup"),
     ("Placement diagnostic", "At most 25 questions find what you already know", "placement"),
@@ -82,6 +83,8 @@ class RoadmapApp(App):
         Binding("m", "milestones", "Milestones", id="app.milestones", show=False,
                 tooltip="Milestone progress, forecasts and targets"),
         Binding("v", "stats", "Stats", id="app.stats", show=False, tooltip="Heatmap, forecast, retention"),
+        Binding("c", "cohort", "Cohort", id="app.cohort", show=False,
+                tooltip="Your mentees, most at risk first (team database)"),
         Binding("comma", "settings", "Settings", id="app.settings", show=False, key_display=",",
                 tooltip="Change settings"),
         Binding("ctrl+p", "command_palette", "Commands", id="app.commands", show=False,
@@ -301,6 +304,12 @@ class RoadmapApp(App):
         from roadmap.tui.screens.stats import StatsScreen
 
         self._go(StatsScreen)
+
+    def action_cohort(self) -> None:
+        """Open the cohort view (a mentor's mentees)."""
+        from roadmap.tui.screens.cohort import CohortScreen
+
+        self._go(CohortScreen)
 
     def action_settings(self) -> None:
         """Open the settings."""
