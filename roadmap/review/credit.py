@@ -241,14 +241,14 @@ def _history(session: Session, skill_ids: list[str], since: datetime):
     return anchors, credited
 
 
-def _writable(session: Session, skill_id: str, now: datetime) -> bool:
-    from roadmap.timeline import ClockWentBackError, check_order
+def _writable(session: Session, skill_ids, now: datetime) -> set[str]:
+    """Those of ``skill_ids`` that may get a credit row dated ``now``: a skill with history after ``now``
+    (clock set back) gets no credit. One query for them all."""
+    from roadmap.timeline import newest_entries
 
-    try:
-        check_order(session, [skill_id], now=now, action="review credit")
-    except ClockWentBackError:
-        return False  # that skill has history after now (clock set back): it gets no credit
-    return True
+    at = now.astimezone(UTC)
+    newest = newest_entries(session, skill_ids)
+    return {s for s in skill_ids if s not in newest or at >= newest[s][0]}
 
 
 def _cards(session: Session, skill_ids) -> list:
@@ -297,7 +297,7 @@ def _give(session: Session, weights: Mapping[str, float], share: float, rating: 
         return []
     since = min(r.last_review for r, _ in cards)
     anchors, credited = _history(session, sorted({r.skill_id for r, _ in cards}), since)
-    writable: dict[str, bool] = {}
+    writable = _writable(session, {r.skill_id for r, _ in cards}, now)
     out: list[Credit] = []
     for row, before in cards:
         key = (row.skill_id, row.check_id)
@@ -305,8 +305,6 @@ def _give(session: Session, weights: Mapping[str, float], share: float, rating: 
         if last is not None and last >= row.last_review and day(last) == today:
             continue  # credit at most once a study day per card
         if row.skill_id not in writable:
-            writable[row.skill_id] = _writable(session, row.skill_id, now)
-        if not writable[row.skill_id]:
             continue
         weight = share * weights[row.skill_id]
         stability = credited_stability(before, weight, now=now, settings=settings)
@@ -396,15 +394,15 @@ def apply_failure(session: Session, curriculum: Curriculum, skill_id: str, *, ca
     today = study_day(now, tz, settings.rollover_hour)
     limit = today + timedelta(days=FAILURE_DUE_DAYS)
     out: list[Credit] = []
-    writable: dict[str, bool] = {}
+    todo = []
     for row in _cards(session, encompassing(curriculum, skill_id)):
         before = card_dict(row)
         due_day = study_day(row.due, tz, settings.rollover_hour)
-        if not in_review(before) or due_day <= limit:
-            continue
+        if in_review(before) and due_day > limit:
+            todo.append((row, before, due_day))
+    writable = _writable(session, {row.skill_id for row, _, _ in todo}, now) if todo else set()
+    for row, before, due_day in todo:
         if row.skill_id not in writable:
-            writable[row.skill_id] = _writable(session, row.skill_id, now)
-        if not writable[row.skill_id]:
             continue
         after = card_with(before, due=max(day_start(limit, tz, settings.rollover_hour), now))
         out.append(_write(session, row, before, after, rating=int(Rating.AGAIN), weight=0.0, cause=cause_id,
