@@ -20,6 +20,7 @@ checked as one).
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Iterable
 
 from sqlmodel import Session, select
@@ -50,6 +51,17 @@ def newest_entry(session: Session, skill_id: str) -> tuple[datetime, str] | None
 _CHUNK = 300  # skill ids per query (three bound parameters each; SQLite's limit is 999 on old builds)
 
 
+@cache
+def _newest_query():
+    """The statement of :func:`newest_entries`, built once (its skill ids are an expanding parameter)."""
+    from sqlalchemy import bindparam, func, literal, union_all
+
+    ids = bindparam("ids", expanding=True)
+    return union_all(*(select(literal(i).label("src"), model.skill_id.label("skill_id"), func.max(column).label("at"))
+                       .where(model.skill_id.in_(ids)).group_by(model.skill_id)
+                       for i, (model, column, _) in enumerate(_SOURCES)))
+
+
 def newest_entries(session: Session, skill_ids: Iterable[str]) -> dict[str, tuple[datetime, str]]:
     """For each of ``skill_ids`` with any history: its newest instant (UTC) and what kind of row that is.
 
@@ -57,17 +69,12 @@ def newest_entries(session: Session, skill_ids: Iterable[str]) -> dict[str, tupl
     indexed lookup by ``skill_id``), joined with ``UNION ALL``. On equal instants the first table of
     ``_SOURCES`` names the row (review log, then status change).
     """
-    from sqlalchemy import func, literal, union_all
-
     ids = sorted(set(skill_ids))
     best: dict[str, tuple[datetime, str]] = {}
+    query = _newest_query()
     for start in range(0, len(ids), _CHUNK):
         part = ids[start:start + _CHUNK]
-        query = union_all(*(select(literal(i).label("src"), model.skill_id.label("skill_id"),
-                                   func.max(column).label("at"))
-                            .where(model.skill_id.in_(part)).group_by(model.skill_id)
-                            for i, (model, column, _) in enumerate(_SOURCES)))
-        for src, skill_id, at in sorted(session.execute(query).all(), key=lambda r: r[0]):
+        for src, skill_id, at in sorted(session.execute(query, {"ids": part}).all(), key=lambda r: r[0]):
             if at is None:
                 continue
             at = at.astimezone(UTC)
