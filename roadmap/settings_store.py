@@ -18,9 +18,9 @@ from roadmap.settings import Settings, check_key, from_stored, normalize
 def stored_values(session: Session) -> dict[str, Any]:
     """Every stored value, JSON-decoded (normally the text the user typed); undecodable rows are skipped."""
     out = {}
-    for row in session.exec(select(Setting)).all():
+    for key, value in session.execute(select(Setting.key, Setting.value)).all():  # columns only: no ORM objects
         try:
-            out[row.key] = json.loads(row.value)
+            out[key] = json.loads(value)
         except ValueError:
             continue
     return out

@@ -20,6 +20,7 @@ checked as one).
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Iterable
 
 from sqlmodel import Session, select
@@ -42,13 +43,44 @@ _SOURCES = (
 def newest_entry(session: Session, skill_id: str) -> tuple[datetime, str] | None:
     """The newest instant (UTC) in the history of ``skill_id`` and what kind of row it is; None if it has none.
 
-    Three indexed lookups (review log, status events, progress).
+    One query (see :func:`newest_entries`).
     """
-    best: tuple[datetime, str] | None = None
-    for model, column, what in _SOURCES:
-        at = session.exec(select(column).where(model.skill_id == skill_id).order_by(column.desc()).limit(1)).first()
-        if at is not None and (best is None or at > best[0]):
-            best = (at.astimezone(UTC), what)
+    return newest_entries(session, [skill_id]).get(skill_id)
+
+
+_CHUNK = 300  # skill ids per query (three bound parameters each; SQLite's limit is 999 on old builds)
+
+
+@cache
+def _newest_query():
+    """The statement of :func:`newest_entries`, built once (its skill ids are an expanding parameter)."""
+    from sqlalchemy import bindparam, func, literal, union_all
+
+    ids = bindparam("ids", expanding=True)
+    return union_all(*(select(literal(i).label("src"), model.skill_id.label("skill_id"), func.max(column).label("at"))
+                       .where(model.skill_id.in_(ids)).group_by(model.skill_id)
+                       for i, (model, column, _) in enumerate(_SOURCES)))
+
+
+def newest_entries(session: Session, skill_ids: Iterable[str]) -> dict[str, tuple[datetime, str]]:
+    """For each of ``skill_ids`` with any history: its newest instant (UTC) and what kind of row that is.
+
+    One query per :data:`_CHUNK` ids: the ``max()`` of each history table for those skills (each an
+    indexed lookup by ``skill_id``), joined with ``UNION ALL``. On equal instants the first table of
+    ``_SOURCES`` names the row (review log, then status change).
+    """
+    ids = sorted(set(skill_ids))
+    best: dict[str, tuple[datetime, str]] = {}
+    query = _newest_query()
+    for start in range(0, len(ids), _CHUNK):
+        part = ids[start:start + _CHUNK]
+        for src, skill_id, at in sorted(session.execute(query, {"ids": part}).all(), key=lambda r: r[0]):
+            if at is None:
+                continue
+            at = at.astimezone(UTC)
+            old = best.get(skill_id)
+            if old is None or at > old[0]:
+                best[skill_id] = (at, _SOURCES[src][2])
     return best
 
 
@@ -69,11 +101,16 @@ def check_order(session: Session, skill_ids: Iterable[str], *, now: datetime, ac
     Raises
     ------
     ClockWentBackError
-        Naming the skill, the refused time, the newest row's time, and what to do.
+        Naming the skill (the first of ``skill_ids`` refused), the refused time, the newest row's time,
+        and what to do.
     """
     at = now.astimezone(UTC)
+    skill_ids = list(skill_ids)
+    if not skill_ids:
+        return
+    newest_of = newest_entries(session, skill_ids)
     for skill_id in skill_ids:
-        newest = newest_entry(session, skill_id)
+        newest = newest_of.get(skill_id)
         if newest is not None and at < newest[0]:
             raise ClockWentBackError(
                 f"{action} of {skill_id} dated {_show(at)} was refused: it is before the newest entry in "

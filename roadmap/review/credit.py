@@ -224,31 +224,32 @@ def _history(session: Session, skill_ids: list[str], since: datetime):
     from roadmap.models import ReviewLog
     from roadmap.review.history import undone_ids
 
-    rows = session.exec(select(ReviewLog).where(
+    rows = session.execute(select(ReviewLog.skill_id, ReviewLog.check_id, ReviewLog.kind, ReviewLog.rating,
+                                  ReviewLog.reviewed_at, ReviewLog.card_after).where(
         ReviewLog.skill_id.in_(skill_ids), ReviewLog.reviewed_at >= since,
         ReviewLog.kind.in_((LogKind.LEARN.value, LogKind.PRIOR.value, LogKind.REVIEW.value, LogKind.CREDIT.value)),
         ReviewLog.id.not_in(undone_ids())).order_by(ReviewLog.reviewed_at, ReviewLog.id)).all()
-    anchors: dict[tuple[str, str], dict] = {}
+    anchors: dict[tuple[str, str], str] = {}
     credited: dict[tuple[str, str], datetime] = {}
-    for row in rows:
-        key = (row.skill_id, row.check_id or "")
-        if row.kind == LogKind.CREDIT:
-            if row.rating != Rating.AGAIN:
-                credited[key] = row.reviewed_at
+    for skill_id, check_id, kind, rating, reviewed_at, card_after in rows:  # columns only: no ORM objects
+        key = (skill_id, check_id or "")
+        if kind == LogKind.CREDIT:
+            if rating != Rating.AGAIN:
+                credited[key] = reviewed_at
         else:
-            anchors[key] = json.loads(row.card_after)
+            anchors[key] = card_after
             credited.pop(key, None)
-    return anchors, credited
+    return {k: json.loads(v) for k, v in anchors.items()}, credited  # only each card's latest anchor is decoded
 
 
-def _writable(session: Session, skill_id: str, now: datetime) -> bool:
-    from roadmap.timeline import ClockWentBackError, check_order
+def _writable(session: Session, skill_ids, now: datetime) -> set[str]:
+    """Those of ``skill_ids`` that may get a credit row dated ``now``: a skill with history after ``now``
+    (clock set back) gets no credit. One query for them all."""
+    from roadmap.timeline import newest_entries
 
-    try:
-        check_order(session, [skill_id], now=now, action="review credit")
-    except ClockWentBackError:
-        return False  # that skill has history after now (clock set back): it gets no credit
-    return True
+    at = now.astimezone(UTC)
+    newest = newest_entries(session, skill_ids)
+    return {s for s in skill_ids if s not in newest or at >= newest[s][0]}
 
 
 def _cards(session: Session, skill_ids) -> list:
@@ -264,7 +265,9 @@ def _cards(session: Session, skill_ids) -> list:
 
 
 def _write(session: Session, row, before: dict, after: dict, *, rating: int, weight: float, cause: int | None,
-           now: datetime, before_day: date, after_day: date) -> Credit:
+           now: datetime, before_day: date, after_day: date):
+    """Update the card ``row`` to ``after`` and add its credit row; flushed by :func:`_written` (with the
+    others of the same review, in one flush)."""
     from roadmap.models import ReviewLog
     from roadmap.review.scheduling import card_fields
 
@@ -275,8 +278,15 @@ def _write(session: Session, row, before: dict, after: dict, *, rating: int, wei
                     kind=LogKind.CREDIT.value, card_before=json.dumps(before), card_after=json.dumps(after),
                     caused_by=cause)
     session.add(log)
+    return log, (row.skill_id, row.check_id, weight, int(rating), before_day, after_day)
+
+
+def _written(session: Session, staged: list) -> list[Credit]:
+    """Flush the rows :func:`_write` added (log ids in the order they were added) and describe them."""
+    if not staged:
+        return []
     session.flush()
-    return Credit(row.skill_id, row.check_id, weight, int(rating), before_day, after_day, log.id)
+    return [Credit(*fields, log.id) for log, fields in staged]
 
 
 def _give(session: Session, weights: Mapping[str, float], share: float, rating: int, cause: int | None, *,
@@ -297,16 +307,14 @@ def _give(session: Session, weights: Mapping[str, float], share: float, rating: 
         return []
     since = min(r.last_review for r, _ in cards)
     anchors, credited = _history(session, sorted({r.skill_id for r, _ in cards}), since)
-    writable: dict[str, bool] = {}
-    out: list[Credit] = []
+    writable = _writable(session, {r.skill_id for r, _ in cards}, now)
+    out: list = []  # staged by _write
     for row, before in cards:
         key = (row.skill_id, row.check_id)
         last = credited.get(key)
         if last is not None and last >= row.last_review and day(last) == today:
             continue  # credit at most once a study day per card
         if row.skill_id not in writable:
-            writable[row.skill_id] = _writable(session, row.skill_id, now)
-        if not writable[row.skill_id]:
             continue
         weight = share * weights[row.skill_id]
         stability = credited_stability(before, weight, now=now, settings=settings)
@@ -330,7 +338,7 @@ def _give(session: Session, weights: Mapping[str, float], share: float, rating: 
         after = card_with(before, stability=stability, due=due)
         out.append(_write(session, row, before, after, rating=rating, weight=weight, cause=cause, now=now,
                           before_day=due_day, after_day=new_day))
-    return out
+    return _written(session, out)
 
 
 def _fresh(session: Session, cause_id: int, now: datetime) -> bool:
@@ -395,21 +403,21 @@ def apply_failure(session: Session, curriculum: Curriculum, skill_id: str, *, ca
     tz = zone(settings.timezone)
     today = study_day(now, tz, settings.rollover_hour)
     limit = today + timedelta(days=FAILURE_DUE_DAYS)
-    out: list[Credit] = []
-    writable: dict[str, bool] = {}
+    out: list = []  # staged by _write
+    todo = []
     for row in _cards(session, encompassing(curriculum, skill_id)):
         before = card_dict(row)
         due_day = study_day(row.due, tz, settings.rollover_hour)
-        if not in_review(before) or due_day <= limit:
-            continue
+        if in_review(before) and due_day > limit:
+            todo.append((row, before, due_day))
+    writable = _writable(session, {row.skill_id for row, _, _ in todo}, now) if todo else set()
+    for row, before, due_day in todo:
         if row.skill_id not in writable:
-            writable[row.skill_id] = _writable(session, row.skill_id, now)
-        if not writable[row.skill_id]:
             continue
         after = card_with(before, due=max(day_start(limit, tz, settings.rollover_hour), now))
         out.append(_write(session, row, before, after, rating=int(Rating.AGAIN), weight=0.0, cause=cause_id,
                           now=now, before_day=due_day, after_day=limit))
-    return out
+    return _written(session, out)
 
 
 def apply_study_credit(session: Session, curriculum: Curriculum, skill_id: str, hours: float, *, now: datetime,
