@@ -179,7 +179,7 @@ def tui_rows(kind: str, db: Path, cur: Path | None, runs: int) -> list[dict]:
             rest, err = p.communicate()
             raise SystemExit(f"tui probe did not finish in 300 s:\n{first}{rest}{err}")
         if p.returncode != 0 or not first.startswith("painted"):
-            raise SystemExit(f"tui probe failed:\n{first}{rest}{err}")
+            raise SystemExit(f"tui probe failed (exit status {p.returncode}):\n{first}{rest}{err}")
         if i:
             paints.append(painted)
             try:
