@@ -38,7 +38,7 @@ async def main() -> None:
         deadline = time.perf_counter() + seconds
         while not condition():
             if time.perf_counter() > deadline:
-                print(json.dumps({"error": f"timed out waiting for {what}"}), flush=True)
+                say(json.dumps({"error": f"timed out waiting for {what}"}))
                 sys.exit(1)
             await asyncio.sleep(0.002)
 
