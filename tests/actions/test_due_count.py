@@ -11,6 +11,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
 
 from roadmap import review, settings_store
@@ -49,6 +50,7 @@ histories = st.lists(
     max_size=3, unique_by=lambda t: t[0])
 
 
+@pytest.mark.slow  # ~5 s: 30 random histories through the CLI
 @hyp_settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(history=histories, zone=st.sampled_from(ZONES), rollover=st.integers(0, 23), cap=st.integers(1, 3),
        now_shift=st.integers(min_value=0, max_value=60 * 24))
@@ -127,6 +129,7 @@ def _roadmap(args, env, tmp_path):
     return out, set(filter(None, loaded.split(",")))
 
 
+@pytest.mark.slow  # ~3 s: fresh interpreters
 def test_count_command_takes_the_stdlib_path(ws, tmp_path):
     with ws.write() as s:
         set_status(s, ws.curriculum, ["algebra", "calculus", "probability"], Status.LEARNED,
@@ -149,6 +152,7 @@ def test_count_without_a_database_creates_it_and_says_zero(tmp_path):
     assert out.returncode == 0 and out.stdout == "0\n" and "sqlmodel" in loaded  # the full path answered
 
 
+@pytest.mark.slow  # ~3 s: fresh interpreters
 def test_an_overlay_takes_the_full_path_and_counts_its_skills(ws, tmp_path):
     """The fast path reads skill ids straight from the TOML; an overlay's skills are those of its merged chain,
     so it falls back to the full path, which leaves out the skill the overlay removes."""
