@@ -9,9 +9,10 @@ Usage (from the repository root, after installing roadmap):
 
 Datasets are built once into benchmarks/out/ (kept between runs; delete it to
 rebuild). Each figure is the median of --runs runs after one warm-up run, with
-the spread (min-max), next to a baseline measured in the same run: the bare
-interpreter importing the project's main dependencies
-(``python -c "import sqlmodel, networkx, textual"``). Prints a Markdown table.
+the spread (min-max), next to a baseline: the bare interpreter importing the
+project's main dependencies (``python -c "import sqlmodel, networkx, textual"``),
+run once before each timed run, so every ratio compares runs taken under the
+same machine load. Prints a Markdown table.
 """
 
 from __future__ import annotations
@@ -70,16 +71,30 @@ def run_once(argv: list[str], env: dict) -> tuple[float, float]:
     return r["wall"], r["peak_mb"]
 
 
+BASELINE_ARGV = [sys.executable, "-c", "import sqlmodel, networkx, textual"]
+_paired: list[float] = []  # baseline wall times taken next to the timed runs since the last summarize()
+
+
+def pair() -> None:
+    """Time one baseline run now, next to the timed run that follows: on a shared machine the load drifts
+    within minutes, so each row is compared with baseline runs taken in between its own runs."""
+    _paired.append(run_once(BASELINE_ARGV, dict(os.environ))[0])
+
+
 def summarize(what: str, kind: str, walls: list[float], peaks: list[float | None]) -> dict:
     real = [p for p in peaks if p is not None]
+    base = statistics.median(_paired) if _paired else None
+    _paired.clear()
     return {"what": what, "kind": kind, "median": statistics.median(walls), "min": min(walls), "max": max(walls),
-            "peak_mb": max(real) if real else None}
+            "peak_mb": max(real) if real else None, "base": base}
 
 
 def measure(argv: list[str], env: dict, runs: int) -> tuple[list[float], list[float]]:
     """Wall times and peaks of ``runs`` runs after a warm-up run (file system and curriculum caches)."""
     walls, peaks = [], []
     for i in range(runs + 1):
+        if i:
+            pair()
         wall, peak = run_once(argv, env)
         if i:
             walls.append(wall)
@@ -139,6 +154,8 @@ def cli_rows(kind: str, db: Path, cur: Path | None, runs: int) -> list[dict]:
                                     text=True, check=True).stdout)
     walls, peaks = [], []
     for i in range(runs + 1):
+        if i:
+            pair()
         wall, peak = run_once(exe + ["learn", nxt[0]["id"]], wenv)
         if i:
             walls.append(wall)
@@ -150,6 +167,8 @@ def cli_rows(kind: str, db: Path, cur: Path | None, runs: int) -> list[dict]:
                                     text=True, check=True).stdout)
     walls, peaks = [], []
     for i, item in enumerate(due[: runs + 1]):
+        if i:
+            pair()
         wall, peak = run_once(exe + ["review", item["id"], "--rating", "good"], wenv)
         if i:
             walls.append(wall)
@@ -167,6 +186,8 @@ def tui_rows(kind: str, db: Path, cur: Path | None, runs: int) -> list[dict]:
     for i in range(runs + 1):
         work = OUT / f"{db.stem}-tui.db"
         shutil.copy(db, work)
+        if i:
+            pair()
         t0 = time.perf_counter()
         p = subprocess.Popen([sys.executable, str(probe)], env=env_for(work, cur), stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
@@ -179,7 +200,7 @@ def tui_rows(kind: str, db: Path, cur: Path | None, runs: int) -> list[dict]:
             rest, err = p.communicate()
             raise SystemExit(f"tui probe did not finish in 300 s:\n{first}{rest}{err}")
         if p.returncode != 0 or not first.startswith("painted"):
-            raise SystemExit(f"tui probe failed:\n{first}{rest}{err}")
+            raise SystemExit(f"tui probe failed (exit status {p.returncode}):\n{first}{rest}{err}")
         if i:
             paints.append(painted)
             try:
@@ -188,14 +209,21 @@ def tui_rows(kind: str, db: Path, cur: Path | None, runs: int) -> list[dict]:
                 print(f"tui probe gave no rating times:\n{rest[-500:]}{err[-1500:]}", file=sys.stderr)
         work.unlink(missing_ok=True)
     rows = [summarize("tui first paint", kind, paints, [None])]
+    _paired.clear()
     if ratings:
         rows.append(summarize("tui rating -> next review", kind, ratings, [None]))
     return rows
 
 
 def baseline(runs: int) -> dict:
-    return summarize("baseline", "", *measure([sys.executable, "-c", "import sqlmodel, networkx, textual"],
-                                             dict(os.environ), runs))
+    """The baseline on its own (``runs`` runs after a warm-up), for the header line."""
+    walls, peaks = [], []
+    for i in range(runs + 1):
+        wall, peak = run_once(BASELINE_ARGV, dict(os.environ))
+        if i:
+            walls.append(wall)
+            peaks.append(peak)
+    return summarize("baseline", "", walls, peaks)
 
 
 def machine() -> str:
@@ -219,7 +247,6 @@ def main() -> None:
     args = ap.parse_args()
     if args.smoke:
         args.runs = 1
-    base = baseline(args.runs)
     rows = []
     for kind in ("bundled",) if args.smoke else ("bundled", "large"):
         db, cur = build(kind, args.quick, args.smoke)
@@ -227,10 +254,12 @@ def main() -> None:
         rows += tui_rows(kind, db, cur, args.runs)
     size = "1 000 skills, 100 000 reviews" if args.quick else "10 000 skills, 1 000 000 reviews"
     print(f"Measured {time.strftime('%Y-%m-%d')} on {machine()}; median of {args.runs} runs (min–max).")
+    base = baseline(args.runs)
     print(f"Baseline `python -c \"import sqlmodel, networkx, textual\"`: {base['median']:.3f} s "
-          f"({base['min']:.3f}–{base['max']:.3f}), {base['peak_mb']:.0f} MB.\n")
-    print("| data | what | median | min–max | × baseline | peak MB | target |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
+          f"({base['min']:.3f}–{base['max']:.3f}), {base['peak_mb']:.0f} MB at the end; each row's × baseline "
+          "compares it with baseline runs taken between its own runs (their median is in the last column).\n")
+    print("| data | what | median | min–max | × baseline | peak MB | target | baseline |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | --- | ---: |")
     for r in rows:
         data = ("bundled + 30 days" if args.smoke else "bundled + 2 years") if r["kind"] == "bundled" else size
         unit_ms = r["what"].startswith("tui rating")
@@ -239,16 +268,17 @@ def main() -> None:
         ratio_target = None if args.smoke else TARGETS.get((r["what"], r["kind"]))
         latency_target = None if args.smoke else LATENCY_TARGETS.get((r["what"], r["kind"]))
         if ratio_target is not None:
-            ok = r["median"] <= ratio_target * base["median"]
+            ok = r["median"] <= ratio_target * r["base"]
             verdict = f"≤ {ratio_target:g}× {'✓' if ok else '✗'}"
         if latency_target is not None:
             verdict = f"≤ {fmt(latency_target)} {'✓' if r['median'] <= latency_target else '✗'}"
         if r["kind"] == "large" and r["peak_mb"] is not None and not args.quick:
             verdict += f" · ≤ {PEAK_MB_LARGE} MB {'✓' if r['peak_mb'] <= PEAK_MB_LARGE else '✗'}"
-        ratio = "" if unit_ms else f"{r['median'] / base['median']:.2f}"
+        ratio = "" if unit_ms or r["base"] is None else f"{r['median'] / r['base']:.2f}"
+        paired = "" if unit_ms or r["base"] is None else fmt(r["base"])
         peak = "" if r["peak_mb"] is None else f"{r['peak_mb']:.0f}"
         print(f"| {data} | `{r['what']}` | {fmt(r['median'])} | {fmt(r['min'])}–{fmt(r['max'])} | {ratio} | {peak} "
-              f"| {verdict} |")
+              f"| {verdict} | {paired} |")
 
 
 if __name__ == "__main__":

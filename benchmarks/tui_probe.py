@@ -9,8 +9,14 @@ has a deadline, so a probe that cannot go on says so and exits instead of hangin
 
 import asyncio
 import json
+import os
 import sys
 import time
+
+
+def say(line: str) -> None:
+    """Write a line to the real stdout (file descriptor 1): the running app may capture print()."""
+    os.write(1, (line + "\n").encode())
 
 
 async def main() -> None:
@@ -32,7 +38,7 @@ async def main() -> None:
         deadline = time.perf_counter() + seconds
         while not condition():
             if time.perf_counter() > deadline:
-                print(json.dumps({"error": f"timed out waiting for {what}"}), flush=True)
+                say(json.dumps({"error": f"timed out waiting for {what}"}))
                 sys.exit(1)
             await asyncio.sleep(0.002)
 
@@ -40,7 +46,7 @@ async def main() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await until(lambda: getattr(app.screen, "ov", None) is not None, "the Today screen's data")
         await pilot.pause()
-        print("painted", flush=True)
+        say("painted")
         ratings = []
         if app.screen.ov.due:
             await pilot.press("r")
@@ -58,7 +64,7 @@ async def main() -> None:
                 await until(lambda: screen.index > index and not screen.busy, "the next check")
                 await pilot.pause()
                 ratings.append(time.perf_counter() - marks["t0"])
-        print(json.dumps({"rating_s": ratings}), flush=True)
+        say(json.dumps({"rating_s": ratings}))
 
 
 asyncio.run(main())

@@ -59,11 +59,12 @@ class PgServer:
 
         return psycopg.connect(dbname=database, user=user, host=str(self.socket_dir), autocommit=True, **kw)
 
-    def create_database(self, prefix: str = "t") -> str:
-        """Create a fresh empty database; return its name."""
+    def create_database(self, prefix: str = "t", *, template: str | None = None) -> str:
+        """Create a fresh database (empty, or a copy of the database ``template``, which must have no open
+        connection); return its name."""
         name = f"{prefix}_{uuid.uuid4().hex[:12]}"
         with self.connect() as con:
-            con.execute(f'CREATE DATABASE "{name}"')
+            con.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         return name
 
     def drop_database(self, name: str) -> None:

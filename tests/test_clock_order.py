@@ -184,7 +184,7 @@ class History(RuleBasedStateMachine):
 
 History.TestCase.settings = hsettings(max_examples=40, stateful_step_count=25, deadline=None,
                                       suppress_health_check=[HealthCheck.too_slow])
-test_any_sequence_exports_and_imports_into_the_same_state = History.TestCase
+test_any_sequence_exports_and_imports_into_the_same_state = pytest.mark.slow(History.TestCase)  # ~6 s
 
 
 # -- the same through the command line ------------------------------------------------------
@@ -196,6 +196,7 @@ def _roadmap(db: Path, *args: str, now) -> subprocess.CompletedProcess:
 
 
 @both_engines  # on an SQLite file and on PostgreSQL
+@pytest.mark.slow  # ~4 s per engine: CLI subprocesses
 def test_undo_dated_before_the_review_is_refused_and_the_export_imports_the_same(ws, db_path, tmp_path):
     later = NOW + timedelta(days=3)
     with ws.write() as s:

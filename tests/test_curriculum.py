@@ -173,11 +173,11 @@ def test_renamed_from_maps_old_ids():
     assert cur.canonical_id("other") is None
 
 
-def test_validated_curriculum_is_cached_by_content(tmp_path, monkeypatch):
+def test_validated_curriculum_is_cached_by_content(tmp_path, fresh_cache, monkeypatch):
     p = tmp_path / "c.toml"
     p.write_text(SMALL.read_text())
     first = cm.load(p)
-    cached = list((tmp_path / "xdg-cache" / "roadmap").glob("curriculum-*.pickle"))
+    cached = list(fresh_cache.glob("curriculum-*.pickle"))
     assert len(cached) == 1
     again = cm.load(p)
     assert again.skills == first.skills and set(again.graph.edges) == set(first.graph.edges)

@@ -138,11 +138,11 @@ def test_encompasses_as_a_sub_table():
     assert dict(cm.parse(text).skills["d"].encompasses) == {"b": 0.25}
 
 
-def test_new_fields_survive_the_cache(tmp_path):
+def test_new_fields_survive_the_cache(tmp_path, fresh_cache):
     p = tmp_path / "c.toml"
     p.write_text(VALID)
     first = cm.load(p)
-    assert list((tmp_path / "xdg-cache" / "roadmap").glob("curriculum-*.pickle"))
+    assert list(fresh_cache.glob("curriculum-*.pickle"))
     again = cm.load(p)
     assert again is not first
     assert again.skills == first.skills and again.tracks == first.tracks and again.milestones == first.milestones

@@ -44,6 +44,7 @@ for i in range(n):
 """
 
 
+@pytest.mark.slow  # ~4 s: writer processes
 def test_two_processes_writing_at_once_lose_nothing(db_path):
     open_database(db_path).dispose()
     n = 60

@@ -19,6 +19,18 @@ yet, a schema other than the one this code knows, a curriculum that is not
 TOML or is an overlay extending another, a locked or unreadable file), :func:`count_due` returns None and the
 caller takes the full path, which also reports any problem properly. A test
 keeps the two equal over random review histories and settings.
+
+Two small files in the user cache dir keep a count to a few milliseconds of
+work (it runs at every shell prompt); each only saves time, never changes an
+answer:
+
+* the skill and check ids of a curriculum file, under the SHA-256 of its bytes
+  and roadmap's version (so the TOML is parsed once per edit, not per prompt);
+* today's study-day window (start, end, local date) and daily cap, under the
+  SHA-256 of the stored settings rows, ``$TZ``, the target of /etc/localtime
+  and roadmap's version (everything the window depends on), reused only while
+  ``now`` lies inside the window; computed with :mod:`roadmap.settings` and
+  :class:`roadmap.days.StudyCalendar` otherwise.
 """
 
 from __future__ import annotations
@@ -28,6 +40,47 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 SCHEMA_HEAD = "0007"  # must equal roadmap.store.SCHEMA_HEAD (a test checks); otherwise the full path is used
+CACHE_VERSION = "1"  # bump when what the cache files hold changes
+
+
+def _cache_file(kind: str, key: bytes) -> Path:
+    """The cache file of ``kind`` for ``key`` (hashed with roadmap's version) in the user cache dir."""
+    import hashlib
+
+    import platformdirs
+
+    from roadmap import __version__
+
+    digest = hashlib.sha256(key + f"|{kind}|{CACHE_VERSION}|{__version__}".encode()).hexdigest()
+    return platformdirs.user_cache_path("roadmap", appauthor=False) / f"{kind}-{digest[:32]}.txt"
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    """Write a cache file whole or not at all; failures ignored (a cache only saves time)."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError:
+        pass
+
+
+def _bundled_bytes() -> bytes:
+    """The bundled curriculum's bytes: from the installed package, or a source checkout's curriculum/
+    (found without importing importlib.resources). Raises OSError when neither is readable."""
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec("roadmap._curriculum")
+    except ModuleNotFoundError:
+        spec = None
+    for folder in (spec.submodule_search_locations or []) if spec is not None else []:
+        try:
+            return (Path(folder) / "skills_graph.toml").read_bytes()
+        except OSError:
+            continue
+    return (Path(__file__).resolve().parents[2] / "curriculum" / "skills_graph.toml").read_bytes()
 
 
 def curriculum_skill_ids(path: Path | None) -> dict[str, tuple[str, ...]] | None:
@@ -39,17 +92,30 @@ def curriculum_skill_ids(path: Path | None) -> dict[str, tuple[str, ...]] | None
     ``checks`` list, or ``("",)`` (the whole skill) for a skill without checks,
     as :func:`roadmap.review.check_ids_of` gives them.
     """
+    try:
+        raw = _bundled_bytes() if path is None else Path(path).expanduser().read_bytes()
+    except OSError:
+        return None
+    cached = _cache_file("check-ids", raw)
+    try:
+        lines = cached.read_text(encoding="utf-8").split("\n")
+        if lines[-1] == "end":  # written whole
+            return {sid: tuple(checks) for sid, *checks in (line.split("\t") for line in lines[:-1])}
+    except (OSError, ValueError):
+        pass  # not read on this machine yet: parse the TOML
+    out = _parse_skill_ids(raw)
+    if out is not None:
+        _write_atomically(cached, "".join("\t".join((sid, *checks)) + "\n" for sid, checks in out.items()) + "end")
+    return out
+
+
+def _parse_skill_ids(raw: bytes) -> dict[str, tuple[str, ...]] | None:
+    """:func:`curriculum_skill_ids` of a file's bytes, read from the TOML."""
     import tomllib
 
     try:
-        if path is None:
-            from importlib import resources
-
-            raw = (resources.files("roadmap._curriculum") / "skills_graph.toml").read_bytes()
-        else:
-            raw = Path(path).expanduser().read_bytes()
         data = tomllib.loads(raw.decode("utf-8-sig"))
-    except (OSError, ValueError, ModuleNotFoundError, RecursionError):
+    except (ValueError, RecursionError):
         return None
     if "extends" in data:
         return None  # an overlay: its skills are those of the merged chain, which the full path reads
@@ -93,11 +159,9 @@ def count_due(db: Path, skills, now: datetime) -> int | None:
     now : datetime
         The current instant, timezone-aware.
     """
-    import json
     import sqlite3
 
     from roadmap.errors import RoadmapError
-    from roadmap.settings import from_stored
 
     if "://" in str(db):
         return None  # a database URL (team mode): the full path answers
@@ -110,28 +174,20 @@ def count_due(db: Path, skills, now: datetime) -> int | None:
             version = con.execute("SELECT version_num FROM alembic_version").fetchone()
             if version is None or version[0] != SCHEMA_HEAD:
                 return None
-            stored = {}
-            for key, value in con.execute("SELECT key, value FROM setting"):
-                try:
-                    stored[key] = json.loads(value)
-                except ValueError:
-                    continue
-            settings = from_stored(stored)
-            cal = settings.calendar
-            today = cal.study_day(now)
+            rows = con.execute("SELECT key, value FROM setting ORDER BY key").fetchall()
+            cap, day, start, end = _today(rows, now)
 
             def stored_instant(at: datetime) -> str:  # as SQLModel stores UTC instants: naive, microseconds
                 return at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
-            day = today.isoformat()
             if con.execute("SELECT 1 FROM time_off WHERE first_day <= ? AND last_day >= ? LIMIT 1",
                            (day, day)).fetchone():
                 return 0  # a day of time off: everything due waits
-            end = stored_instant(cal.day_end(today))
+            end = stored_instant(end)
             done = con.execute("SELECT count(*) FROM review_log WHERE kind = 'review' AND reviewed_at >= ? AND id "
                                "NOT IN (SELECT undoes FROM review_log WHERE undoes IS NOT NULL)",
-                               (stored_instant(cal.day_start(today)),)).fetchone()[0]
-            left = max(0, settings.daily_review_cap - done)
+                               (stored_instant(start),)).fetchone()[0]
+            left = max(0, cap - done)
             if left == 0:
                 return 0
             cards: dict[str, dict[str, bool]] = {}
@@ -155,3 +211,43 @@ def count_due(db: Path, skills, now: datetime) -> int | None:
     except (sqlite3.Error, ValueError, TypeError, RoadmapError):
         return None
     return min(n, left)
+
+
+def _today(rows: list, now: datetime) -> tuple[int, str, datetime, datetime]:
+    """(daily review cap, study day as ISO date, its start, its end) for the stored settings ``rows`` at
+    ``now`` (aware; start and end aware UTC-comparable instants), through the window cache (module doc).
+
+    Raises RoadmapError (e.g. an unknown zone) or ValueError as the settings code does.
+    """
+    try:
+        localtime = os.path.realpath("/etc/localtime")
+        st = os.stat(localtime)
+        localtime += f"|{st.st_mtime_ns}|{st.st_size}"
+    except OSError:
+        localtime = ""
+    where = _cache_file("due-window", repr((rows, os.environ.get("TZ"), localtime)).encode())
+    try:
+        cap_text, day, start_text, end_text = where.read_text(encoding="ascii").split()
+        start, end = datetime.fromisoformat(start_text), datetime.fromisoformat(end_text)
+        if start <= now < end:
+            return int(cap_text), day, start, end
+    except (OSError, ValueError):
+        pass
+    import json
+
+    from roadmap.settings import from_stored
+
+    stored = {}
+    for key, value in rows:
+        try:
+            stored[key] = json.loads(value)
+        except ValueError:
+            continue
+    settings = from_stored(stored)
+    cal = settings.calendar
+    today = cal.study_day(now)
+    start, end = cal.day_start(today), cal.day_end(today)
+    if start <= now < end:
+        _write_atomically(where, f"{settings.daily_review_cap} {today.isoformat()} {start.isoformat()} "
+                                 f"{end.isoformat()}\n")
+    return settings.daily_review_cap, today.isoformat(), start, end

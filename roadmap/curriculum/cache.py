@@ -17,9 +17,7 @@ import pickle
 from pathlib import Path
 from types import MappingProxyType
 
-import networkx as nx
-
-from roadmap.curriculum.model import FORMAT_VERSION, Curriculum, build_graph
+from roadmap.curriculum.model import FORMAT_VERSION, Curriculum
 
 # Bump when the pickled state changes shape (3: tracks, checks with ids, exercises, encompasses, stages;
 # 4: warnings, overlays keyed by every file of their chain; 5: encompasses None when absent).
@@ -73,7 +71,7 @@ def _to_state(cur: Curriculum) -> tuple:
 
 def _from_state(state: tuple, source: str) -> Curriculum:
     categories, skills, milestones, aliases, closures, tracks, warnings = state
-    graph = build_graph(skills)
+    # No networkx graph: Curriculum.graph builds it on first use; everyday commands need only the skills.
     return Curriculum(source=source, categories=categories, skills=MappingProxyType(skills),
-                      milestones=milestones, graph=nx.freeze(graph), aliases=MappingProxyType(aliases),
+                      milestones=milestones, aliases=MappingProxyType(aliases),
                       _closures=dict(closures), tracks=MappingProxyType(tracks), warnings=warnings)

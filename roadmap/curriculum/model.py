@@ -13,10 +13,12 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from roadmap.errors import RoadmapError
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 FORMAT_VERSION = 1
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -247,7 +249,10 @@ class Curriculum:
         By id, in file order.
     milestones : tuple of Milestone
     graph : networkx.DiGraph
-        Frozen; an edge ``a -> b`` means *a* is a prerequisite of *b*.
+        Frozen; an edge ``a -> b`` means *a* is a prerequisite of *b*. Built on first use (importing
+        networkx costs a noticeable part of a command's start-up); code on the paths of everyday
+        commands walks :meth:`prerequisites` and :meth:`successors` instead, plain tuples with the same
+        edges.
     aliases : Mapping[str, str]
         Former skill id -> current id.
     tracks : Mapping[str, Track]
@@ -261,11 +266,70 @@ class Curriculum:
     categories: tuple[Category, ...]
     skills: Mapping[str, Skill]
     milestones: tuple[Milestone, ...]
-    graph: nx.DiGraph = field(repr=False)
     aliases: Mapping[str, str] = field(default_factory=dict, repr=False)
     _closures: dict = field(default_factory=dict, repr=False, compare=False)
     tracks: Mapping[str, Track] = field(default_factory=lambda: MappingProxyType({}))
     warnings: tuple[Problem, ...] = field(default=(), repr=False, compare=False)
+    _graph: nx.DiGraph | None = field(default=None, repr=False, compare=False)
+    _edges: tuple | None = field(default=None, repr=False, compare=False)
+
+    def _adjacency(self) -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+        """(prerequisites, successors) of every skill: the graph's edges as plain tuples, computed once."""
+        if self._edges is None:
+            pred: dict[str, tuple[str, ...]] = {}
+            succ: dict[str, list[str]] = {sid: [] for sid in self.skills}
+            for sid, sk in self.skills.items():
+                pred[sid] = tuple(dict.fromkeys(r for r in sk.requires if r in self.skills and r != sid))
+                for r in pred[sid]:
+                    succ[r].append(sid)
+            object.__setattr__(self, "_edges", (pred, {k: tuple(v) for k, v in succ.items()}))
+        return self._edges
+
+    @property
+    def graph(self) -> nx.DiGraph:
+        """The prerequisite graph (networkx, frozen; edge ``a -> b``: *a* is a prerequisite of *b*),
+        built on first use."""
+        if self._graph is None:
+            import networkx as nx
+
+            object.__setattr__(self, "_graph", nx.freeze(build_graph(self.skills)))
+        return self._graph
+
+    def prerequisites(self, skill_id: str) -> tuple[str, ...]:
+        """Ids of the direct prerequisites of ``skill_id`` that are skills of this curriculum, in
+        ``requires`` order (the graph's predecessors). Raises KeyError for an unknown id."""
+        return self._adjacency()[0][skill_id]
+
+    def successors(self, skill_id: str) -> tuple[str, ...]:
+        """Ids of the skills that list ``skill_id`` as a direct prerequisite, in file order (the graph's
+        successors). Raises KeyError for an unknown id."""
+        return self._adjacency()[1][skill_id]
+
+    def prerequisites_first(self, skill_ids) -> list[str]:
+        """``skill_ids`` ordered so that each comes after those of its prerequisites among them, ties
+        broken by file order (networkx's ``lexicographical_topological_sort`` of the subgraph keyed by
+        file position, without networkx). Raises KeyError for an unknown id."""
+        import heapq
+
+        wanted = set(skill_ids)
+        position = {sid: i for i, sid in enumerate(self.skills)}
+        waiting = {s: sum(1 for p in self.prerequisites(s) if p in wanted) for s in wanted}
+        ready = [(position[s], s) for s, n in waiting.items() if n == 0]
+        heapq.heapify(ready)
+        out = []
+        while ready:
+            _, s = heapq.heappop(ready)
+            out.append(s)
+            for c in self.successors(s):
+                if c in wanted:
+                    waiting[c] -= 1
+                    if waiting[c] == 0:
+                        heapq.heappush(ready, (position[c], c))
+        return out
+
+    def prerequisite_count(self) -> int:
+        """The number of prerequisite edges (the graph's edge count)."""
+        return sum(len(p) for p in self._adjacency()[0].values())
 
     def category_name(self, category_id: str) -> str:
         """The display name of a category id (the id itself if unknown)."""
@@ -297,7 +361,7 @@ class Curriculum:
 
     def with_prerequisites(self, skill_ids) -> frozenset[str]:
         """``skill_ids`` and all their prerequisites, direct and indirect (one graph walk, O(V + E))."""
-        pred = self.graph.pred
+        pred = self._adjacency()[0]
         seen = set(skill_ids)
         stack = list(seen)
         while stack:
@@ -309,7 +373,7 @@ class Curriculum:
 
     def dependents(self, skill_id: str) -> list[str]:
         """Ids of the skills that list ``skill_id`` as a direct prerequisite."""
-        return sorted(self.graph.successors(skill_id))
+        return sorted(self.successors(skill_id))
 
     def canonical_id(self, skill_id: str) -> str | None:
         """The current id for ``skill_id`` or a former id of a renamed skill; None if unknown."""
@@ -327,6 +391,8 @@ def build_graph(skills: Mapping[str, Skill]) -> nx.DiGraph:
 
     Requirements naming no skill in ``skills`` and self-loops are left out (the validator reports them).
     """
+    import networkx as nx
+
     graph = nx.DiGraph()
     graph.add_nodes_from(skills)
     graph.add_edges_from((r, s.id) for s in skills.values() for r in s.requires if r in skills and r != s.id)
@@ -338,7 +404,7 @@ def summary(curriculum: Curriculum) -> dict[str, int]:
     stages when the curriculum has any)."""
     out = {
         "skills": len(curriculum.skills),
-        "prerequisites": curriculum.graph.number_of_edges(),
+        "prerequisites": curriculum.prerequisite_count(),
         "categories": len(curriculum.categories),
         "milestones": len(curriculum.milestones),
     }

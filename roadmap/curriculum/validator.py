@@ -85,7 +85,7 @@ class Validator(FieldReader):
             categories=tuple(categories),
             skills=MappingProxyType(skills),
             milestones=tuple(milestones),
-            graph=nx.freeze(graph),
+            _graph=nx.freeze(graph),
             aliases=MappingProxyType(aliases),
             tracks=MappingProxyType(tracks),
         )

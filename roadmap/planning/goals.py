@@ -62,11 +62,10 @@ def open_prerequisites(curriculum: Curriculum, statuses: Mapping[str, Status], s
     The walk stops at learned or skipped skills: a prerequisite of a learned
     skill is not needed again (it may be unlearned if the learner forced it).
     """
-    pred = curriculum.graph.pred
     seen = {s for s in skill_ids if status_of(statuses, s) not in DONE}
     stack = list(seen)
     while stack:
-        for p in pred[stack.pop()]:
+        for p in curriculum.prerequisites(stack.pop()):
             if p not in seen and status_of(statuses, p) not in DONE:
                 seen.add(p)
                 stack.append(p)
@@ -226,7 +225,7 @@ def plan_goals(curriculum: Curriculum, statuses: Mapping[str, Status], *, target
     started = [s for s in curriculum.skills if status_of(statuses, s) == Status.IN_PROGRESS]
     if started:
         # Those being studied now first, then those waiting for a prerequisite (started out of order).
-        ready = [s for s in started if all(status_of(statuses, p) in DONE for p in curriculum.graph.predecessors(s))]
+        ready = [s for s in started if all(status_of(statuses, p) in DONE for p in curriculum.prerequisites(s))]
         goals.append(Goal("in progress", "", "skills in progress", open_prerequisites(curriculum, statuses, started),
                           leads=tuple(ready + [s for s in started if s not in ready])))
     order = {m.id: i for i, m in enumerate(curriculum.milestones)}

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Mapping, Sequence
 
-import networkx as nx
-
 from roadmap.curriculum import Curriculum
 from roadmap.planning.goals import DONE, Goal, open_prerequisites, plan_goals, remaining_hours, status_of
 from roadmap.status import Status
@@ -53,6 +51,10 @@ class Ordering:
         Skill id -> sort key within a goal: longest chain first, then file order.
     hours : dict[str, float]
         Remaining hours of every skill still to study.
+    waiting : dict[str, int]
+        Skill still to study -> how many of its direct prerequisites are still to study.
+    successors : dict[str, tuple of str]
+        Skill still to study -> the skills still to study that list it as a direct prerequisite.
     """
 
     goals: list[Goal]
@@ -60,15 +62,16 @@ class Ordering:
     chain: dict[str, float]
     rank: dict[str, tuple]
     hours: dict[str, float]
-    graph: nx.DiGraph
+    waiting: dict[str, int]
+    successors: dict[str, tuple[str, ...]]
 
 
 def ordering(curriculum: Curriculum, statuses: Mapping[str, Status], logged: Mapping[str, float] | None = None, *,
              targets: Mapping[str, date] | None = None, tracks: Sequence[str] = ()) -> Ordering:
     """Compute goals, tiers and chain lengths for the skills not learned or skipped. O(leads x (V + E))."""
     todo = [s for s in curriculum.skills if status_of(statuses, s) not in DONE]
-    sub = nx.DiGraph(curriculum.graph)
-    sub.remove_nodes_from([s for s in curriculum.skills if status_of(statuses, s) in DONE])
+    sub = set(todo)  # the prerequisite graph without the skills learned or skipped
+    successors = {s: tuple(c for c in curriculum.successors(s) if c in sub) for s in todo}
     goals = plan_goals(curriculum, statuses, targets=targets, tracks=tracks)
     tier: dict[str, tuple[int, int]] = {}
     for i, g in enumerate(goals):
@@ -80,12 +83,13 @@ def ordering(curriculum: Curriculum, statuses: Mapping[str, Status], logged: Map
                 tier.setdefault(s, (i, len(g.leads)))
     hours = {s: remaining_hours(curriculum, s, logged) for s in todo}
     chain: dict[str, float] = {}
-    for s in reversed(list(nx.topological_sort(sub))):
-        below = [chain[c] for c in sub.successors(s) if tier[c] == tier[s]]
+    for s in reversed(curriculum.prerequisites_first(todo)):  # any topological order gives the same chains
+        below = [chain[c] for c in successors[s] if tier[c] == tier[s]]
         chain[s] = hours[s] + max(below, default=0.0)
     index = {s: i for i, s in enumerate(curriculum.skills)}
     rank = {s: (-round(chain[s], 6), index[s]) for s in todo}
-    return Ordering(goals, tier, chain, rank, hours, sub)
+    waiting = {s: sum(1 for p in curriculum.prerequisites(s) if p in sub) for s in todo}
+    return Ordering(goals, tier, chain, rank, hours, waiting, successors)
 
 
 class Picker:
@@ -104,7 +108,7 @@ class Picker:
     def __init__(self, curriculum: Curriculum, order: Ordering):
         self.order = order
         self.category = {s: curriculum.skills[s].category for s in order.hours}
-        self.waiting = {s: order.graph.in_degree(s) for s in order.hours}
+        self.waiting = {s: order.waiting[s] for s in order.hours}
         self.pending: dict[tuple[int, int], int] = {}  # tier -> skills neither started nor finished
         for s in order.hours:
             self.pending[order.tier[s]] = self.pending.get(order.tier[s], 0) + 1
@@ -138,7 +142,7 @@ class Picker:
 
     def finish(self, s: str) -> None:
         """Record ``s`` as finished: skills waiting only for it become ready."""
-        for c in self.order.graph.successors(s):
+        for c in self.order.successors[s]:
             self.waiting[c] -= 1
             if self.waiting[c] == 0:
                 self._push(c)
@@ -215,7 +219,7 @@ def frontier(curriculum: Curriculum, statuses: Mapping[str, Status],
     ready = {
         s for s in curriculum.skills
         if status_of(statuses, s) not in DONE
-        and all(status_of(statuses, p) in DONE for p in curriculum.graph.predecessors(s))
+        and all(status_of(statuses, p) in DONE for p in curriculum.prerequisites(s))
     }
     plan = plan if plan is not None else study_plan(curriculum, statuses, logged, settings=settings)
     return [item for item in plan if item.skill_id in ready]
@@ -223,10 +227,9 @@ def frontier(curriculum: Curriculum, statuses: Mapping[str, Status],
 
 def missing_prerequisites(curriculum: Curriculum, statuses: Mapping[str, Status], skill_id: str) -> list[str]:
     """Prerequisites of ``skill_id`` (direct and indirect) not yet learned or skipped, in study order."""
-    ancestors = nx.ancestors(curriculum.graph, skill_id)
+    ancestors = curriculum.with_prerequisites([skill_id]) - {skill_id}
     missing = [a for a in ancestors if status_of(statuses, a) not in DONE]
-    order = {s: i for i, s in enumerate(curriculum.skills)}  # ties broken by file order: deterministic
-    return list(nx.lexicographical_topological_sort(curriculum.graph.subgraph(missing), key=order.__getitem__))
+    return curriculum.prerequisites_first(missing)  # ties broken by file order: deterministic
 
 
 @dataclass(frozen=True)

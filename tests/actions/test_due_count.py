@@ -11,6 +11,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings as hyp_settings, strategies as st
 
 from roadmap import review, settings_store
@@ -49,6 +50,7 @@ histories = st.lists(
     max_size=3, unique_by=lambda t: t[0])
 
 
+@pytest.mark.slow  # ~5 s: 30 random histories through the CLI
 @hyp_settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(history=histories, zone=st.sampled_from(ZONES), rollover=st.integers(0, 23), cap=st.integers(1, 3),
        now_shift=st.integers(min_value=0, max_value=60 * 24))
@@ -127,6 +129,7 @@ def _roadmap(args, env, tmp_path):
     return out, set(filter(None, loaded.split(",")))
 
 
+@pytest.mark.slow  # ~3 s: fresh interpreters
 def test_count_command_takes_the_stdlib_path(ws, tmp_path):
     with ws.write() as s:
         set_status(s, ws.curriculum, ["algebra", "calculus", "probability"], Status.LEARNED,
@@ -149,6 +152,7 @@ def test_count_without_a_database_creates_it_and_says_zero(tmp_path):
     assert out.returncode == 0 and out.stdout == "0\n" and "sqlmodel" in loaded  # the full path answered
 
 
+@pytest.mark.slow  # ~3 s: fresh interpreters
 def test_an_overlay_takes_the_full_path_and_counts_its_skills(ws, tmp_path):
     """The fast path reads skill ids straight from the TOML; an overlay's skills are those of its merged chain,
     so it falls back to the full path, which leaves out the skill the overlay removes."""
@@ -171,3 +175,50 @@ def test_an_overlay_takes_the_full_path_and_counts_its_skills(ws, tmp_path):
     base_count = len(json.loads(listed.stdout))
     assert base_count > overlay_count
     assert out.stdout == f"{base_count}\n" and not loaded  # the plain base: the standard-library path, history intact
+
+
+def test_check_ids_are_read_once_per_content(tmp_path, fresh_cache):
+    path = tmp_path / "small.toml"
+    path.write_bytes(SMALL.read_bytes())
+    parsed = due_count.curriculum_skill_ids(path)
+    assert parsed == {sid: tuple(c.id for c in sk.check_items) or ("",)
+                      for sid, sk in Workspace(None, SMALL).curriculum.skills.items()}
+    assert len(list(fresh_cache.glob("check-ids-*.txt"))) == 1
+    assert due_count.curriculum_skill_ids(path) == parsed  # from the cache: the same answer
+    path.write_bytes(SMALL.read_bytes().replace(b'id = "algebra"', b'id = "algebra2"', 1))
+    edited = due_count.curriculum_skill_ids(path)  # other bytes: parsed again, never the old ids
+    assert "algebra2" in edited and "algebra" not in edited
+    assert len(list(fresh_cache.glob("check-ids-*.txt"))) == 2
+
+
+def test_a_cache_file_cut_short_is_not_trusted(tmp_path, fresh_cache):
+    parsed = due_count.curriculum_skill_ids(SMALL)
+    [cached] = fresh_cache.glob("check-ids-*.txt")
+    cached.write_text(cached.read_text().split("\n")[0] + "\n")  # one skill, no end mark
+    assert due_count.curriculum_skill_ids(SMALL) == parsed
+
+
+def test_the_cached_study_day_window_gives_the_full_paths_count_around_a_rollover(ws, monkeypatch, fresh_cache):
+    from roadmap.days import StudyCalendar, zone
+
+    with ws.write() as s:
+        settings_store.set_value(s, "timezone", "Europe/Berlin")
+        settings_store.set_value(s, "rollover_hour", "4")
+        set_status(s, ws.curriculum, SKILLS, Status.LEARNED, now=NOW - timedelta(days=2),
+                   settings=Settings(timezone="Europe/Berlin", rollover_hour=4))
+    db = Path(ws.engine.url.database)
+    cal = StudyCalendar(zone("Europe/Berlin"), 4)
+    end = cal.day_end(cal.study_day(NOW))
+    skills = due_count.curriculum_skill_ids(SMALL)
+
+    def full(now):
+        from roadmap.actions.review import due
+
+        return len(due(ws, now=now).items)
+
+    for now in (end - timedelta(hours=30), end - timedelta(seconds=1), end, end + timedelta(days=3)):
+        first = due_count.count_due(db, skills, now)  # computes (or reuses) the window
+        assert due_count.count_due(db, skills, now) == first == full(now)  # cached: the same answer
+    assert list(fresh_cache.glob("due-window-*.txt"))
+    monkeypatch.setenv("TZ", "Asia/Tokyo")  # the system zone is part of the key
+    assert due_count.count_due(db, skills, end) == full(end)

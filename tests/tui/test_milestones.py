@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from textual.widgets import DataTable, Input
 
 from roadmap.actions import settings
@@ -9,6 +11,7 @@ from roadmap.actions import settings
 from tui.conftest import settle, text_of
 
 
+@pytest.mark.slow  # ~3.5 s: a long Pilot session
 async def test_milestones_show_missing_skills_and_set_a_target(make_app, ws):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:

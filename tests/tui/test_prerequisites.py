@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from textual.widgets import DataTable
 
 from roadmap.progress import load_statuses
@@ -10,6 +12,7 @@ from roadmap.status import Status
 from tui.conftest import settle
 
 
+@pytest.mark.slow  # ~3 s: a long Pilot session
 async def test_app_asks_learn_anyway_and_warns_on_start(make_app, ws):
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:

@@ -40,6 +40,7 @@ async def test_today_lists_frontier_and_learns_a_skill(make_app, ws):
         assert rows[0] == "probability"  # in progress first
 
 
+@pytest.mark.slow  # ~3 s: a long Pilot session
 async def test_review_session_end_to_end_with_undo(make_app, ws):
     with ws.write() as s:
         set_status(s, ws.curriculum, ["algebra", "calculus"], Status.LEARNED, now=NOW, settings=Settings(timezone="UTC"))
