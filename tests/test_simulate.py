@@ -155,3 +155,16 @@ def test_forecast_counts_reviews_of_skills_learned_later(small):
     assert errors and all(e is not None for e in errors)
     assert statistics.median(abs(e) for e in errors) <= 1
     assert all(lr.days_over_budget == 0 for lr in r.learners)
+
+
+def test_repeated_transfer_to_a_tiny_stability_never_leaves_the_calendar():
+    """A memory with a tiny stability, credited again and again long after its last refresh, keeps a
+    last-refresh day a datetime can hold (the credit sweep once stopped with OverflowError here)."""
+    from roadmap.review.scheduling import MAX_RESCALED_DAYS, TrueCard, TrueMemory
+
+    memory = TrueMemory()
+    card = TrueCard(stability=0.01, difficulty=9.0, last_day=0.0)
+    for day in range(1, 200):
+        card = memory.partial(card, 0.5, 1000.0 + day)
+        assert card.last_day >= 1000.0 + day - MAX_RESCALED_DAYS
+    assert 0.0 <= memory.retrievability(card, 1200.0) <= 1.0

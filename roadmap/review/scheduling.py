@@ -383,6 +383,9 @@ def perturbed_parameters(rng: random.Random, spread: float) -> tuple[float, ...]
     return tuple(out)
 
 
+MAX_RESCALED_DAYS = 36_500.0  # TrueMemory.partial never dates a memory's last refresh more than a century back
+
+
 @dataclass
 class TrueCard:
     """A simulated learner's true memory of one check: FSRS-6 stability (days), difficulty (1-10) and the
@@ -439,4 +442,6 @@ class TrueMemory:
         good = self.review(card, int(Rating.GOOD), day)
         s_new = card.stability + weight * max(0.0, good.stability - card.stability)
         elapsed = max(0.0, day - card.last_day)
-        return TrueCard(s_new, card.difficulty, day - elapsed * s_new / card.stability)
+        # Keep the memory's clock within a century: beyond it retrievability is ~0 anyway, and a tiny
+        # stability grown by repeated transfer would otherwise push last_day past datetime's range.
+        return TrueCard(s_new, card.difficulty, day - min(elapsed * s_new / card.stability, MAX_RESCALED_DAYS))
