@@ -106,6 +106,11 @@ class RoadmapApp(App):
         """Notifications show text as written (skill names and values may contain brackets)."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
+    def action_help_quit(self) -> None:
+        """Ctrl+C does not quit: say which key does, in plain text (Textual's own note uses markup)."""
+        keys = [key for key, active in self.active_bindings.items() if active.binding.action in ("quit", "app.quit")]
+        self.notify(f"Press {min(keys, key=len) if keys else 'q'} to quit the app", title="Do you want to quit?")
+
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         # Behind the "terminal too small" note, only quitting works.
         from roadmap.tui.screens.too_small import TooSmallScreen
