@@ -268,3 +268,17 @@ async def test_setup_footer_offers_f1_for_help_and_question_mark_types(first_run
         await pilot.press("f1")
         await settle(pilot)
         assert type(app.screen).__name__ == "HelpScreen"
+
+
+async def test_skipping_setup_says_it_opens_again_at_the_next_start(ws):
+    for _ in range(2):  # skipped, the next start offers it again (the database is still empty)
+        app = RoadmapApp(ws, clock=lambda: NOW, offer_setup=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert type(app.screen).__name__ == "SetupScreen"
+            await pilot.press("escape")
+            await settle(pilot)
+            assert type(app.screen).__name__ == "TodayScreen"
+            said = " ".join(n.message for n in app._notifications)
+            assert "opens again at the next start until you save it" in said
+    assert is_first_run(ws)

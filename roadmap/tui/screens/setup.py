@@ -226,7 +226,8 @@ class SetupScreen(Screen):
     @on(Button.Pressed, "#setup-skip")
     def action_skip(self) -> None:
         """Close without writing anything."""
-        self.notify("Setup skipped; nothing was saved. Settings (,) → F2 opens it again.", timeout=5)
+        self.notify("Setup skipped; nothing was saved. It opens again at the next start until you save it or "
+                    "record progress; Settings (,) → F2 opens it any time.", timeout=8)
         self.dismiss(False)
 
     @on(Input.Submitted, ".setup-input")
