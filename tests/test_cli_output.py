@@ -193,3 +193,11 @@ def test_forecast_bars_fit_the_terminal(long_run, width):
     for line, c in zip(lines, counts):
         assert line.startswith(wording.day_text(date.fromisoformat(c["date"])))
         assert re.search(rf"\s{c['count']}(\s|$)", line) and len(line) <= width, (width, line)
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_cohort_fits_the_terminal_with_labelled_stages(long_run, width):
+    text = long_run("cohort", columns=width, tty=True)
+    assert all(len(line.rstrip()) <= width for line in text.splitlines()), text
+    assert re.search(r"basics \d+/\d+", text), text  # each stage's count is labelled with the stage
+    assert "(local)" in text and "—" in text  # no target: no weeks late, shown as — like the app
