@@ -155,3 +155,12 @@ def test_forecast_counts_reviews_of_skills_learned_later(small):
     assert errors and all(e is not None for e in errors)
     assert statistics.median(abs(e) for e in errors) <= 1
     assert all(lr.days_over_budget == 0 for lr in r.learners)
+
+
+def test_progress_is_told_after_each_learner_and_piped_cli_stays_quiet(small, run):
+    seen = []
+    simulate(SimConfig(years=0.1, learners=2, seed=3), curriculum=small, jobs=1,
+             progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(0, 2), (1, 2), (2, 2)]
+    r = run("simulate", "--years", "0.1", "--jobs", "1")
+    assert r.exit_code == 0 and r.stderr == ""  # standard error is not a terminal: no progress line
