@@ -201,3 +201,11 @@ def test_cohort_fits_the_terminal_with_labelled_stages(long_run, width):
     assert all(len(line.rstrip()) <= width for line in text.splitlines()), text
     assert re.search(r"basics \d+/\d+", text), text  # each stage's count is labelled with the stage
     assert "(local)" in text and "—" in text  # no target: no weeks late, shown as — like the app
+
+
+def test_config_descriptions_wrap_on_word_boundaries_at_80_columns(long_run):
+    text = long_run("config", columns=80, tty=True)
+    words = set(re.findall(r"[A-Za-z]+", text))
+    for word in ("Estimated", "minutes", "until", "enough", "durations", "logged"):
+        assert word in words, text  # whole words: a description never breaks inside a word
+    assert all(len(line.rstrip()) <= 80 for line in text.splitlines())
