@@ -40,7 +40,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Callable, Protocol
 
 from roadmap.curriculum import Curriculum
 from roadmap.errors import RoadmapError
@@ -557,7 +557,8 @@ def _work(index: int) -> LearnerResult:
 
 
 def simulate(config: SimConfig, *, curriculum: Curriculum | None = None, curriculum_path: str | Path | None = None,
-             arm: Arm = NO_CREDIT, jobs: int | None = None) -> SimResult:
+             arm: Arm = NO_CREDIT, jobs: int | None = None,
+             progress: Callable[[int, int], None] | None = None) -> SimResult:
     """Simulate ``config.learners`` learners (see the module doc); deterministic for a given config.
 
     ``curriculum`` (already loaded) or ``curriculum_path`` (TOML; the bundled
@@ -565,8 +566,10 @@ def simulate(config: SimConfig, *, curriculum: Curriculum | None = None, curricu
     ``os.cpu_count()``; 1 runs in this process); each learner is seeded by
     its own number, so the result is the same for any ``jobs``. Workers are
     forked (they share the loaded curriculum); where fork is not available
-    the learners run in this process. Raises SimulationError for options out
-    of range, CurriculumError for a bad curriculum file.
+    the learners run in this process. ``progress(done, total)``, if given, is
+    called in this process with the number of learners finished so far (0 at the
+    start, then after each). Raises SimulationError for options out of range,
+    CurriculumError for a bad curriculum file.
     """
     import multiprocessing
 
@@ -587,11 +590,18 @@ def simulate(config: SimConfig, *, curriculum: Curriculum | None = None, curricu
         folder = Path(tmp)
         _JOB.update(curriculum=cur, config=config, arm=arm, folder=folder, template=_template(folder))
         try:
+            tell = progress or (lambda done, total: None)
+            tell(0, config.learners)
+            learners = []
             if jobs == 1:
-                learners = [_work(i) for i in range(config.learners)]
+                for i in range(config.learners):
+                    learners.append(_work(i))
+                    tell(len(learners), config.learners)
             else:
                 with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                    learners = pool.map(_work, range(config.learners), chunksize=1)
+                    for one in pool.imap(_work, range(config.learners), chunksize=1):  # in order
+                        learners.append(one)
+                        tell(len(learners), config.learners)
         finally:
             _JOB.clear()
     return SimResult(asdict(config), arm.name, name, learners)

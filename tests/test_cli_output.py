@@ -193,3 +193,19 @@ def test_forecast_bars_fit_the_terminal(long_run, width):
     for line, c in zip(lines, counts):
         assert line.startswith(wording.day_text(date.fromisoformat(c["date"])))
         assert re.search(rf"\s{c['count']}(\s|$)", line) and len(line) <= width, (width, line)
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_cohort_fits_the_terminal_with_labelled_stages(long_run, width):
+    text = long_run("cohort", columns=width, tty=True)
+    assert all(len(line.rstrip()) <= width for line in text.splitlines()), text
+    assert re.search(r"basics \d+/\d+", text), text  # each stage's count is labelled with the stage
+    assert "(local)" in text and "—" in text  # no target: no weeks late, shown as — like the app
+
+
+def test_config_descriptions_wrap_on_word_boundaries_at_80_columns(long_run):
+    text = long_run("config", columns=80, tty=True)
+    words = set(re.findall(r"[A-Za-z]+", text))
+    for word in ("Estimated", "minutes", "until", "enough", "durations", "logged"):
+        assert word in words, text  # whole words: a description never breaks inside a word
+    assert all(len(line.rstrip()) <= 80 for line in text.splitlines())

@@ -104,3 +104,19 @@ def test_cli_placement_writes_only_after_confirmation(run, tmp_path):
     assert r.exit_code == 0, r.output
     learned = as_json(run("status", "--format", "json", curriculum=bundled_path(), db=db))["counts"]["learned"]
     assert learned > 50 and "prior knowledge" in r.output
+
+
+def test_cli_placement_piped_answers_end_their_prompt_lines_and_the_key_starts_on_its_own_line(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ROADMAP_DB": str(tmp_path / "p.db"), "ROADMAP_CURRICULUM": str(bundled_path())}
+    r = subprocess.run([sys.executable, "-m", "roadmap", "placement"], input="\nn\n\nq\n", env=env,
+                       capture_output=True, text=True, encoding="utf-8", timeout=120)
+    assert r.returncode == 1, r.stderr
+    lines = r.stdout.splitlines()
+    assert "  Answer key:" in lines  # the heading alone; the key's items follow on their own lines
+    first = lines.index("  Answer key:")
+    assert lines[first - 1].startswith("Enter shows the answer key") and lines[first + 1].startswith("    ")
+    assert any(ln.startswith("Did you know it?") and ln.endswith(": n") for ln in lines)  # the answer echoed

@@ -168,3 +168,12 @@ def test_repeated_transfer_to_a_tiny_stability_never_leaves_the_calendar():
         card = memory.partial(card, 0.5, 1000.0 + day)
         assert card.last_day >= 1000.0 + day - MAX_RESCALED_DAYS
     assert 0.0 <= memory.retrievability(card, 1200.0) <= 1.0
+
+
+def test_progress_is_told_after_each_learner_and_piped_cli_stays_quiet(small, run):
+    seen = []
+    simulate(SimConfig(years=0.1, learners=2, seed=3), curriculum=small, jobs=1,
+             progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(0, 2), (1, 2), (2, 2)]
+    r = run("simulate", "--years", "0.1", "--jobs", "1")
+    assert r.exit_code == 0 and r.stderr == ""  # standard error is not a terminal: no progress line

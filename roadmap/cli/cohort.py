@@ -35,31 +35,44 @@ def cohort_csv(view) -> str:
     return out.getvalue()
 
 
+def stage_label(stage_id: str) -> str:
+    """A stage's short label in the cohort table: the first word of its id (``entry-level`` -> ``entry``)."""
+    return stage_id.split("-")[0] or stage_id
+
+
+def stages_text(stages) -> str:
+    """Skills done per stage, labelled: ``entry 10/40 · mid 10/79 · senior 10/86``."""
+    return " · ".join(f"{stage_label(s.id)} {s.done}/{s.total}" for s in stages)
+
+
 def cohort_table(view) -> Table:
-    """The cohort as a text :class:`Table`, most at risk first."""
+    """The cohort as a text :class:`Table`, most at risk first.
+
+    Short headers and the two hour sums in one column keep a row on one line where it fits; on a narrow
+    terminal each learner becomes a block (learner and next milestone, then ``header value`` pairs, then the stages).
+    A learner without a target shows ``—`` as weeks late, like the app.
+    """
     from roadmap import wording
 
     t = Table(caption=f"Most at risk first: weeks late, then reviews overdue, then days inactive. "
-                      f"Stuck: in progress over {view.stuck_weeks} weeks.")
-    t.add_column("learner")
-    t.add_column("stages")
+                      f"Stuck: in progress over {view.stuck_weeks} weeks. Hours: last 7 / 28 days.")
+    t.add_column("learner", kind="name")
     t.add_column("next milestone", kind="name")
     t.add_column("forecast")
     t.add_column("late", justify="right")
     t.add_column("overdue", justify="right")
-    t.add_column("retention", justify="right")
-    t.add_column("7d", justify="right")
-    t.add_column("28d", justify="right")
+    t.add_column("ret.", justify="right")
+    t.add_column("hours", justify="right")
     t.add_column("stuck", justify="right")
     t.add_column("active")
+    t.add_column("stages", kind="text")
     for r in view.rows:
-        late = "" if r.weeks_late is None else (f"{r.weeks_late} wk" if r.weeks_late else "on time")
+        late = "—" if r.weeks_late is None else (f"{r.weeks_late} wk" if r.weeks_late else "on time")
         fc = wording.date_text(r.forecast) if r.forecast else ("reached" if r.milestone is None else "beyond 10 y")
-        t.add_row(plain(learner_label(r.learner)), " ".join(f"{s.done}/{s.total}" for s in r.stages),
-                  plain(r.milestone_name or "—"), fc, late, str(r.overdue),
+        t.add_row(plain(learner_label(r.learner)), plain(r.milestone_name or "—"), fc, late, str(r.overdue),
                   wording.percent(r.retention) if r.retention is not None else "—",
-                  wording.duration_hours(r.hours_7), wording.duration_hours(r.hours_28), str(len(r.stuck)),
-                  wording.date_text(r.last_active) if r.last_active else "never")
+                  f"{wording.duration_hours(r.hours_7)}/{wording.duration_hours(r.hours_28)}", str(len(r.stuck)),
+                  wording.date_text(r.last_active) if r.last_active else "never", plain(stages_text(r.stages)))
     return t
 
 

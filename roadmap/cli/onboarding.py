@@ -71,10 +71,15 @@ def placement(ctx: click.Context, yes: bool) -> None:
     p = start_placement(ws)
 
     def ask(text: str) -> str | None:
+        import sys
+
         try:
-            return click.prompt(text, default="", show_default=False, prompt_suffix=" ")
+            reply = click.prompt(text, default="", show_default=False, prompt_suffix=" ")
         except click.Abort:
             return None
+        if not sys.stdin.isatty():
+            click.echo(reply)  # echo piped input (and end the prompt's line), so a transcript reads like a session
+        return reply
 
     while (q := p.next_probe()) is not None:
         click.echo(f"\n[{q.number}/{p.max_probes}] {q.skill_name} ({q.skill_id})")
@@ -82,7 +87,9 @@ def placement(ctx: click.Context, yes: bool) -> None:
         if ask("Enter shows the answer key (q quits):") in (None, "q"):
             click.echo("Placement stopped; nothing was written.")
             ctx.exit(1)
-        click.echo(f"  Answer key: {q.answer or '(none given)'}")
+        click.echo("  Answer key:")
+        for line in (q.answer or "(none given)").strip().splitlines():
+            click.echo(f"    {line}")
         while True:
             reply = ask("Did you know it? y (I knew it) / p (partly) / n (no), q quits:")
             if reply is None or reply.strip().lower() == "q":

@@ -53,7 +53,7 @@ def simulate(ctx: click.Context, years: float, weekly_hours: float, learners: in
                        desired_retention=desired_retention, daily_review_cap=daily_cap,
                        overconfidence=overconfidence, parameter_spread=spread, transfer=not no_transfer,
                        time_off_weeks=time_off_weeks, graph_credit=graph_credit)
-    result = run(config, curriculum=ws.curriculum, jobs=jobs)
+    result = run(config, curriculum=ws.curriculum, jobs=jobs, progress=progress_line())
     if fmt == "json":
         emit_json(result.to_json())
         return
@@ -84,6 +84,22 @@ def simulate(ctx: click.Context, years: float, weekly_hours: float, learners: in
     for k, v in rows:
         t.add_row(k, v)
     console().print(t)
+
+
+def progress_line():
+    """A ``progress(done, total)`` callback that shows ``simulating: 3/20 learners done…`` on standard error,
+    rewritten in place and cleared at the end; None (no output at all) when standard error is not a terminal."""
+    import sys
+
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        if done >= total:
+            click.echo("\r\033[K", err=True, nl=False)
+        else:
+            click.echo(f"\r\033[Ksimulating: {done}/{total} learners done…", err=True, nl=False)
+    return show
 
 
 COMMANDS = [simulate]

@@ -44,3 +44,13 @@ async def test_milestones_show_missing_skills_and_set_a_target(make_app, ws):
         await settle(pilot)
         assert settings.get(ws, "target.basics") == "none"
         assert "Target: none" in text_of(app.screen.query_one("#milestone-detail"))
+
+
+async def test_milestone_names_are_whole_at_80_columns(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.run_action("milestones")
+        await settle(pilot)
+        table = app.screen.query_one("#milestones-table", DataTable)
+        assert table.ordered_columns[0].width >= 34  # "Entry-level researcher (0-3 years)" fits whole

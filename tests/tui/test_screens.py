@@ -252,3 +252,23 @@ async def test_log_time_from_today(make_app, ws):
         with ws.read() as s:
             assert studylog.logged_hours(s) == {"algebra": 0.75}
             assert load_statuses(s, ws.curriculum)["algebra"] == Status.IN_PROGRESS
+
+
+async def test_on_off_settings_are_chosen_not_typed(make_app, ws):
+    from textual.widgets import Select
+
+    from roadmap.actions.settings import current
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("comma")
+        await settle(pilot)
+        field = app.screen.query_one("#set-graph_credit")
+        assert isinstance(field, Select) and field.value == "off"
+        assert isinstance(app.screen.query_one("#set-weekly_hours"), Input)  # numbers stay typed
+        field.value = "on"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert current(ws).graph_credit is True
+        assert app.screen.query_one("#set-graph_credit", Select).value == "on"

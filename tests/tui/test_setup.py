@@ -231,3 +231,54 @@ def test_snapshot_80x24(name, snap_compare, ws, monkeypatch):
             await settle(pilot)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_setup_pick_list_filters_keeps_ticks_and_previews_prerequisites(first_run_app, ws):
+    app = first_run_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        box = screen.query_one("#setup-known", SelectionList)
+        screen.query_one("#setup-known-filter", Input).focus()
+        await pilot.press(*"regr", "enter")
+        await settle(pilot)
+        assert [box.get_option_at_index(i).value for i in range(box.option_count)] == ["regression"]
+        await pilot.press("space")
+        await settle(pilot)
+        assert " ".join(text_of(screen.query_one("#setup-known-summary")).split()) == \
+            "Will mark 3 skills as known: the 1 you ticked and 2 prerequisites."
+        screen.query_one("#setup-known-filter", Input).value = ""
+        await settle(pilot)
+        assert box.option_count == len(ws.curriculum.skills)
+        assert box.selected == ["regression"]
+        assert screen.known() == ("regression",)
+        # ticked and unticked boxes differ without colour
+        lines = [str(box.render_line(y).text) for y in range(box.option_count)]
+        assert any(line.startswith("[✓]") for line in lines) and any(line.startswith("[ ]") for line in lines)
+
+
+async def test_setup_footer_offers_f1_for_help_and_question_mark_types(first_run_app, ws):
+    app = first_run_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert app.screen is screen and screen.query_one("#setup-weekly_hours", Input).value.endswith("?")
+        await pilot.press("f1")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HelpScreen"
+
+
+async def test_skipping_setup_says_it_opens_again_at_the_next_start(ws):
+    for _ in range(2):  # skipped, the next start offers it again (the database is still empty)
+        app = RoadmapApp(ws, clock=lambda: NOW, offer_setup=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert type(app.screen).__name__ == "SetupScreen"
+            await pilot.press("escape")
+            await settle(pilot)
+            assert type(app.screen).__name__ == "TodayScreen"
+            said = " ".join(n.message for n in app._notifications)
+            assert "opens again at the next start until you save it" in said
+    assert is_first_run(ws)

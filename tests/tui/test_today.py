@@ -216,3 +216,20 @@ async def test_notes_key_saves_a_note_shown_with_the_answer(make_app, ws):
     from roadmap.actions.review import get_note
 
     assert get_note(ws, "algebra") == "pivots"
+
+
+async def test_rating_before_reveal_says_to_reveal_first(make_app, ws):
+    with ws.write() as s:
+        set_status(s, ws.curriculum, ["algebra"], Status.LEARNED, now=NOW, settings=Settings(timezone="UTC"))
+    app = make_app(NOW + timedelta(days=4))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("2")
+        await settle(pilot)
+        assert screen.index == 0 and not screen.rated
+        assert "Reveal the answer first (space)" in text_of(screen.query_one("#review-status"))
+        footer = " ".join(str(k.render()) for k in screen.query("FooterKey"))
+        assert "Again" not in footer and "Reveal" in footer  # the ratings show with the revealed answer

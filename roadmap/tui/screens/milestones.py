@@ -66,8 +66,13 @@ class MilestonesScreen(LoadingScreen):
         t = self.query_one("#milestones-table", DataTable)
         keep = t.cursor_row
         wide = self.size.width >= 110
-        cols = [("name", "Milestone", None), ("bar", "Progress", 16 if wide else 10), ("left", "Left", 8),
-                ("forecast", "Forecast", 11), ("target", "Target", 11)]
+        # Narrow: the percentage alone (no bar), and no Target column while no milestone has a target (the
+        # detail below says "Target: none"), so the name column keeps whole names at 80 columns.
+        targets = wide or any(r.forecast.target for r in rows)
+        cols = [("name", "Milestone", None), ("bar", "Progress", 16) if wide else ("bar", "Done", 4),
+                ("left", "Left", 8), ("forecast", "Forecast", 11)]
+        if targets:
+            cols += [("target", "Target", 11)]
         if wide:
             cols += [("status", "Status", 22)]
         set_columns(t, cols)
@@ -75,9 +80,10 @@ class MilestonesScreen(LoadingScreen):
             f, p = r.forecast, r.forecast.progress
             name = ("  " * r.depth) + p.name
             row = [Text(name, no_wrap=True, overflow="ellipsis"),
-                   bar(p.fraction, 10 if wide else 5) + f" {round(100 * p.fraction):>3}%",
-                   wording.duration_hours(p.hours_remaining), wording.date_text(f.forecast) if f.forecast else "—",
-                   wording.date_text(f.target) if f.target else "—"]
+                   (bar(p.fraction, 10) + " " if wide else "") + f"{round(100 * p.fraction):>3}%",
+                   wording.duration_hours(p.hours_remaining), wording.date_text(f.forecast) if f.forecast else "—"]
+            if targets:
+                row.append(wording.date_text(f.target) if f.target else "—")
             if wide:
                 row.append(Text(wording.forecast_text(f) or "no target", no_wrap=True, overflow="ellipsis"))
             t.add_row(*row, key=r.milestone.id)
@@ -126,14 +132,15 @@ class MilestonesScreen(LoadingScreen):
         """Ask for the selected milestone's target date (empty clears it) and store it."""
         r = self.selected()
         if r is None:
-            self.notify("No milestone selected.", severity="warning")
+            self.notify("No milestone selected.", severity="warning", timeout=2)
             return
         from roadmap.tui.screens.target import TargetScreen
 
         def saved(value: str | None) -> None:
             if value is None:
                 return
-            self.notify(f"{r.milestone.name}: target " + ("cleared" if value == "none" else value), timeout=4)
+            # Short and brief: at 80 columns a toast covers the table's right half (the table shows the target).
+            self.notify("Target cleared" if value == "none" else f"Target {value}", timeout=2)
             self.action_reload()
 
         current = r.forecast.target.isoformat() if r.forecast.target else ""

@@ -104,7 +104,7 @@ class PlacementScreen(Screen):
             card.border_title = f"{q.skill_name} ({q.skill_id})"
             text = f"{escape(q.prompt)}\n\n"
             if self.revealed:
-                text += f"[b]Answer key:[/b] {escape(q.answer or '(none given)')}\n\n" \
+                text += f"[b]Answer key:[/b]\n{escape((q.answer or '(none given)').strip())}\n\n" \
                         "Did you know it? [b]y[/b] I knew it · [b]p[/b] partly · [b]n[/b] no"
             else:
                 text += "[dim]Recall your answer, then press Space to see the answer key.[/dim]"

@@ -67,13 +67,15 @@ class ReviewScreen(Screen):
     """
 
     TITLE = "Review"
+    # The ratings 1-4 are not in the footer (it must fit 80 columns): the revealed answer shows them with
+    # their next due dates, and the help screen lists them.
     BINDINGS = [
         Binding("space", "reveal", "Reveal", id="review.reveal", tooltip="Show the answer key"),
         Binding("enter", "reveal", "Reveal", show=False),
-        Binding("1", "rate(1)", "Again", id="review.again", tooltip="Forgot it: see it again soon"),
-        Binding("2", "rate(2)", "Hard", id="review.hard", tooltip="Recalled with serious effort"),
-        Binding("3", "rate(3)", "Good", id="review.good", tooltip="Recalled after some thought"),
-        Binding("4", "rate(4)", "Easy", id="review.easy", tooltip="Recalled at once"),
+        Binding("1", "rate(1)", "Again", id="review.again", show=False, tooltip="Forgot it: see it again soon"),
+        Binding("2", "rate(2)", "Hard", id="review.hard", show=False, tooltip="Recalled with serious effort"),
+        Binding("3", "rate(3)", "Good", id="review.good", show=False, tooltip="Recalled after some thought"),
+        Binding("4", "rate(4)", "Easy", id="review.easy", show=False, tooltip="Recalled at once"),
         Binding("n", "note", "Notes", id="review.note", tooltip="Write your own notes on this skill"),
         Binding("u", "undo", "Undo", id="review.undo", tooltip="Undo the last rating of this session"),
         Binding("escape", "app.pop_screen", "Done", id="review.done", tooltip="Leave the review session"),
@@ -214,7 +216,10 @@ class ReviewScreen(Screen):
     def action_rate(self, rating: int) -> None:
         """Record the rating for the current check and move to the next."""
         card = self.current_card
-        if card is None or self.busy or not self.revealed or rating not in self.outcomes:
+        if card is not None and not self.revealed:
+            self._status("Reveal the answer first (space).")
+            return
+        if card is None or self.busy or rating not in self.outcomes:
             return
         self.busy = True
         self._record(card, self.index, rating, time.monotonic() - self.shown_at, self.outcomes[rating].due_day)

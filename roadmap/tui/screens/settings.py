@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Label, Select, Static
 
 from roadmap import settings as sm
 from roadmap.errors import RoadmapError
@@ -39,6 +39,15 @@ def _field_id(key: str) -> str:
     return "set-" + key.replace(".", "--")
 
 
+def is_switch(key: str) -> bool:
+    """True for an on/off setting (its default is a bool, e.g. ``graph_credit``): shown as an on/off Select."""
+    spec = sm.SPECS.get(key)
+    return spec is not None and isinstance(getattr(sm.Settings(), spec.field), bool)
+
+
+ON_OFF = [("on", "on"), ("off", "off")]
+
+
 class SettingsScreen(Screen):
     """One input per setting; invalid values are explained and never saved."""
 
@@ -60,8 +69,12 @@ class SettingsScreen(Screen):
             for key in self._keys():
                 with Horizontal(classes="setting-row"):
                     yield Label(key, classes="setting-key")
-                    yield Input(id=_field_id(key), validators=[SettingValidator(key)], classes="setting-input",
-                                compact=True, placeholder="none" if key.startswith(sm.TARGET_PREFIX) else "")
+                    if is_switch(key):
+                        yield Select(ON_OFF, id=_field_id(key), allow_blank=False, compact=True,
+                                     classes="setting-input setting-switch")
+                    else:
+                        yield Input(id=_field_id(key), validators=[SettingValidator(key)], classes="setting-input",
+                                    compact=True, placeholder="none" if key.startswith(sm.TARGET_PREFIX) else "")
                 yield Static(escape(self._help(key)), id=_field_id(key) + "-error", classes="setting-help")
         yield Footer(show_command_palette=False)
 
@@ -85,7 +98,11 @@ class SettingsScreen(Screen):
             if key.startswith(sm.TARGET_PREFIX) and text == "none":
                 text = ""
             self.original[key] = text
-            self.query_one("#" + _field_id(key), Input).value = text
+            self.query_one("#" + _field_id(key)).value = text
+
+    def value(self, key: str) -> str:
+        """The field's text for ``key`` as the core parses it (``on``/``off`` for an on/off setting)."""
+        return str(self.query_one("#" + _field_id(key)).value)
 
     @on(Input.Changed, ".setting-input")
     def _validate(self, event: Input.Changed) -> None:
@@ -113,9 +130,12 @@ class SettingsScreen(Screen):
         """Save every changed value if all are valid; otherwise say which are not."""
         changed, bad = {}, []
         for key in self._keys():
-            inp = self.query_one("#" + _field_id(key), Input)
-            if inp.value == self.original.get(key):
+            if self.value(key) == self.original.get(key):
                 continue
+            if is_switch(key):
+                changed[key] = self.value(key)
+                continue
+            inp = self.query_one("#" + _field_id(key), Input)
             result = inp.validate(inp.value)
             if result is not None and not result.is_valid:
                 bad.append(key)

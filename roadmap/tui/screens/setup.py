@@ -15,7 +15,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static
+from textual.widgets.selection_list import Selection
 
 from roadmap.errors import RoadmapError
 from roadmap.tui.widgets.text import esc as escape
@@ -23,6 +25,40 @@ from roadmap.tui.widgets.title_bar import TitleBar
 
 FIELDS = [("weekly_hours", "Weekly hours", "e.g. 8"), ("study_days", "Study days", "e.g. MO,WE,SA=3"),
           ("timezone", "Time zone", "e.g. Europe/Berlin")]
+
+
+class KnownList(SelectionList):
+    """A SelectionList whose boxes read ``[✓]`` when ticked and ``[ ]`` when not (no colour needed)."""
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        segments = list(strip)
+        try:
+            selection = self.get_option_at_index(self.scroll_offset.y + y)
+        except Exception:  # a line below the last option
+            return strip
+        if len(segments) < 3:
+            return strip
+        from rich.segment import Segment
+
+        ticked = selection.value in self._selected
+        segments[:3] = [Segment("[", segments[0].style), Segment("✓" if ticked else " ", segments[1].style),
+                        Segment("]", segments[2].style)]
+        return Strip(segments)
+
+
+def known_summary(ticked: int, total: int) -> str:
+    """The line under the pick list: how many skills marking ``ticked`` ones marks in all (``total``
+    includes their prerequisites not learned or skipped yet)."""
+    from roadmap import wording
+
+    if not ticked:
+        return "Nothing ticked yet."
+    extra = max(total - ticked, 0)
+    if total < ticked:  # some ticked skills are learned already
+        return f"Will mark {wording.plural(total, 'skill')} as known (the others are learned already)."
+    return (f"Will mark {wording.plural(total, 'skill')} as known: the {ticked} you ticked"
+            + (f" and {wording.plural(extra, 'prerequisite')}" if extra else "") + ".")
 
 
 class SetupScreen(Screen):
@@ -34,6 +70,10 @@ class SetupScreen(Screen):
         Binding("f3", "placement", "Placement", id="setup.placement",
                 tooltip="Save these choices, then take the placement diagnostic (at most 25 questions)"),
         Binding("escape", "skip", "Skip", id="setup.skip", tooltip="Leave without saving anything"),
+        # ``?`` types into the form's fields, so the footer offers F1 here (same action name as the
+        # app's help binding, so the footer shows this one instead of ``?``).
+        Binding("f1", "help", "Help", id="setup.help", key_display="F1",
+                tooltip="Show every key of this screen (? types into the fields here)"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -60,8 +100,55 @@ class SetupScreen(Screen):
                     yield Button("Placement…", id="setup-placement", compact=True)
                     yield Button("Skip", id="setup-skip", compact=True)
             with Vertical(id="setup-known-box"):
-                yield SelectionList(*[(sk.name, sid) for sid, sk in cur.skills.items()], id="setup-known")
+                yield Input(id="setup-known-filter", placeholder="type to filter by name or id", compact=True)
+                yield KnownList(*self._options(""), id="setup-known")
+                yield Static(known_summary(0, 0), id="setup-known-summary")
         yield Footer(show_command_palette=False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._ticked: set[str] = set()  # every ticked skill id, shown by the filter or not
+
+    def _options(self, text: str) -> list[Selection]:
+        text = text.strip().casefold()
+        return [Selection(sk.name, sid, sid in self._ticked)
+                for sid, sk in self.app.workspace.curriculum.skills.items()
+                if not text or text in sk.name.casefold() or text in sid.casefold()]
+
+    def known(self) -> tuple[str, ...]:
+        """Every ticked skill id (also those the filter hides), in curriculum order."""
+        box = self.query_one("#setup-known", SelectionList)
+        shown = {box.get_option_at_index(i).value for i in range(box.option_count)}
+        self._ticked = (self._ticked - shown) | set(box.selected)
+        return tuple(sid for sid in self.app.workspace.curriculum.skills if sid in self._ticked)
+
+    @on(Input.Changed, "#setup-known-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        self.known()  # remember the ticks of the options about to be hidden
+        box = self.query_one("#setup-known", SelectionList)
+        box.clear_options()
+        box.add_options(self._options(event.value))
+
+    @on(Input.Submitted, "#setup-known-filter")
+    def _filter_done(self) -> None:
+        box = self.query_one("#setup-known", SelectionList)
+        if box.option_count and box.highlighted is None:
+            box.highlighted = 0
+        box.focus()
+
+    @on(SelectionList.SelectedChanged, "#setup-known")
+    def _known_changed(self) -> None:
+        self._preview(self.known())
+
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
+    def _preview(self, ticked: tuple[str, ...]) -> None:
+        from roadmap.actions.skills import prior_preview
+
+        total = len(prior_preview(self.app.workspace, list(ticked))) if ticked else 0
+        self.app.call_from_thread(self._show_preview, known_summary(len(ticked), total))
+
+    def _show_preview(self, text: str) -> None:
+        self.query_one("#setup-known-summary", Static).update(escape(text))
 
     def on_mount(self) -> None:
         self.query_one("#setup-known-box").border_title = "What you already know"
@@ -85,6 +172,10 @@ class SetupScreen(Screen):
             inp = self.query_one(f"#setup-{key}", Input)
             if not inp.value:  # never overwrite what the learner typed meanwhile
                 inp.value = text
+
+    def action_help(self) -> None:
+        """Show the keys of this screen (F1; ``?`` is typed into the fields)."""
+        self.app.action_help()
 
     # -- reading the form ----------------------------------------------------------
     def choices(self):
@@ -111,7 +202,7 @@ class SetupScreen(Screen):
                     problems.append(f"By (date): {e}")
         elif when:
             problems.append("Milestone: choose the milestone this target date is for")
-        known = tuple(self.query_one("#setup-known", SelectionList).selected)
+        known = self.known()
         choices = SetupChoices(weekly_hours=text["weekly_hours"] or None, study_days=text["study_days"] or None,
                                timezone=text["timezone"] or None, target=target, known=known)
         return choices, problems
@@ -135,7 +226,8 @@ class SetupScreen(Screen):
     @on(Button.Pressed, "#setup-skip")
     def action_skip(self) -> None:
         """Close without writing anything."""
-        self.notify("Setup skipped; nothing was saved. Settings (,) → F2 opens it again.", timeout=5)
+        self.notify("Setup skipped; nothing was saved. It opens again at the next start until you save it or "
+                    "record progress; Settings (,) → F2 opens it any time.", timeout=8)
         self.dismiss(False)
 
     @on(Input.Submitted, ".setup-input")
