@@ -135,3 +135,38 @@ def test_cli_learn_with_prereqs_prints_what_it_marked_and_reset_asks(run):
     assert r.exit_code == 0 and "Reset 2 skills" in r.output
     r = run("status", "--format", "json", now=NOW + timedelta(hours=2))
     assert json.loads(r.stdout)["counts"]["learned"] == 1
+
+
+def test_setup_puts_first_reviews_on_study_days_only_from_the_third_study_day(bws):
+    """setup --weekly-hours 6 --study-days MO,WE,SA=3 --known pytorch,python on Monday 30 Nov 2026:
+    every first review on a Monday, Wednesday or Saturday, from the third study day after today
+    (Mon 7 Dec), no study day over its fair share of the checks."""
+    from datetime import date, datetime, timezone
+
+    from roadmap.actions.setup import SetupChoices, apply_setup
+    from roadmap.progress import prior_days
+
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+    choices = SetupChoices(weekly_hours="6", study_days="MO,WE,SA=3", timezone="UTC",
+                           target=("first-paper", date(2028, 6, 1)), known=("pytorch", "python"))
+    result = apply_setup(bws, choices, now=now)
+    assert result.known and all(c.first_review is not None for c in result.known)
+    with bws.read() as s:
+        from sqlmodel import select
+        due = [S.calendar.study_day(r.due) for r in s.exec(select(ReviewCard)).all()]
+    assert {d.weekday() for d in due} <= {0, 2, 5}
+    assert {c.first_review.weekday() for c in result.known} <= {0, 2, 5}
+    assert min(due) == date(2026, 12, 7)  # Mon 30 Nov -> Wed 2, Sat 5, Mon 7: the third study day
+    window = prior_days(date(2026, 11, 30), weeks=3, study_days={0, 2, 5})
+    assert len(window) == 9 and max(due) <= window[-1]
+    assert max(Counter(due).values()) <= math.ceil(len(due) / len(window))
+
+
+def test_prior_schedule_on_few_study_days_keeps_the_order_and_the_fair_share():
+    today = NOW.date()
+    for m in (1, 5, 9, 10, 60):
+        cards = [(f"s{i}", "") for i in range(m)]
+        days = prior_schedule(cards, today, weeks=3, study_days={1, 4})
+        seq = [days[c] for c in cards]
+        assert seq == sorted(seq) and {d.weekday() for d in seq} <= {1, 4}
+        assert max(Counter(seq).values()) <= math.ceil(m / 6)
