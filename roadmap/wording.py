@@ -118,6 +118,13 @@ def days_phrase(days: int) -> str:
     return f"{days} day{'s' if days != 1 else ''}"
 
 
+def sentence(text: str) -> str:
+    """``text`` as a sentence: first letter upper case, a full stop at the end ('first reviews…' -> 'First reviews….')."""
+    if not text:
+        return text
+    return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
+
+
 def plural(n: int, noun: str) -> str:
     """'1 skill', '2 skills', '1 category', '3 categories'."""
     if n == 1:

@@ -104,3 +104,13 @@ def test_cli_placement_writes_only_after_confirmation(run, tmp_path):
     assert r.exit_code == 0, r.output
     learned = as_json(run("status", "--format", "json", curriculum=bundled_path(), db=db))["counts"]["learned"]
     assert learned > 50 and "prior knowledge" in r.output
+
+
+@pytest.mark.slow
+def test_cli_placement_lists_each_skill_with_its_first_review_day(run, tmp_path):
+    db = tmp_path / "p.db"
+    r = run("placement", input="\ny\n" * 25 + "y\n", curriculum=bundled_path(), db=db)
+    assert r.exit_code == 0, r.output
+    listed = [line for line in r.output.splitlines() if line.startswith("  ") and "; first review " in line]
+    assert len(listed) > 50
+    assert "reviews a day." in r.output

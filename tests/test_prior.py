@@ -170,3 +170,29 @@ def test_prior_schedule_on_few_study_days_keeps_the_order_and_the_fair_share():
         seq = [days[c] for c in cards]
         assert seq == sorted(seq) and {d.weekday() for d in seq} <= {1, 4}
         assert max(Counter(seq).values()) <= math.ceil(m / 6)
+
+
+def test_the_spread_text_counts_reviews_of_checks_not_skills(bws):
+    """Several checks per skill: "at most N reviews a day" is the most cards first due on one study day."""
+    from sqlmodel import select
+
+    from roadmap.actions.skills import prior_spread_text
+
+    changes = learn_prior(bws, ["pytorch"], now=NOW)
+    with bws.read() as s:
+        due = [S.calendar.study_day(r.due) for r in s.exec(select(ReviewCard)).all()]
+    assert sum(len(c.review_days) for c in changes) == len(due) > len(changes)  # one day per check
+    most = max(Counter(due).values())
+    assert most > 1
+    text = prior_spread_text(changes)
+    assert f"of {len(due)} checks" in text and text.endswith(f"at most {most} reviews a day")
+
+
+def test_cli_setup_learn_and_placement_say_how_many_reviews_a_day(run, tmp_path):
+    r = run("setup", "--weekly-hours", "6", "--study-days", "MO,WE,SA=3", "--known", "regression",
+            "--timezone", "UTC")
+    assert r.exit_code == 0, r.output
+    assert "First reviews of" in r.output and ("reviews a day" in r.output or "1 review a day" in r.output)
+    r = run("learn", "--with-prereqs", "bayes", now=NOW + timedelta(hours=1))
+    assert r.exit_code == 0, r.output
+    assert "first review" in r.output and "a day." in r.output and "First review" in r.output
