@@ -196,3 +196,34 @@ def test_cli_setup_learn_and_placement_say_how_many_reviews_a_day(run, tmp_path)
     r = run("learn", "--with-prereqs", "bayes", now=NOW + timedelta(hours=1))
     assert r.exit_code == 0, r.output
     assert "first review" in r.output and "a day." in r.output and "First review" in r.output
+
+
+def test_one_started_skill_alone_in_the_week_while_its_goal_waits_and_next_up_is_the_plan(bws):
+    """The newcomer's case through the actions: after setup (target first-paper, known pytorch and python),
+    starting the first skill of the plan leaves the second place of the week empty, because every other
+    skill of the target's current lead waits for it (the planner's rule, README "How it plans"), and
+    Today's "Next up" and `roadmap next` are the study plan keeping only the ready skills (one order)."""
+    from datetime import date, datetime, timezone
+
+    from roadmap.actions import plan as plan_actions, today as today_mod, week
+    from roadmap.actions.setup import SetupChoices, apply_setup
+    from roadmap.actions.skills import set_status
+
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+    apply_setup(bws, SetupChoices(weekly_hours="6", study_days="MO,WE,SA=3", timezone="UTC",
+                                  target=("first-paper", date(2028, 6, 1)), known=("pytorch", "python")), now=now)
+    first = plan_actions.study_plan(bws).items[0].skill_id
+    set_status(bws, [first], Status.IN_PROGRESS, now=now + timedelta(minutes=1))
+    later = now + timedelta(minutes=2)
+    plan = [i.skill_id for i in plan_actions.study_plan(bws).items]
+    ready = [i.skill_id for i in plan_actions.next_skills(bws).items]
+    assert plan[0] == first and len(ready) > 5
+    view = week.week_plan(bws, now=later)
+    studied = {b.skill_id for d in view.plan.days for b in d.blocks}
+    assert studied == {first}  # the second place stays empty: the target's next skills need `first`
+    cur = bws.curriculum
+    assert all(first in cur.with_prerequisites([s]) for s in plan[1:3])
+    # one order: Next up and `next` are the plan's ready skills, in plan order
+    assert ready == [s for s in plan if s in set(ready)]
+    ov = today_mod.overview(bws, now=later)
+    assert [p.skill_id for p in ov.next_up] == [s for s in ready if s != first]
