@@ -61,6 +61,11 @@ STATUS_DONE_WORDS: dict[Status, str] = {
 }
 """What a status change did, in the past tense (``python: started``)."""
 
+STREAK_TEXT = ("Consecutive study days, ending today (or yesterday while nothing is done yet today), "
+               "with at least one review made or some study time logged; days that are not study days, "
+               "time off and days with nothing to do neither count nor break it")
+"""The one definition of the streak (computed by :func:`roadmap.actions.today.streak`), as Help and the README say it."""
+
 RATING_NAMES: dict[int, str] = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 """FSRS ratings 1-4 as typed on the command line."""
 
