@@ -227,3 +227,22 @@ def test_one_started_skill_alone_in_the_week_while_its_goal_waits_and_next_up_is
     assert ready == [s for s in plan if s in set(ready)]
     ov = today_mod.overview(bws, now=later)
     assert [p.skill_id for p in ov.next_up] == [s for s in ready if s != first]
+
+
+def test_why_a_target_moved_a_skill_reads_without_nested_parentheses(bws):
+    """'… moved ahead by its target date 1 Jun 2028; on the ladder: Reproduce a published result, in the
+    Entry-level researcher (0-3 years) stage.': the only parentheses left are those of the stage's name."""
+    import re
+    from datetime import date, datetime, timezone
+
+    from roadmap import wording
+    from roadmap.actions.setup import SetupChoices, apply_setup
+    from roadmap.actions.why import why
+
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+    apply_setup(bws, SetupChoices(timezone="UTC", target=("first-paper", date(2028, 6, 1))), now=now)
+    view = why(bws, "reading-papers", now=now)
+    text = wording.plan_reason_text(view.reason, bws.curriculum)
+    assert "; moved ahead by its target date 1 Jun 2028; on the ladder: " in text
+    assert ", in the Entry-level researcher (0-3 years) stage." in text
+    assert not re.search(r"\([^()]*\(", text)  # no parenthesis opened inside another
