@@ -255,8 +255,39 @@ def with_dependents(curriculum: Curriculum, statuses: dict[str, Status], skill_i
     return list(nx.lexicographical_topological_sort(curriculum.graph.subgraph(wanted), key=order.__getitem__))
 
 
-def prior_schedule(cards: list[tuple[str, str]], today, *, weeks: int) -> dict[tuple[str, str], object]:
-    """First review days of prior-knowledge cards: spread evenly over ``weeks`` weeks, in the given order.
+def prior_days(today, *, weeks: int, study_days=range(7)) -> list:
+    """The study days over which prior knowledge's first reviews are spread (see :func:`prior_schedule`).
+
+    Parameters
+    ----------
+    today : datetime.date
+        The learner's study day (after the day rollover).
+    weeks : int
+        Length of the spread window (``prior_spread_weeks``; at least 1).
+    study_days : iterable of int
+        Weekdays studied (0 = Monday, the keys of ``Settings.study_days``); all seven by default.
+
+    Returns
+    -------
+    list of datetime.date
+        Every study day of the ``7 * weeks`` calendar days that start on the
+        :data:`PRIOR_FIRST_DAY`-th study day after ``today``, in order (never empty).
+        With every weekday a study day, these are ``today + 3`` to ``today + 3 + 7 * weeks - 1``.
+    """
+    from datetime import timedelta
+
+    weekdays = set(study_days) or set(range(7))
+    day, counted = today, 0
+    while counted < PRIOR_FIRST_DAY:
+        day += timedelta(days=1)
+        counted += day.weekday() in weekdays
+    window = (day + timedelta(days=i) for i in range(7 * max(1, weeks)))
+    return [d for d in window if d.weekday() in weekdays]
+
+
+def prior_schedule(cards: list[tuple[str, str]], today, *, weeks: int,
+                   study_days=range(7)) -> dict[tuple[str, str], object]:
+    """First review days of prior-knowledge cards: spread evenly over ``weeks`` weeks of study days, in order.
 
     Parameters
     ----------
@@ -266,20 +297,21 @@ def prior_schedule(cards: list[tuple[str, str]], today, *, weeks: int) -> dict[t
         The learner's study day.
     weeks : int
         Length of the spread window (``prior_spread_weeks``).
+    study_days : iterable of int
+        Weekdays studied (0 = Monday); first reviews fall on these days only.
 
     Returns
     -------
     dict
-        (skill id, check id) -> date. Card ``j`` of ``m`` falls on
-        ``today + PRIOR_FIRST_DAY + floor(j * 7 * weeks / m)``: days are
-        non-decreasing in the given order and no day gets more than
-        ``ceil(m / (7 * weeks))`` cards (so no more skills than that start review on one day).
+        (skill id, check id) -> date. With ``days`` = :func:`prior_days` (``n``
+        study days, starting on the third study day after today), card ``j`` of
+        ``m`` falls on ``days[floor(j * n / m)]``: days are non-decreasing in the
+        given order and no day gets more than ``ceil(m / n)`` cards (the fair
+        share of a study day).
     """
-    from datetime import timedelta
-
-    span = 7 * max(1, weeks)
-    m = len(cards)
-    return {c: today + timedelta(days=PRIOR_FIRST_DAY + j * span // m) for j, c in enumerate(cards)}
+    days = prior_days(today, weeks=weeks, study_days=study_days)
+    n, m = len(days), len(cards)
+    return {c: days[j * n // m] for j, c in enumerate(cards)}
 
 
 def learn_prior(session: Session, curriculum: Curriculum, skill_ids: list[str], *, now: datetime,
@@ -289,8 +321,8 @@ def learn_prior(session: Session, curriculum: Curriculum, skill_ids: list[str], 
     In the caller's transaction, all or nothing. Each skill marked gets a
     ``learned`` status event and its checks enter review with a ``prior``
     log row (:func:`roadmap.review.introduce_prior`), first due spread over
-    ``settings.prior_spread_weeks`` weeks (:func:`prior_schedule`), most
-    fundamental first.
+    ``settings.prior_spread_weeks`` weeks of study days (:func:`prior_schedule`),
+    most fundamental first.
 
     Returns
     -------
@@ -315,7 +347,7 @@ def learn_prior(session: Session, curriculum: Curriculum, skill_ids: list[str], 
     unchanged = [Change(s, Status.LEARNED, Status.LEARNED) for s in ids if s not in todo]
     check_ids = {s: list(dict.fromkeys(review.check_ids_of(curriculum.skills[s]))) or [""] for s in todo}
     days = prior_schedule([(s, c) for s in todo for c in check_ids[s]], settings.calendar.study_day(now),
-                          weeks=settings.prior_spread_weeks)
+                          weeks=settings.prior_spread_weeks, study_days=settings.study_days)
     changes = []
     for sid in todo:
         row = _row(session, curriculum, sid)

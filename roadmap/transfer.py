@@ -165,6 +165,29 @@ def _number(v: Any) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
+FUTURE_SLACK_MINUTES = 5
+"""History up to this many minutes after now is accepted on import (clocks of two machines differ a little)."""
+
+
+def dated_after(doc: dict[str, Any], now: datetime) -> list[datetime]:
+    """The times (UTC) of an export's history rows dated after ``now`` (aware UTC) by more than
+    :data:`FUTURE_SLACK_MINUTES`: exactly the rows :func:`check_not_after` refuses, sorted.
+
+    Status events, study sessions and review-log entries count; due dates of cards do not.
+    Raises TransferError for a malformed time.
+    """
+    from datetime import timedelta
+
+    limit = now + timedelta(minutes=FUTURE_SLACK_MINUTES)
+    out = []
+    for key in ("status_events", "study_sessions", "review_log"):
+        for i, r in enumerate(doc.get(key) or []):
+            at = _instant(r.get("at"), f"{key}[{i}].at")
+            if at > limit:
+                out.append(at)
+    return sorted(out)
+
+
 def check_not_after(doc: dict[str, Any], now: datetime) -> None:
     """Refuse a parsed export whose history is dated after ``now`` (aware UTC datetime).
 
@@ -176,7 +199,7 @@ def check_not_after(doc: dict[str, Any], now: datetime) -> None:
     """
     from datetime import timedelta
 
-    limit = now + timedelta(minutes=5)
+    limit = now + timedelta(minutes=FUTURE_SLACK_MINUTES)
     for key in ("status_events", "study_sessions", "review_log"):
         for i, r in enumerate(doc.get(key) or []):
             at = _instant(r.get("at"), f"{key}[{i}].at")

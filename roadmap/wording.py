@@ -61,6 +61,11 @@ STATUS_DONE_WORDS: dict[Status, str] = {
 }
 """What a status change did, in the past tense (``python: started``)."""
 
+STREAK_TEXT = ("Consecutive study days, ending today (or yesterday while nothing is done yet today), "
+               "with at least one review made or some study time logged; days that are not study days, "
+               "time off and days with nothing to do neither count nor break it")
+"""The one definition of the streak (computed by :func:`roadmap.actions.today.streak`), as Help and the README say it."""
+
 RATING_NAMES: dict[int, str] = {1: "again", 2: "hard", 3: "good", 4: "easy"}
 """FSRS ratings 1-4 as typed on the command line."""
 
@@ -116,6 +121,13 @@ def interval(days: int) -> str:
 def days_phrase(days: int) -> str:
     """'1 day', '12 days'."""
     return f"{days} day{'s' if days != 1 else ''}"
+
+
+def sentence(text: str) -> str:
+    """``text`` as a sentence: first letter upper case, a full stop at the end ('first reviews…' -> 'First reviews….')."""
+    if not text:
+        return text
+    return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
 
 
 def plural(n: int, noun: str) -> str:
@@ -220,11 +232,12 @@ def ascii_fallback(char: str) -> str:
 
 
 def goal_text(goal, cur) -> str:
-    """What a study-plan goal is, in a few words: 'Reproduce a published result (Entry-level researcher stage)'.
+    """What a study-plan goal is, in a few words: 'Reproduce a published result, in the Entry-level
+    researcher (0-3 years) stage' (no parentheses of its own: stage names often have some).
 
     ``goal`` is a :class:`roadmap.planning.Goal`; ``cur`` the curriculum (for stage names).
     """
-    stage = f" ({cur.milestone(goal.stage).name} stage)" if goal.stage and goal.stage != goal.id else ""
+    stage = f", in the {cur.milestone(goal.stage).name} stage" if goal.stage and goal.stage != goal.id else ""
     if goal.kind == "in progress":
         return "skills in progress (finished first)"
     if goal.kind == "stage":
@@ -240,12 +253,14 @@ def plan_reason_text(reason, cur) -> str:
     """One line on why a skill is where it is in the study plan (both faces show it).
 
     ``reason`` is a :class:`roadmap.planning.PlanReason`: '#12 in the plan, for Reproduce a published
-    result (Entry-level researcher stage)', plus 'moved ahead by its target date (…)' when a target moved it.
+    result, in the Entry-level researcher (0-3 years) stage', plus '; moved ahead by its target date
+    31 Dec 2027; on the ladder: …' when a target moved it. Parts are joined by '; ', never nested
+    parentheses.
     """
     if reason.position is None:
         return f"{status_word(reason.status).capitalize()}: not in the study plan."
     line = f"#{reason.position} in the plan, for {goal_text(reason.goal, cur)}"
     if reason.moved_by_target:
-        line += (f"; moved ahead by its target date {date_text(reason.goal.target)} "
-                 f"(on the ladder: {goal_text(reason.ladder_goal, cur)})")
+        line += (f"; moved ahead by its target date {date_text(reason.goal.target)}; "
+                 f"on the ladder: {goal_text(reason.ladder_goal, cur)}")
     return line + "."

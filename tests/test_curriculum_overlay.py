@@ -334,3 +334,24 @@ def test_switching_between_the_base_and_an_overlay_never_loses_history(run, tmp_
     assert [m["id"] for m in back["memory"]] == [m["id"] for m in before["memory"]]
     again = as_json(run("status", "--format", "json", curriculum=team, now="2026-12-02T12:00:00+00:00"))
     assert again["counts"]["learned"] == 2 and again["orphaned"] == ["probability"]
+
+
+def test_a_copy_at_another_path_names_its_own_path_in_warnings(tmp_path, fresh_cache):
+    """The cache is keyed by content: a second file with the same bytes must not report the first's path."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, second = tmp_path / "a" / "team.toml", tmp_path / "b" / "nlp-team.toml"
+    shutil.copy(EXAMPLE, first)
+    shutil.copy(EXAMPLE, second)
+    for path in (first, second, first):  # the second and third loads may come from the cache
+        cur = cm.load(path)
+        assert cur.warnings and {w.file for w in cur.warnings} == {str(path)}
+        assert all(str(w).startswith(f"{path}:") for w in cur.warnings)
+
+
+def test_a_plain_copy_at_another_path_is_shown_as_its_own_path(tmp_path, fresh_cache):
+    """The same for a curriculum that extends nothing: its source is the path given."""
+    first, second = tmp_path / "one.toml", tmp_path / "two.toml"
+    shutil.copy(SMALL, first)
+    shutil.copy(SMALL, second)
+    assert [cm.load(p).source for p in (first, second, first)] == [str(first), str(second), str(first)]

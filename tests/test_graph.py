@@ -107,3 +107,21 @@ def test_cli_graph_prints_names_as_written(run, small_path):
     assert r.exit_code == 0 and 's_calculus["○ Generics: List#lt;T#gt; #amp; #35;1"]:::ready' in r.output
     r = run("graph", "--format", "dot")
     assert r.exit_code == 0 and '"calculus" [label="○ Generics: List<T> & #1"' in r.output
+
+
+def test_the_readme_graph_is_the_commands_output(run, tmp_path):
+    """The mermaid graph the README shows is what `roadmap graph --focus transformers` prints on the
+    bundled curriculum after `roadmap learn linear-algebra calculus python` (regenerate it when this fails)."""
+    from pathlib import Path
+
+    from roadmap.curriculum.loader import bundled_path
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    marker = "after `roadmap learn linear-algebra calculus python`"
+    assert marker in readme
+    shown = readme[readme.index("```mermaid\n", readme.index(marker)) + len("```mermaid\n"):]
+    shown = shown[:shown.index("```\n")]
+    db = tmp_path / "g.db"
+    assert run("learn", "linear-algebra", "calculus", "python", curriculum=bundled_path(), db=db).exit_code == 0
+    r = run("graph", "--focus", "transformers", curriculum=bundled_path(), db=db)
+    assert r.exit_code == 0 and r.output == shown

@@ -120,3 +120,13 @@ def test_cli_placement_piped_answers_end_their_prompt_lines_and_the_key_starts_o
     first = lines.index("  Answer key:")
     assert lines[first - 1].startswith("Enter shows the answer key") and lines[first + 1].startswith("    ")
     assert any(ln.startswith("Did you know it?") and ln.endswith(": n") for ln in lines)  # the answer echoed
+
+
+@pytest.mark.slow
+def test_cli_placement_lists_each_skill_with_its_first_review_day(run, tmp_path):
+    db = tmp_path / "p.db"
+    r = run("placement", input="\ny\n" * 25 + "y\n", curriculum=bundled_path(), db=db)
+    assert r.exit_code == 0, r.output
+    listed = [line for line in r.output.splitlines() if line.startswith("  ") and "; first review " in line]
+    assert len(listed) > 50
+    assert "reviews a day." in r.output

@@ -135,3 +135,114 @@ def test_cli_learn_with_prereqs_prints_what_it_marked_and_reset_asks(run):
     assert r.exit_code == 0 and "Reset 2 skills" in r.output
     r = run("status", "--format", "json", now=NOW + timedelta(hours=2))
     assert json.loads(r.stdout)["counts"]["learned"] == 1
+
+
+def test_setup_puts_first_reviews_on_study_days_only_from_the_third_study_day(bws):
+    """setup --weekly-hours 6 --study-days MO,WE,SA=3 --known pytorch,python on Monday 30 Nov 2026:
+    every first review on a Monday, Wednesday or Saturday, from the third study day after today
+    (Mon 7 Dec), no study day over its fair share of the checks."""
+    from datetime import date, datetime, timezone
+
+    from roadmap.actions.setup import SetupChoices, apply_setup
+    from roadmap.progress import prior_days
+
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+    choices = SetupChoices(weekly_hours="6", study_days="MO,WE,SA=3", timezone="UTC",
+                           target=("first-paper", date(2028, 6, 1)), known=("pytorch", "python"))
+    result = apply_setup(bws, choices, now=now)
+    assert result.known and all(c.first_review is not None for c in result.known)
+    with bws.read() as s:
+        from sqlmodel import select
+        due = [S.calendar.study_day(r.due) for r in s.exec(select(ReviewCard)).all()]
+    assert {d.weekday() for d in due} <= {0, 2, 5}
+    assert {c.first_review.weekday() for c in result.known} <= {0, 2, 5}
+    assert min(due) == date(2026, 12, 7)  # Mon 30 Nov -> Wed 2, Sat 5, Mon 7: the third study day
+    window = prior_days(date(2026, 11, 30), weeks=3, study_days={0, 2, 5})
+    assert len(window) == 9 and max(due) <= window[-1]
+    assert max(Counter(due).values()) <= math.ceil(len(due) / len(window))
+
+
+def test_prior_schedule_on_few_study_days_keeps_the_order_and_the_fair_share():
+    today = NOW.date()
+    for m in (1, 5, 9, 10, 60):
+        cards = [(f"s{i}", "") for i in range(m)]
+        days = prior_schedule(cards, today, weeks=3, study_days={1, 4})
+        seq = [days[c] for c in cards]
+        assert seq == sorted(seq) and {d.weekday() for d in seq} <= {1, 4}
+        assert max(Counter(seq).values()) <= math.ceil(m / 6)
+
+
+def test_the_spread_text_counts_reviews_of_checks_not_skills(bws):
+    """Several checks per skill: "at most N reviews a day" is the most cards first due on one study day."""
+    from sqlmodel import select
+
+    from roadmap.actions.skills import prior_spread_text
+
+    changes = learn_prior(bws, ["pytorch"], now=NOW)
+    with bws.read() as s:
+        due = [S.calendar.study_day(r.due) for r in s.exec(select(ReviewCard)).all()]
+    assert sum(len(c.review_days) for c in changes) == len(due) > len(changes)  # one day per check
+    most = max(Counter(due).values())
+    assert most > 1
+    text = prior_spread_text(changes)
+    assert f"of {len(due)} checks" in text and text.endswith(f"at most {most} reviews a day")
+
+
+def test_cli_setup_learn_and_placement_say_how_many_reviews_a_day(run, tmp_path):
+    r = run("setup", "--weekly-hours", "6", "--study-days", "MO,WE,SA=3", "--known", "regression",
+            "--timezone", "UTC")
+    assert r.exit_code == 0, r.output
+    assert "First reviews of" in r.output and ("reviews a day" in r.output or "1 review a day" in r.output)
+    r = run("learn", "--with-prereqs", "bayes", now=NOW + timedelta(hours=1))
+    assert r.exit_code == 0, r.output
+    assert "first review" in r.output and "a day." in r.output and "First review" in r.output
+
+
+def test_one_started_skill_alone_in_the_week_while_its_goal_waits_and_next_up_is_the_plan(bws):
+    """The newcomer's case through the actions: after setup (target first-paper, known pytorch and python),
+    starting the first skill of the plan leaves the second place of the week empty, because every other
+    skill of the target's current lead waits for it (the planner's rule, README "How it plans"), and
+    Today's "Next up" and `roadmap next` are the study plan keeping only the ready skills (one order)."""
+    from datetime import date, datetime, timezone
+
+    from roadmap.actions import plan as plan_actions, today as today_mod, week
+    from roadmap.actions.setup import SetupChoices, apply_setup
+    from roadmap.actions.skills import set_status
+
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+    apply_setup(bws, SetupChoices(weekly_hours="6", study_days="MO,WE,SA=3", timezone="UTC",
+                                  target=("first-paper", date(2028, 6, 1)), known=("pytorch", "python")), now=now)
+    first = plan_actions.study_plan(bws).items[0].skill_id
+    set_status(bws, [first], Status.IN_PROGRESS, now=now + timedelta(minutes=1))
+    later = now + timedelta(minutes=2)
+    plan = [i.skill_id for i in plan_actions.study_plan(bws).items]
+    ready = [i.skill_id for i in plan_actions.next_skills(bws).items]
+    assert plan[0] == first and len(ready) > 5
+    view = week.week_plan(bws, now=later)
+    studied = {b.skill_id for d in view.plan.days for b in d.blocks}
+    assert studied == {first}  # the second place stays empty: the target's next skills need `first`
+    cur = bws.curriculum
+    assert all(first in cur.with_prerequisites([s]) for s in plan[1:3])
+    # one order: Next up and `next` are the plan's ready skills, in plan order
+    assert ready == [s for s in plan if s in set(ready)]
+    ov = today_mod.overview(bws, now=later)
+    assert [p.skill_id for p in ov.next_up] == [s for s in ready if s != first]
+
+
+def test_why_a_target_moved_a_skill_reads_without_nested_parentheses(bws):
+    """'… moved ahead by its target date 1 Jun 2028; on the ladder: Reproduce a published result, in the
+    Entry-level researcher (0-3 years) stage.': the only parentheses left are those of the stage's name."""
+    import re
+    from datetime import date, datetime, timezone
+
+    from roadmap import wording
+    from roadmap.actions.setup import SetupChoices, apply_setup
+    from roadmap.actions.why import why
+
+    now = datetime(2026, 11, 30, 9, 0, tzinfo=timezone.utc)
+    apply_setup(bws, SetupChoices(timezone="UTC", target=("first-paper", date(2028, 6, 1))), now=now)
+    view = why(bws, "reading-papers", now=now)
+    text = wording.plan_reason_text(view.reason, bws.curriculum)
+    assert "; moved ahead by its target date 1 Jun 2028; on the ladder: " in text
+    assert ", in the Entry-level researcher (0-3 years) stage." in text
+    assert not re.search(r"\([^()]*\(", text)  # no parenthesis opened inside another

@@ -116,3 +116,23 @@ def test_history_from_the_future_is_refused_and_nothing_is_imported(run, tmp_pat
     r = run("import", str(path), db=fresh)
     assert r.exit_code == 2 and "review_log[0].at" in r.output and "after now" in r.output
     assert as_json(run("status", "--format", "json", db=fresh))["counts"].get("learned", 0) == 0
+
+
+def test_export_warns_on_stderr_of_history_dated_after_now(run, tmp_path):
+    """Rows written with a clock ahead (ROADMAP_NOW) export fine, but every import refuses the file:
+    export says so on stderr, with how many rows and the latest date; stdout stays the JSON."""
+    later = NOW + timedelta(days=37)
+    assert run("learn", "algebra", now=later).exit_code == 0
+    assert run("log", "calculus", "1h", now=later + timedelta(hours=1)).exit_code == 0
+    r = run("export")
+    assert r.exit_code == 0
+    doc = json.loads(r.stdout)
+    rows = sum(1 for k in ("status_events", "study_sessions", "review_log") for x in doc[k])
+    assert f"Warning: {rows} history rows are dated after now" in r.stderr
+    assert f"the latest {later + timedelta(hours=1):%Y-%m-%d %H:%M} UTC" in r.stderr
+    out = tmp_path / "ahead.json"
+    r = run("export", "-o", str(out))
+    assert r.exit_code == 0 and "dated after now" in r.stderr
+    assert run("import", str(out), db=tmp_path / "fresh.db").exit_code == 2  # what the warning announces
+    r = run("export", now=later + timedelta(hours=2))  # once the clock has caught up: no warning
+    assert r.exit_code == 0 and "dated after now" not in r.stderr

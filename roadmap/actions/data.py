@@ -22,6 +22,34 @@ def export_json(ws: Workspace, *, now: datetime) -> dict[str, Any]:
         return transfer.export_document(s, now=now)
 
 
+@dataclass(frozen=True)
+class FutureRows:
+    """History rows of an export dated after now: ``count`` rows, the latest at ``latest`` (UTC).
+
+    ``roadmap import`` refuses such a file until that time (:func:`roadmap.transfer.check_not_after`).
+    """
+
+    count: int
+    latest: datetime | None
+
+    def warning(self) -> str:
+        """The message the export prints on stderr ('' when no row is dated after now)."""
+        if not self.count:
+            return ""
+        rows = "1 history row is" if self.count == 1 else f"{self.count} history rows are"
+        return (f"Warning: {rows} dated after now (the latest {self.latest:%Y-%m-%d %H:%M} UTC); "
+                f"`roadmap import` refuses this file until then. Was the clock (or ROADMAP_NOW) wrong "
+                f"when they were written?")
+
+
+def future_rows(doc: dict[str, Any], *, now: datetime) -> FutureRows:
+    """How many history rows of export ``doc`` are dated after ``now`` (UTC), and the latest one's time."""
+    from roadmap import transfer
+
+    at = transfer.dated_after(doc, now)
+    return FutureRows(len(at), at[-1] if at else None)
+
+
 def import_file(ws: Workspace, path: str, *, now: datetime | None = None) -> dict[str, int]:
     """Merge a file made by export into the database, all or nothing; returns rows added per kind.
 

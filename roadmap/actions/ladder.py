@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from roadmap.curriculum import Curriculum
 from roadmap.curriculum.model import Milestone
@@ -29,8 +29,9 @@ class LadderRow:
     depth : int
         0 for a stage or a milestone outside any stage, 1 for a concrete milestone under its stage.
     missing : tuple of str
-        Skill ids it still needs (its skills and their prerequisites not learned or skipped), in study
-        order: each after its own prerequisites, ties in file order.
+        Skill ids it still needs, not learned or skipped, in study order (each after its own
+        prerequisites, ties in file order): exactly the ``required - done`` its progress counts
+        (a stage includes the earlier stages and the chosen tracks it requires; see :func:`missing_skills`).
     """
 
     milestone: Milestone
@@ -54,12 +55,20 @@ def ladder_order(curriculum: Curriculum) -> list[tuple[Milestone, int]]:
     return out
 
 
-def missing_skills(curriculum: Curriculum, statuses: Mapping[str, Status], milestone_id: str) -> tuple[str, ...]:
-    """The skills ``milestone_id`` still needs, each after its prerequisites (ties in file order)."""
+def missing_skills(curriculum: Curriculum, statuses: Mapping[str, Status], milestone_id: str, *,
+                   tracks: Sequence[str] = ()) -> tuple[str, ...]:
+    """The skills ``milestone_id`` still needs, each after its prerequisites (ties in file order).
+
+    What it needs is what its progress counts (:func:`roadmap.planning.milestone_needs`): a stage
+    includes every earlier stage and its concrete milestones, and the skills of the chosen ``tracks``
+    it requires (setting ``tracks``). So ``len(missing) == required - done`` of its progress.
+    """
     import networkx as nx
 
-    needed = [s for s in curriculum.milestone_skills(milestone_id)
-              if statuses.get(s, Status.NOT_STARTED) not in DONE]
+    from roadmap.planning.goals import milestone_needs
+
+    need = milestone_needs(curriculum, tracks)[milestone_id].skills
+    needed = [s for s in need if statuses.get(s, Status.NOT_STARTED) not in DONE]
     position = {s: i for i, s in enumerate(curriculum.skills)}
     return tuple(nx.lexicographical_topological_sort(curriculum.graph.subgraph(needed), key=position.__getitem__))
 
@@ -69,8 +78,11 @@ def ladder(ws: Workspace, *, now: datetime) -> list[LadderRow]:
     from roadmap.actions.milestones import milestone_forecasts
     from roadmap.progress import load_statuses
 
+    from roadmap import settings_store
+
     forecasts = {f.progress.id: f for f in milestone_forecasts(ws, now=now)}
     with ws.read() as s:
         statuses = load_statuses(s, ws.curriculum)
-    return [LadderRow(m, forecasts[m.id], depth, missing_skills(ws.curriculum, statuses, m.id))
+        tracks = settings_store.load(s).tracks
+    return [LadderRow(m, forecasts[m.id], depth, missing_skills(ws.curriculum, statuses, m.id, tracks=tracks))
             for m, depth in ladder_order(ws.curriculum) if m.id in forecasts]

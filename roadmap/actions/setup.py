@@ -132,9 +132,8 @@ def apply_setup(ws: Workspace, choices: SetupChoices, *, now: datetime) -> Setup
         ``now`` is before the newest row of a known skill's history; nothing is written.
     """
     from roadmap import settings_store
-    from roadmap.actions.skills import StatusChange, _first_reviews
+    from roadmap.actions.skills import _first_reviews, prior_changes
     from roadmap.progress import learn_prior
-    from roadmap.status import Status
 
     problems = check_setup(ws, choices)
     if problems:
@@ -151,7 +150,6 @@ def apply_setup(ws: Workspace, choices: SetupChoices, *, now: datetime) -> Setup
             settings = settings_store.load(s)
             marked = learn_prior(s, cur, list(choices.known), now=now, settings=settings)
             s.flush()
-            first = _first_reviews(s, settings.calendar, [c.skill_id for c in marked])
-            changes = [StatusChange(c.skill_id, cur.skills[c.skill_id].name, Status(c.before), Status(c.after),
-                                    first.get(c.skill_id), prior=c.before != c.after) for c in marked]
+            first = _first_reviews(s, settings.calendar, [c.skill_id for c in marked if c.before != c.after])
+            changes = prior_changes(cur, marked, first)
     return SetupResult(stored, changes)

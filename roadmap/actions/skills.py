@@ -78,7 +78,9 @@ class StatusChange:
     """What a status change did to one skill.
 
     ``first_review`` is the study day of its first review when it became
-    learned (None otherwise); ``left_review`` is True when a learned skill
+    learned (None otherwise); ``review_days`` the first review day of each of
+    its checks (one per card, sorted; filled for prior knowledge, empty
+    otherwise, see :func:`prior_spread_text`); ``left_review`` is True when a learned skill
     left spaced review (its history is kept). ``missing_prerequisites`` is
     the warning a start carries: the skill's prerequisites (direct and
     indirect) not learned or skipped yet, in study order (empty otherwise).
@@ -91,6 +93,7 @@ class StatusChange:
     first_review: date | None = None
     missing_prerequisites: tuple[str, ...] = ()
     prior: bool = False
+    review_days: tuple[date, ...] = ()
 
     @property
     def changed(self) -> bool:
@@ -151,14 +154,47 @@ def set_status(ws: Workspace, skill_ids: list[str], status: Status, *, now: date
     return out
 
 
-def _first_reviews(s, cal, skill_ids) -> dict[str, date]:
-    from sqlmodel import func, select
+def _first_reviews(s, cal, skill_ids) -> dict[str, tuple[date, ...]]:
+    """Skill id -> the study day each of its checks is first due (sorted), for the skills given."""
+    from sqlmodel import select
 
     from roadmap.models import ReviewCard
 
-    rows = s.exec(select(ReviewCard.skill_id, func.min(ReviewCard.due)).where(ReviewCard.skill_id.in_(list(skill_ids)))
-                  .group_by(ReviewCard.skill_id)).all()
-    return {sid: cal.study_day(due) for sid, due in rows}
+    out: dict[str, list[date]] = {}
+    rows = s.exec(select(ReviewCard.skill_id, ReviewCard.due).where(ReviewCard.skill_id.in_(list(skill_ids)))).all()
+    for sid, due in rows:
+        out.setdefault(sid, []).append(cal.study_day(due))
+    return {sid: tuple(sorted(days)) for sid, days in out.items()}
+
+
+def prior_changes(cur, changes, first: dict[str, tuple[date, ...]]) -> list[StatusChange]:
+    """StatusChange rows for :class:`roadmap.progress.Change` rows of prior knowledge, with their review days."""
+    return [StatusChange(c.skill_id, cur.skills[c.skill_id].name, Status(c.before), Status(c.after),
+                         first[c.skill_id][0] if first.get(c.skill_id) else None, prior=c.before != c.after,
+                         review_days=first.get(c.skill_id, ())) for c in changes]
+
+
+def prior_spread_text(changes: list[StatusChange]) -> str:
+    """How the first reviews of skills just marked as prior knowledge are spread, counted in checks (reviews).
+
+    One card per check, so a skill with three checks is three reviews:
+    ``first reviews of 14 checks from Mon 7 Dec 2026 to Sat 19 Dec 2026, at most 2 reviews a day``
+    (the most reviews on one study day). Skills without ``review_days`` count their ``first_review``
+    once. Shared by the CLI (setup, placement, learn --with-prereqs) and the app.
+    """
+    from collections import Counter
+
+    from roadmap import wording
+
+    days = [d for c in changes for d in (c.review_days or ((c.first_review,) if c.first_review else ()))]
+    if not days:
+        return "no first review planned"
+    checks = wording.plural(len(days), "check")
+    if len(set(days)) == 1:
+        return f"first review{'s' if len(days) > 1 else ''} of {checks} on {wording.day_text(days[0])}"
+    most = max(Counter(days).values())
+    return (f"first reviews of {checks} from {wording.day_text(min(days))} to {wording.day_text(max(days))}, "
+            f"at most {wording.plural(most, 'review')} a day")
 
 
 def prior_preview(ws: Workspace, skill_ids: list[str]) -> list[str]:
@@ -195,8 +231,7 @@ def learn_prior(ws: Workspace, skill_ids: list[str], *, now: datetime) -> list[S
         changes = store_prior(s, cur, list(skill_ids), now=now, settings=settings)
         s.flush()
         first = _first_reviews(s, settings.calendar, [c.skill_id for c in changes if c.before != c.after])
-    return [StatusChange(c.skill_id, cur.skills[c.skill_id].name, Status(c.before), Status(c.after),
-                         first.get(c.skill_id), prior=c.before != c.after) for c in changes]
+    return prior_changes(cur, changes, first)
 
 
 def reset_preview(ws: Workspace, skill_ids: list[str]) -> list[str]:

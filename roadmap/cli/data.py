@@ -14,16 +14,19 @@ def export_(ctx: click.Context, output: str | None) -> None:
     """Export all progress, settings, study time, time off and the review log as JSON.
 
     The format is documented in docs/export-format.md. Keep it as a backup,
-    or move to another machine with `roadmap import`.
+    or move to another machine with `roadmap import`. History dated after
+    now (written with a clock that ran ahead) is exported, with a warning on
+    stderr: import refuses such a file until that time.
 
     Example: roadmap export -o roadmap-backup.json
     """
     import json
 
-    from roadmap.actions.data import export_json
+    from roadmap.actions.data import export_json, future_rows
 
     ws = workspace(ctx)
-    doc = export_json(ws, now=now())
+    at = now()
+    doc = export_json(ws, now=at)
     text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     if output is not None:
         write(output, text.encode(), ws)
@@ -31,6 +34,9 @@ def export_(ctx: click.Context, output: str | None) -> None:
                    f"{len(doc['review_log'])} review log entries", err=True)
     else:
         emit_bytes(text)
+    ahead = future_rows(doc, now=at)
+    if ahead.count:
+        click.echo(ahead.warning(), err=True)
 
 
 @click.command("import")

@@ -31,6 +31,7 @@ def setup(ctx: click.Context, weekly_hours: str | None, study_days: str | None, 
     """
     from roadmap import wording
     from roadmap.actions.setup import SetupChoices, apply_setup, detected_timezone, parse_target
+    from roadmap.actions.skills import prior_spread_text
 
     ids = tuple(i.strip() for k in known for i in k.split(",") if i.strip())
     choices = SetupChoices(weekly_hours=weekly_hours, study_days=study_days,
@@ -45,6 +46,7 @@ def setup(ctx: click.Context, weekly_hours: str | None, study_days: str | None, 
         for c in marked:
             click.echo(f"  {c.skill_id} ({c.name})"
                        + (f"; first review {wording.day_text(c.first_review)}" if c.first_review else ""))
+        click.echo(wording.sentence(prior_spread_text(marked)))
     click.echo("Setup saved. `roadmap next` shows what to study first.")
 
 
@@ -65,6 +67,7 @@ def placement(ctx: click.Context, yes: bool) -> None:
     """
     from roadmap import wording
     from roadmap.actions.placement import confirm_placement, start_placement
+    from roadmap.actions.skills import prior_spread_text
     from roadmap.placement import Answer, PlacementError
 
     ws = workspace(ctx)
@@ -119,8 +122,13 @@ def placement(ctx: click.Context, yes: bool) -> None:
             click.echo("Nothing was written.")
             ctx.exit(1)
     changes = confirm_placement(ws, r, now=now())
-    click.echo(f"Marked {wording.plural(sum(c.changed for c in changes), 'skill')} learned as prior knowledge; "
-               "their first reviews are spread over the next weeks.")
+    marked = [c for c in changes if c.changed]
+    click.echo(f"Marked {wording.plural(len(marked), 'skill')} learned as prior knowledge:")
+    for c in marked:
+        click.echo(f"  {c.skill_id} ({c.name})"
+                   + (f"; first review {wording.day_text(c.first_review)}" if c.first_review else ""))
+    if marked:
+        click.echo(wording.sentence(prior_spread_text(marked)))
 
 
 COMMANDS = [setup, placement]

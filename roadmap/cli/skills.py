@@ -198,7 +198,7 @@ def learn(ctx: click.Context, skill_ids: tuple[str, ...], force: bool, with_prer
         ctx.invoke(_learn_plain, skill_ids=skill_ids, force=force)
         return
     from roadmap import wording
-    from roadmap.actions.skills import learn_prior
+    from roadmap.actions.skills import learn_prior, prior_spread_text
 
     changes = learn_prior(workspace(ctx), list(skill_ids), now=now())
     marked = [c for c in changes if c.changed]
@@ -213,6 +213,7 @@ def learn(ctx: click.Context, skill_ids: tuple[str, ...], force: bool, with_prer
             line += f"; first review {wording.day_text(c.first_review)}"
         click.echo(line)
     if marked:
+        click.echo(wording.sentence(prior_spread_text(marked)))
         click.echo("To undo: roadmap reset " + " ".join(c.skill_id for c in marked))
 
 

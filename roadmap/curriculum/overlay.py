@@ -283,11 +283,12 @@ def load_file(path: Path, shown: str, raw: bytes) -> Curriculum:
     if len(files) == 1:
         return plain(raw, shown, files[0].text or None)
     key = chain_key(files)
-    cached = cache.get(key, shown)
+    paths = "\x00".join(f.shown for f in files)  # warnings name any file of the chain
+    cached = cache.get(key, shown, paths)
     if cached is not None:
         return cached
     cur = merge(files)
-    cache.put(key, cur)
+    cache.put(key, cur, paths)
     return cur
 
 

@@ -82,3 +82,31 @@ def test_cli_milestones_ladder_with_stages(run, small_path):
     assert [i.strip() for i in ids] == ["entry", "ship", "senior", "loose"]
     data = __import__("json").loads(run("milestones", "--format", "json").stdout)
     assert data[0]["deliverable"] == "A regression notebook." and data[0]["missing"][-1] == "regression"
+
+
+def test_missing_agrees_with_done_of_total_on_the_bundled_ladder(tmp_path):
+    """12 skills learned: each milestone misses exactly total - done skills; a later stage (cumulative)
+    never misses fewer than an earlier one, with and without the elective track Senior requires."""
+    import networkx as nx
+
+    from roadmap import settings_store
+    from roadmap.actions.skills import set_status
+    from roadmap.curriculum.loader import bundled_path
+    from roadmap.workspace import Workspace
+
+    ws = Workspace(tmp_path / "b.db", bundled_path())
+    try:
+        learned = list(nx.topological_sort(ws.curriculum.graph))[:12]
+        set_status(ws, learned, Status.LEARNED, now=NOW, force=True)
+        for tracks in ((), tuple(ws.curriculum.tracks)[:1]):
+            if tracks:
+                with ws.write() as s:
+                    settings_store.set_value(s, "tracks", ",".join(tracks))
+            rows = ladder(ws, now=NOW)
+            for r in rows:
+                p = r.forecast.progress
+                assert len(r.missing) == p.required - p.done, r.milestone.id
+            stages = [len(r.missing) for r in rows if r.milestone.level is not None]
+            assert stages == sorted(stages) and len(stages) >= 3
+    finally:
+        ws.close()

@@ -75,3 +75,22 @@ def test_an_in_progress_skill_is_listed_apart_from_the_frontier(ws):
     assert [p.skill_id for p in ov.in_progress] == ["probability"]
     assert "probability" not in {p.skill_id for p in ov.next_up}
     assert ov.today_hours > 0
+
+
+def test_the_streak_has_one_definition_logged_study_counts_and_help_says_so(ws):
+    """1h30m of study logged and no review: streak 1 day; Help and the README say exactly that rule."""
+    from pathlib import Path
+
+    from roadmap.actions.skills import log_time
+    from types import SimpleNamespace
+
+    from roadmap.tui.screens.help import key_rows
+    from roadmap.wording import STREAK_TEXT
+
+    log_time(ws, "algebra", 1.5, now=NOW)
+    assert today.overview(ws, now=NOW).streak_days == 1
+    assert "review made or some study time logged" in STREAK_TEXT
+    screen = SimpleNamespace(TITLE="Today", BINDINGS=[], app=SimpleNamespace(BINDINGS=[]))
+    assert ("", "Streak", STREAK_TEXT) in key_rows(screen)  # Help shows the same words
+    readme = " ".join(Path(__file__).parents[2].joinpath("README.md").read_text().split())
+    assert "with at least one review made or some study time logged" in readme

@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from roadmap.status import SkillState
 from roadmap.tui.widgets.text import esc as escape
-from roadmap.wording import STATE_GLYPHS, STATE_WORDS
+from roadmap.wording import STATE_GLYPHS, STATE_WORDS, STREAK_TEXT
 
 STATUS_STATES = [SkillState.READY, SkillState.LOCKED, SkillState.IN_PROGRESS, SkillState.LEARNED, SkillState.SKIPPED]
 
@@ -43,7 +43,7 @@ def key_rows(screen: Screen) -> list[tuple[str, str, str]]:
          + " (ready: every prerequisite learned or skipped; locked: some still missing)"),
         (STATE_GLYPHS[SkillState.FADING], "Fading",
          "A learned skill whose memory (retrievability) is below your desired retention"),
-        ("", "Streak", "Consecutive study days, up to today, with at least one review"),
+        ("", "Streak", STREAK_TEXT),
         ("", "Frontier", "Skills whose prerequisites are all learned or skipped: ready to study"),
     ]
     return rows

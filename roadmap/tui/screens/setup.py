@@ -276,17 +276,7 @@ class SetupScreen(Screen):
 
 
 def prior_spread_text(changes) -> str:
-    """How the first reviews of skills just marked as prior knowledge are spread: ``first reviews from
-    Mon 2026-11-30 to Sat 2026-12-19, at most 2 a day`` (``changes`` are StatusChange with first_review)."""
-    from collections import Counter
+    """How the first reviews of prior knowledge are spread (see :func:`roadmap.actions.skills.prior_spread_text`)."""
+    from roadmap.actions.skills import prior_spread_text as spread
 
-    from roadmap import wording
-
-    days = [c.first_review for c in changes if c.first_review is not None]
-    if not days:
-        return "no first review planned"
-    if len(set(days)) == 1:
-        return f"first review{'s' if len(days) > 1 else ''} {wording.day_text(days[0])}"
-    most = max(Counter(days).values())
-    return (f"first reviews from {wording.day_text(min(days))} to {wording.day_text(max(days))}, "
-            f"at most {most} a day")
+    return spread(changes)
