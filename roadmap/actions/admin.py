@@ -477,6 +477,7 @@ def remove_learner(location: str | Path | None, name: str, *, drop_role: bool = 
     """
     from psycopg import sql
 
+    from roadmap import wording
     from roadmap.models import LEARNER_TABLES
     from roadmap.store import LEARNER_GROUP
 
@@ -485,7 +486,7 @@ def remove_learner(location: str | Path | None, name: str, *, drop_role: bool = 
         _need_removable(cur, name)
         elsewhere, unchecked = _rows_elsewhere(cur, conn.engine.url, name)
         if drop_role and (elsewhere or unchecked):
-            where = ", ".join([f"{db} ({n} rows)" for db, n in elsewhere.items()]
+            where = ", ".join([f"{db} ({wording.plural(n, 'row')})" for db, n in elsewhere.items()]
                               + [f"{db} (could not be checked)" for db in unchecked])
             raise AdminError(f"the role {name} is used in other databases of this server: {where}. Roles are "
                              f"cluster-wide; remove {name} there first, or leave out --drop-role to remove "

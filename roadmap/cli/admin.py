@@ -159,7 +159,9 @@ def remove_learner(ctx: click.Context, name: str, yes: bool, drop_role: bool) ->
 
 def _say_elsewhere(name: str, plan) -> None:
     if plan.elsewhere:
-        dbs = ", ".join(f"{db} ({n} rows)" for db, n in plan.elsewhere.items())
+        from roadmap import wording
+
+        dbs = ", ".join(f"{db} ({wording.plural(n, 'row')})" for db, n in plan.elsewhere.items())
         click.echo(f"{name} also has roadmap rows in other databases of this server, which are kept: {dbs}.",
                    err=True)
     if plan.unchecked:
