@@ -216,3 +216,17 @@ def test_removing_a_learner_keeps_their_rows_in_another_team_database(team):
             assert con.execute("SELECT count(*) FROM pg_roles WHERE rolname = %s", (a,)).fetchone() == (0,)
     finally:
         team.server.drop_database(other)
+
+
+def test_drop_role_is_refused_while_the_role_holds_privileges_elsewhere(team):
+    a = team.names["a"]
+    with team.server.connect() as con:
+        con.execute(f'GRANT CONNECT ON DATABASE postgres TO "{a}"')
+    try:
+        r = team.admin("remove-learner", a, "--drop-role", "--yes", code=2)
+        assert "privileges for database postgres" in r.stderr and "nothing was changed" in r.stderr
+        with team.server.connect() as con:
+            assert con.execute("SELECT count(*) FROM pg_roles WHERE rolname = %s", (a,)).fetchone() == (1,)
+    finally:
+        with team.server.connect() as con:
+            con.execute(f'REVOKE CONNECT ON DATABASE postgres FROM "{a}"')

@@ -139,6 +139,9 @@ def _admin_error(e: BaseException, where: str) -> AdminError:
         return AdminError(f"{where}: PostgreSQL refused the role name ({why}); nothing was changed; choose "
                           "another name")
     if code == "2BP01":
+        detail = getattr(getattr(orig, "diag", None), "message_detail", None)
+        if detail:
+            why += ": " + "; ".join(store.server_text(line) for line in detail.splitlines())
         return AdminError(f"{where}: the role still owns objects or holds privileges ({why}); nothing was "
                           "changed. Reassign or drop them first (REASSIGN OWNED / DROP OWNED as a superuser)")
     if isinstance(orig, psycopg.DataError) or code.startswith("22"):
