@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -99,39 +100,88 @@ def is_url(location: str | Path | None) -> bool:
     return isinstance(location, str) and "://" in location
 
 
-def parse_url(location: str) -> URL:
-    """The SQLAlchemy URL of a ``--db`` value (``postgresql://`` means the psycopg 3 driver).
+SECRET_QUERY_KEYS = ("password", "sslpassword")
+"""URL query parameters (libpq connection keywords) that hold secrets: shown as ``***`` wherever a URL is shown."""
 
-    Raises StoreError for a malformed URL or an engine roadmap does not support (only SQLite and
-    PostgreSQL are); the message never shows a password.
+_URL_FORM = "postgresql+psycopg://[user[:password]@]host[:port]/database"
+
+
+def _check_authority(location: str) -> None:
+    """Refuse what SQLAlchemy would misread or crash on in the ``user:password@host:port`` part of a URL.
+
+    Raises StoreError naming the problem; the message never shows the URL (it may hold a password).
+    """
+    rest = location.partition("://")[2]
+    authority = re.split(r"[/?#]", rest, maxsplit=1)[0]
+    if authority.count("@") > 1:
+        raise StoreError("the database URL (--db / ROADMAP_DB) has more than one @ before the host: a password "
+                         "containing @ must be written %40 (user:pa%40ss@host/database)")
+    hostport = authority.rpartition("@")[2]
+    if hostport.startswith("["):
+        host, bracket, port = hostport[1:].partition("]")
+        if not bracket or not host:
+            raise StoreError("the database URL (--db / ROADMAP_DB) has an IPv6 host without its closing ]; "
+                             "write it as [::1] (postgresql+psycopg://user@[::1]:5432/database)")
+        if port and not port.startswith(":"):
+            raise StoreError("the database URL (--db / ROADMAP_DB) has text after the IPv6 host's ]; "
+                             f"write {_URL_FORM}")
+        port = port[1:]
+        has_port = bool(port) or bool(hostport.endswith(":"))
+    else:
+        host, colon, port = hostport.partition(":")
+        if ":" in port:
+            raise StoreError("the database URL (--db / ROADMAP_DB) has more than one :port after the host; give "
+                             f"one port ({_URL_FORM})")
+        has_port = bool(colon)
+    if has_port and not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+        raise StoreError("the port in the database URL (--db / ROADMAP_DB) is not a number from 1 to 65535; "
+                         f"write {_URL_FORM} (5432 is PostgreSQL's usual port)")
+
+
+def parse_url(location: str) -> URL:
+    """The SQLAlchemy URL of a ``--db`` value.
+
+    ``postgresql://`` and ``postgres://`` mean the psycopg 3 driver (``postgresql+psycopg://``); other
+    PostgreSQL drivers (psycopg2, asyncpg, pg8000) are refused. SQLite URLs use the standard driver.
+
+    Raises StoreError for a malformed URL (a port that is not a number, two ports, an unclosed IPv6 host,
+    an unencoded @ in the password) or an engine or driver roadmap does not support; the message never
+    shows a password.
     """
     from sqlalchemy.exc import ArgumentError
 
+    scheme = location.partition("://")[0].strip().lower()
+    backend, _plus, driver = scheme.partition("+")
+    if backend in ("postgresql", "postgres"):
+        if driver not in ("", "psycopg"):
+            raise StoreError(f"roadmap talks to PostgreSQL through psycopg 3 only, not {driver}: "
+                             f"use postgresql+psycopg://... in --db / ROADMAP_DB ({_URL_FORM})")
+        _check_authority(location)
     try:
         url = make_url(location)
-    except ArgumentError:
-        raise StoreError(f"{_mask_text(location)} is not a database URL roadmap understands; give a file path "
-                         "or postgresql+psycopg://[user@]host[:port]/database") from None
-    backend = url.get_backend_name()
-    if backend == "postgresql":
-        if url.drivername in ("postgresql", "postgres"):
-            url = url.set(drivername="postgresql+psycopg")
+    except (ArgumentError, ValueError):
+        raise StoreError("the database URL (--db / ROADMAP_DB) is malformed; give a file path or "
+                         f"{_URL_FORM}") from None
+    if backend in ("postgresql", "postgres"):
+        return url.set(drivername="postgresql+psycopg")
+    if backend == "sqlite" and driver in ("", "pysqlite"):
         return url
-    if backend == "sqlite":
-        return url
-    raise StoreError(f"{url.render_as_string(hide_password=True)}: roadmap stores its data in an SQLite file "
+    raise StoreError(f"{display_name(url)}: roadmap stores its data in an SQLite file "
                      "or a PostgreSQL database (postgresql+psycopg://...), not in "
-                     f"{backend}")
+                     f"{scheme or 'this'}")
 
 
 def display_name(location: str | Path | Engine | URL) -> str:
-    """How messages name a database: its file path, or its URL with the password masked (``***``)."""
+    """How messages name a database: its file path, or its URL with the password masked (``***``), in the
+    user part and in the query string (:data:`SECRET_QUERY_KEYS`)."""
     if isinstance(location, Engine):
         location = location.url
     if isinstance(location, URL):
         if location.get_backend_name() == "sqlite":
             return str(location.database)
-        return location.render_as_string(hide_password=True)
+        shown = location.render_as_string(hide_password=True)
+        keys = "|".join(SECRET_QUERY_KEYS)
+        return re.sub(rf"(?<=[?&])({keys})=[^&#]*", r"\1=***", shown, flags=re.IGNORECASE)
     if is_url(location):
         return _mask_text(str(location))
     return str(location)
@@ -139,9 +189,20 @@ def display_name(location: str | Path | Engine | URL) -> str:
 
 def _mask_text(location: str) -> str:
     try:
-        return make_url(location).render_as_string(hide_password=True)
+        return display_name(parse_url(location))
     except Exception:
         return "the database URL"  # unparseable: show none of it, it may hold a password
+
+
+_SECRET_PAIR = re.compile(r"\b(password|sslpassword)\s*=\s*('(?:[^'\\]|\\.)*'|\S+)", re.IGNORECASE)
+
+
+def server_text(message: str) -> str:
+    """A database error's text, fit to show: ``password=...`` key/value pairs (libpq connection strings,
+    which psycopg may quote in its errors) become ``password=***``. Nothing else in the server's text is
+    changed (the server never echoes a password; replacing the password's characters inside its text
+    would garble it and, for a short password, reveal it)."""
+    return _SECRET_PAIR.sub(lambda m: f"{m.group(1)}=***", message)
 
 
 def default_location() -> Path | str:
@@ -467,7 +528,7 @@ def _open_postgres(url: URL, *, admin: bool = False, assign_to: str | None = Non
         raise
     except DBAPIError as e:
         engine.dispose()
-        raise StoreError(f"cannot use the database {where}: {_mask_secrets(_first_line(e), url)}") from None
+        raise StoreError(f"cannot use the database {where}: {server_text(_first_line(e))}") from None
     return engine
 
 
@@ -580,12 +641,6 @@ def _check_revision(where: str, current: str | None) -> str:
                 "this version cannot read it and left it untouched. Upgrade roadmap (pip install -U roadmap)."
             ) from None
     return script.get_current_head()
-
-
-def _mask_secrets(message: str, url: URL) -> str:
-    if url.password:
-        message = message.replace(str(url.password), "***")
-    return message
 
 
 def _inspect(path: Path) -> tuple[str | None, set[str]]:
@@ -803,7 +858,7 @@ def _db_error(e, engine: Engine) -> BaseException:
     from sqlalchemy.exc import OperationalError
 
     where = display_name(engine)
-    why = _mask_secrets(_first_line(e), engine.url)
+    why = server_text(_first_line(e))
     if engine.dialect.name == "sqlite":
         if not isinstance(e, OperationalError):
             return e

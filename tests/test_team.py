@@ -208,8 +208,8 @@ def test_remove_learner_lists_asks_and_deletes_rows_and_role(team):
     assert "skill_progress" in r.stderr and "Nothing was changed" in r.stderr
     with team.server.connect(team.db) as con:
         assert con.execute("SELECT count(*) FROM skill_progress WHERE learner = %s", (a,)).fetchone()[0] == 1
-    r = team.admin("remove-learner", a, "--yes")
-    assert "Removed" in r.stdout
+    r = team.admin("remove-learner", a, "--yes", "--drop-role")
+    assert "Removed" in r.stdout and "dropped the role" in r.stdout
     with team.server.connect(team.db) as con:
         for table in LEARNER_TABLES:
             assert con.execute(f"SELECT count(*) FROM {table} WHERE learner = %s", (a,)).fetchone()[0] == 0

@@ -69,12 +69,23 @@ def _url(location: str | Path | None) -> str:
                      "learner and nothing to administer")
 
 
+RESERVED_NAMES = frozenset({"public", "none", "current_user", "session_user", "current_role", "user", "all"})
+"""Role names PostgreSQL reserves or reads as keywords in role clauses (compared case-insensitively); names
+starting with ``pg_`` are reserved too."""
+
+
 def _check_name(name: str, what: str = "learner") -> str:
+    """``name`` if it can be a learner's role name; AdminError (naming the problem) otherwise."""
+    import unicodedata
+
     if not name or not name.strip() or name != name.strip():
         raise AdminError(f"the {what} name {name!r} is empty or has spaces around it; give a role name like alice")
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in name):
+        raise AdminError(f"the {what} name {name!r} contains a control character or line break; give a role "
+                         "name of letters, digits and _ like alice")
     if len(name.encode()) > 63:
         raise AdminError(f"the {what} name {name!r} is longer than PostgreSQL's 63 bytes; choose a shorter one")
-    if name.lower().startswith("pg_") or name == "public":
+    if name.lower().startswith("pg_") or name.lower() in RESERVED_NAMES:
         raise AdminError(f"{name!r} is reserved by PostgreSQL; choose another {what} name")
     from roadmap.store import LEARNER_GROUP
 
@@ -86,6 +97,7 @@ def _check_name(name: str, what: str = "learner") -> str:
 @contextmanager
 def _admin(location, *, assign_to: str | None = None) -> Iterator:
     """(engine's connection in one transaction, psycopg cursor) as the owner; DB errors -> AdminError."""
+    import psycopg
     from sqlalchemy.exc import DBAPIError
 
     from roadmap import store
@@ -104,20 +116,72 @@ def _admin(location, *, assign_to: str | None = None) -> Iterator:
                 raise AdminError(f"roadmap admin runs as the owner of the team database {where}; you are connected "
                                  f"as {me}, a learner. Connect as the owner (or ask the administrator)")
             yield conn, cur
-    except DBAPIError as e:
-        code = getattr(e.orig, "sqlstate", None) or ""
-        why = store._mask_secrets(store._first_line(e), engine.url)
-        if code == "42501":
-            raise AdminError(f"{where}: your role may not do this ({why}); nothing was changed. Run roadmap admin "
-                             "as the database owner, with CREATEROLE to add or remove roles") from None
-        raise AdminError(f"{where}: {why}; nothing was changed") from None
+    except (DBAPIError, psycopg.Error) as e:
+        raise _admin_error(e, where) from None
     finally:
         engine.dispose()
+
+
+def _admin_error(e: BaseException, where: str) -> AdminError:
+    """The AdminError a database error in ``roadmap admin`` becomes (the transaction was rolled back)."""
+    import psycopg
+
+    from roadmap import store
+
+    orig = getattr(e, "orig", None) or e
+    code = getattr(orig, "sqlstate", None) or ""
+    why = store.server_text(store._first_line(orig))
+    if code == "42501":
+        return AdminError(f"{where}: your role may not do this ({why}); nothing was changed. Run roadmap admin "
+                          "as the database owner, with CREATEROLE to add or remove roles (a superuser role can "
+                          "only be changed by a superuser)")
+    if code in ("42939", "42602", "42704"):
+        return AdminError(f"{where}: PostgreSQL refused the role name ({why}); nothing was changed; choose "
+                          "another name")
+    if code == "2BP01":
+        detail = getattr(getattr(orig, "diag", None), "message_detail", None)
+        if detail:
+            why += ": " + "; ".join(store.server_text(line) for line in detail.splitlines())
+        return AdminError(f"{where}: the role still owns objects or holds privileges ({why}); nothing was "
+                          "changed. Reassign or drop them first (REASSIGN OWNED / DROP OWNED as a superuser)")
+    if isinstance(orig, psycopg.DataError) or code.startswith("22"):
+        return AdminError(f"{where}: PostgreSQL cannot store a value given ({why}); nothing was changed")
+    return AdminError(f"{where}: {why}; nothing was changed")
 
 
 def _role_exists(cur, name: str) -> bool:
     cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (name,))
     return cur.fetchone() is not None
+
+
+def _bypasses(cur, name: str) -> str | None:
+    """Why row-level security does not apply to role ``name`` (so it cannot be a learner or a mentee), or
+    None: it is the connected administrator, the database's owner, (a member of) the tables' owner, a
+    superuser or a role with BYPASSRLS."""
+    cur.execute("SELECT r.rolname = current_user, r.oid = (SELECT datdba FROM pg_database "
+                "WHERE datname = current_database()), coalesce(pg_has_role(r.oid, c.relowner, 'USAGE'), false), "
+                "r.rolsuper, r.rolbypassrls FROM pg_roles r LEFT JOIN pg_class c "
+                "ON c.oid = to_regclass('alembic_version') WHERE r.rolname = %s", (name,))
+    row = cur.fetchone()
+    if row is None:
+        return None
+    me, db_owner, table_owner, superuser, bypassrls = row
+    if me or db_owner:
+        return "the administrator (the owner of this team database)"
+    if superuser:
+        return "a superuser"
+    if bypassrls:
+        return "a role with BYPASSRLS"
+    if table_owner:
+        return "the administrator (the owner of this team database)"
+    return None
+
+
+def _refuse_bypass(cur, name: str, what: str) -> None:
+    why = _bypasses(cur, name)
+    if why:
+        raise AdminError(f"{name} is {why}: row-level security does not apply to it, so it would see every "
+                         f"learner's rows; it cannot be a {what}. Give a learner role; nothing was changed")
 
 
 def _is_learner(cur, name: str) -> bool:
@@ -137,6 +201,27 @@ def _ensure_group(cur) -> bool:
         return False
     cur.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(LEARNER_GROUP)))
     return True
+
+
+def _check_assignee(location, name: str) -> None:
+    """AdminError unless role ``name`` exists and row-level security applies to it (checked before the
+    upgrade starts, so a mistyped ``--assign-to`` changes nothing)."""
+    import psycopg
+    from sqlalchemy import create_engine
+
+    from roadmap import store
+
+    url = store.parse_url(_url(location))
+    _args, kwargs = create_engine(url).dialect.create_connect_args(url)
+    try:
+        with psycopg.connect(**kwargs, autocommit=True, connect_timeout=30) as con:
+            cur = con.cursor()
+            if not _role_exists(cur, name):
+                raise AdminError(f"there is no role {name} to assign the rows to; create it first "
+                                 f"(roadmap admin add-learner {name}); nothing was changed")
+            _refuse_bypass(cur, name, "learner to assign the rows to")
+    except psycopg.Error:
+        return  # open_database reports the real problem next, with the URL masked
 
 
 def _revision(location) -> str | None:
@@ -177,6 +262,7 @@ def upgrade(location: str | Path | None, *, assign_to: str | None = None) -> Rev
 
     if assign_to is not None:
         _check_name(assign_to)
+        _check_assignee(location, assign_to)
     before = _revision(location)
     with _admin(location, assign_to=assign_to) as (conn, _cur):
         store.grant_learner_access(conn)
@@ -192,6 +278,8 @@ def _make_learner(cur, name: str, password: str | None) -> bool:
 
     _ensure_group(cur)
     created = not _role_exists(cur, name)
+    if not created:
+        _refuse_bypass(cur, name, "learner")
     if created:
         stmt = sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(name))
         if password is not None:
@@ -204,6 +292,16 @@ def _make_learner(cur, name: str, password: str | None) -> bool:
     return created
 
 
+def _check_password(password: str | None) -> None:
+    if password is None:
+        return
+    if not password:
+        raise AdminError("the password is empty; give one on standard input, or leave out --password-stdin")
+    if "\x00" in password:
+        raise AdminError("the password contains a NUL character, which PostgreSQL cannot store; give another "
+                         "one on standard input")
+
+
 def add_learner(location: str | Path | None, name: str, *, password: str | None = None) -> bool:
     """Add a learner: a login role ``name`` (password ``password``, or none for peer/trust/certificate
     authentication) in the group role. An existing role just joins the group (its password is set if
@@ -211,8 +309,7 @@ def add_learner(location: str | Path | None, name: str, *, password: str | None 
     from roadmap import store
 
     _check_name(name)
-    if password is not None and not password:
-        raise AdminError("the password is empty; give one on standard input, or leave out --password-stdin")
+    _check_password(password)
     with _admin(location) as (conn, cur):
         created = _make_learner(cur, name, password)
         store.grant_learner_access(conn)
@@ -222,6 +319,7 @@ def add_learner(location: str | Path | None, name: str, *, password: str | None 
 def _need_learner(cur, name: str) -> None:
     if not _role_exists(cur, name):
         raise AdminError(f"there is no role {name}; add it first: roadmap admin add-learner {name}")
+    _refuse_bypass(cur, name, "learner, mentor or mentee")
     if not _is_learner(cur, name):
         raise AdminError(f"the role {name} is not a learner of this team; add it: roadmap admin add-learner {name}")
 
@@ -234,6 +332,7 @@ def add_mentor(location: str | Path | None, name: str, mentees: list[str], *, pa
     from roadmap import store
 
     _check_name(name, "mentor")
+    _check_password(password)
     for m in mentees:
         _check_name(m)
     with _admin(location) as (conn, cur):
@@ -267,50 +366,148 @@ def unassign(location: str | Path | None, mentor: str, mentee: str) -> None:
             raise AdminError(f"{mentor} is not a mentor of {mentee}; see roadmap admin list")
 
 
-def learner_rows(location: str | Path | None, name: str) -> dict[str, int]:
-    """What removing ``name`` deletes: rows per table (only tables with rows), incl. ``mentorship``."""
-    from roadmap.models import LEARNER_TABLES
+@dataclass(frozen=True)
+class Removal:
+    """What ``remove-learner`` did (or, from :func:`plan_removal`, would do).
 
-    with _admin(location) as (_conn, cur):
-        _need_role(cur, name)
-        counts = {}
-        for table in LEARNER_TABLES:
-            cur.execute(f"SELECT count(*) FROM {table} WHERE learner = %s", (name,))  # table names: constants
-            counts[table] = cur.fetchone()[0]
-        cur.execute("SELECT count(*) FROM mentorship WHERE mentor = %s OR mentee = %s", (name, name))
-        counts["mentorship"] = cur.fetchone()[0]
-    return {t: n for t, n in counts.items() if n}
+    ``deleted``: rows per table in this database (only tables with rows, incl. ``mentorship``);
+    ``left_group``: the role left the cluster-wide group :data:`roadmap.store.LEARNER_GROUP`;
+    ``role_dropped``: the role itself was dropped (``--drop-role``); ``elsewhere``: other databases of the
+    cluster holding roadmap rows of the role (name -> rows, kept); ``unchecked``: roadmap databases of the
+    cluster the administrator could not look into (the role may have rows there).
+    """
+
+    deleted: dict[str, int]
+    left_group: bool = False
+    role_dropped: bool = False
+    elsewhere: dict[str, int] = field(default_factory=dict)
+    unchecked: tuple[str, ...] = ()
 
 
-def _need_role(cur, name: str) -> None:
+def _need_removable(cur, name: str) -> None:
+    """AdminError unless ``name`` is a learner of this team (in the group, or with rows here)."""
     _check_name(name)
     if not _role_exists(cur, name):
         raise AdminError(f"there is no role {name}; see roadmap admin list")
-    cur.execute("SELECT current_user, (SELECT rolsuper FROM pg_roles WHERE rolname = %s)", (name,))
-    me, superuser = cur.fetchone()
-    if name == me or superuser:
-        raise AdminError(f"{name} is the administrator (or a superuser), not a learner; it cannot be removed here")
+    why = _bypasses(cur, name)
+    if why:
+        raise AdminError(f"{name} is {why}, not a learner; it cannot be removed here")
+    if not _is_learner(cur, name) and not sum(_count_rows(cur, name).values()):
+        raise AdminError(f"the role {name} is not a learner of this team (not in roadmap_learner, no rows "
+                         "here); nothing was changed; see roadmap admin list")
 
 
-def remove_learner(location: str | Path | None, name: str) -> dict[str, int]:
-    """Delete every row of learner ``name`` (all per-learner tables and mentorship) and drop their role,
-    in one transaction. Returns the rows deleted per table. AdminError for an unknown role, the
-    administrator, or a role that still owns objects (PostgreSQL refuses to drop it; nothing changed).
-    """
-    from psycopg import sql
+def _count_rows(cur, name: str) -> dict[str, int]:
+    from roadmap.models import LEARNER_TABLES
+
+    counts = {}
+    for table in LEARNER_TABLES:
+        cur.execute(f"SELECT count(*) FROM {table} WHERE learner = %s", (name,))  # table names: constants
+        counts[table] = cur.fetchone()[0]
+    cur.execute("SELECT count(*) FROM mentorship WHERE mentor = %s OR mentee = %s", (name, name))
+    counts["mentorship"] = cur.fetchone()[0]
+    return {t: n for t, n in counts.items() if n}
+
+
+def _rows_elsewhere(cur, url, name: str) -> tuple[dict[str, int], tuple[str, ...]]:
+    """Roadmap rows of role ``name`` in the other databases of the cluster that the administrator may
+    connect to: (database -> rows, databases that could not be checked). A database without roadmap's
+    schema is skipped; one whose rows the administrator cannot all read (row-level security, no grant, a
+    refused login) is "unchecked"."""
+    import psycopg
+    from sqlalchemy import create_engine
 
     from roadmap.models import LEARNER_TABLES
 
+    cur.execute("SELECT datname FROM pg_database WHERE datallowconn AND NOT datistemplate "
+                "AND datname <> current_database() AND has_database_privilege(datname, 'CONNECT') "
+                "ORDER BY datname")
+    names = [r[0] for r in cur.fetchall()]
+    dialect = create_engine(url).dialect
+    found: dict[str, int] = {}
+    unchecked: list[str] = []
+    count = " + ".join(f"(SELECT count(*) FROM {t} WHERE learner = %(n)s)" for t in LEARNER_TABLES)
+    for db in names:
+        _args, kwargs = dialect.create_connect_args(url.set(database=db))
+        try:
+            with psycopg.connect(**kwargs, autocommit=True, connect_timeout=10) as con:
+                if con.execute("SELECT to_regclass('alembic_version') IS NULL OR "
+                               "to_regclass('skill_progress') IS NULL").fetchone()[0]:
+                    continue
+                sees_all = con.execute(
+                    "SELECT r.rolsuper OR r.rolbypassrls OR pg_has_role(current_user, c.relowner, 'USAGE') "
+                    "FROM pg_roles r, pg_class c WHERE r.rolname = current_user "
+                    "AND c.oid = to_regclass('skill_progress')").fetchone()[0]
+                if not sees_all:
+                    unchecked.append(db)
+                    continue
+                n = con.execute(f"SELECT {count} + (SELECT count(*) FROM mentorship WHERE mentor = %(n)s "
+                                "OR mentee = %(n)s)", {"n": name}).fetchone()[0]
+                if n:
+                    found[db] = n
+        except psycopg.Error:
+            unchecked.append(db)
+    return found, tuple(unchecked)
+
+
+def plan_removal(location: str | Path | None, name: str) -> Removal:
+    """What removing learner ``name`` deletes here (``deleted``) and where else the role has roadmap rows
+    (``elsewhere``/``unchecked``); changes nothing. AdminError for an unknown role, the administrator, a
+    superuser or BYPASSRLS role, or a role that is not a learner of this team."""
+    with _admin(location) as (conn, cur):
+        _need_removable(cur, name)
+        rows = _count_rows(cur, name)
+        elsewhere, unchecked = _rows_elsewhere(cur, conn.engine.url, name)
+    return Removal(rows, elsewhere=elsewhere, unchecked=unchecked)
+
+
+def learner_rows(location: str | Path | None, name: str) -> dict[str, int]:
+    """What removing ``name`` deletes here: rows per table (only tables with rows), incl. ``mentorship``."""
+    return plan_removal(location, name).deleted
+
+
+def remove_learner(location: str | Path | None, name: str, *, drop_role: bool = False) -> Removal:
+    """Remove learner ``name`` from this team, in one transaction: delete their rows in every per-learner
+    table and ``mentorship`` of this database, and take the role out of the group role (unless it has
+    roadmap rows in another database of the cluster, or one could not be checked: the group is
+    cluster-wide, leaving it would lock them out there; the membership is kept and ``elsewhere``/
+    ``unchecked`` say why). With ``drop_role`` the role itself is dropped too, which is refused (nothing
+    changed) when another database holds its rows or could not be checked, or when PostgreSQL reports
+    objects or privileges depending on the role (pg_shdepend).
+
+    Returns a :class:`Removal`. AdminError for an unknown role, the administrator, a superuser or
+    BYPASSRLS role, a role that is not a learner of this team, or a refused DROP ROLE.
+    """
+    from psycopg import sql
+
+    from roadmap import wording
+    from roadmap.models import LEARNER_TABLES
+    from roadmap.store import LEARNER_GROUP
+
     deleted = {}
-    with _admin(location) as (_conn, cur):
-        _need_role(cur, name)
+    with _admin(location) as (conn, cur):
+        _need_removable(cur, name)
+        elsewhere, unchecked = _rows_elsewhere(cur, conn.engine.url, name)
+        if drop_role and (elsewhere or unchecked):
+            where = ", ".join([f"{db} ({wording.plural(n, 'row')})" for db, n in elsewhere.items()]
+                              + [f"{db} (could not be checked)" for db in unchecked])
+            raise AdminError(f"the role {name} is used in other databases of this server: {where}. Roles are "
+                             f"cluster-wide; remove {name} there first, or leave out --drop-role to remove "
+                             "them from this team only; nothing was changed")
         for table in LEARNER_TABLES:
             cur.execute(f"DELETE FROM {table} WHERE learner = %s", (name,))  # table names: constants
             deleted[table] = cur.rowcount
         cur.execute("DELETE FROM mentorship WHERE mentor = %s OR mentee = %s", (name, name))
         deleted["mentorship"] = cur.rowcount
-        cur.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
-    return {t: n for t, n in deleted.items() if n}
+        left = False
+        if drop_role:
+            cur.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
+            left = True
+        elif not elsewhere and not unchecked and _is_learner(cur, name):
+            cur.execute(sql.SQL("REVOKE {} FROM {}").format(sql.Identifier(LEARNER_GROUP), sql.Identifier(name)))
+            left = True
+    return Removal({t: n for t, n in deleted.items() if n}, left_group=left, role_dropped=drop_role,
+                   elsewhere=elsewhere, unchecked=unchecked)
 
 
 def list_team(location: str | Path | None) -> Team:

@@ -123,21 +123,50 @@ def unassign(ctx: click.Context, mentor: str, mentee: str) -> None:
 @admin.command("remove-learner")
 @click.argument("name")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--drop-role", is_flag=True,
+              help="Also drop the PostgreSQL role NAME (roles are cluster-wide: refused while another database "
+                   "of the server holds NAME's rows or privileges).")
 @click.pass_context
-def remove_learner(ctx: click.Context, name: str, yes: bool) -> None:
-    """Delete learner NAME's rows (all of them) and their role. Lists what goes, then asks."""
+def remove_learner(ctx: click.Context, name: str, yes: bool, drop_role: bool) -> None:
+    """Delete learner NAME's rows in this database and take them out of the team. Lists what goes, then asks.
+
+    Without --drop-role the role stays (it may be a learner in other team databases of the same server);
+    it leaves the group roadmap_learner unless it has roadmap rows in another database of the server.
+    """
+    from roadmap import wording
     from roadmap.actions import admin as core
 
     loc = _location(ctx)
-    rows = core.learner_rows(loc, name)
-    what = ", ".join(f"{n} {t}" for t, n in rows.items()) or "no rows"
-    click.echo(f"Removing {name} deletes: {what}; and the role {name}.", err=True)
+    plan = core.plan_removal(loc, name)
+    what = ", ".join(f"{n} {t}" for t, n in plan.deleted.items()) or "no rows"
+    role = f"and drops the role {name}" if drop_role else f"and takes {name} out of the team (the role stays)"
+    click.echo(f"Removing {name} deletes: {what}; {role}.", err=True)
+    _say_elsewhere(name, plan)
     if not yes:
         if not click.confirm(f"Delete {name} and these rows for good?", default=False, err=True):
             click.echo("Nothing was changed.", err=True)
             ctx.exit(1)
-    deleted = core.remove_learner(loc, name)
-    click.echo(f"Removed {name} ({sum(deleted.values())} rows).")
+    done = core.remove_learner(loc, name, drop_role=drop_role)
+    rows = wording.plural(sum(done.deleted.values()), "row")
+    if done.role_dropped:
+        click.echo(f"Removed {name} ({rows}); dropped the role {name}.")
+    elif done.left_group:
+        click.echo(f"Removed {name} ({rows}); the role {name} left roadmap_learner (drop it with --drop-role).")
+    else:
+        click.echo(f"Removed {name}'s rows here ({rows}); the role {name} stays in roadmap_learner, which is "
+                   "shared by every team database of this server.")
+
+
+def _say_elsewhere(name: str, plan) -> None:
+    if plan.elsewhere:
+        from roadmap import wording
+
+        dbs = ", ".join(f"{db} ({wording.plural(n, 'row')})" for db, n in plan.elsewhere.items())
+        click.echo(f"{name} also has roadmap rows in other databases of this server, which are kept: {dbs}.",
+                   err=True)
+    if plan.unchecked:
+        click.echo(f"Could not check these databases of the server for {name}'s rows: "
+                   f"{', '.join(plan.unchecked)}.", err=True)
 
 
 @admin.command("list")

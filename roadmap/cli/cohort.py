@@ -19,19 +19,35 @@ def learner_label(name: str) -> str:
     return name or "(local)"
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""Text cells starting with one of these get a leading apostrophe in CSV output, so a spreadsheet shows them
+as text instead of running them as a formula (CSV injection; OWASP's advice)."""
+
+
+def csv_cell(value):
+    """A CSV cell value: None as empty, text that a spreadsheet would read as a formula prefixed with ``'``;
+    numbers unchanged."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def cohort_csv(view) -> str:
-    """The cohort as CSV text (header row first; stuck skills joined by ``;``)."""
+    """The cohort as CSV text (header row first; stuck skills joined by ``;``). Text cells that start like a
+    spreadsheet formula (``= + - @``, tab, carriage return) get a leading apostrophe (:func:`csv_cell`)."""
     import csv
     import io
 
     out = io.StringIO()
     stages = [s.id for s in view.rows[0].stages] if view.rows else []
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(CSV_FIELDS + [f"stage:{s}" for s in stages])
+    w.writerow(CSV_FIELDS + [csv_cell(f"stage:{s}") for s in stages])
     for r in view.rows:
         j = r.to_json()
         cells = [j[k] if k != "stuck" else ";".join(j["stuck"]) for k in CSV_FIELDS]
-        w.writerow(["" if c is None else c for c in cells] + [f"{s.done}/{s.total}" for s in r.stages])
+        w.writerow([csv_cell(c) for c in cells] + [f"{s.done}/{s.total}" for s in r.stages])
     return out.getvalue()
 
 
