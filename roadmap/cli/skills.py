@@ -23,7 +23,7 @@ def validate(ctx: click.Context, path: str | None) -> None:
 
     v = check(workspace(ctx), path)
     for w in v.warnings:  # an overlay's, e.g. dependents that lost a removed prerequisite
-        click.echo(str(w), err=True)
+        click.echo(f"roadmap: {w}", err=True)
     click.echo(f"{v.source}: ok — " + ", ".join(wording.plural(n, noun) for n, noun in
                                               ((v.skills, "skill"), (v.prerequisites, "prerequisite"),
                                                (v.categories, "category"), (v.milestones, "milestone"))))
