@@ -135,3 +135,15 @@ def test_cli_learn_with_prereqs_prints_what_it_marked_and_reset_asks(run):
     assert r.exit_code == 0 and "Reset 2 skills" in r.output
     r = run("status", "--format", "json", now=NOW + timedelta(hours=2))
     assert json.loads(r.stdout)["counts"]["learned"] == 1
+
+
+def test_reset_with_dependents_lists_only_skills_that_change(run):
+    r = run("reset", "--with-dependents", "backprop", "--yes")  # not started, nothing built on it learned
+    assert r.exit_code == 0 and r.output == "backprop is not started; nothing to reset\n", r.output
+    run("learn", "--with-prereqs", "regression")
+    later = NOW + timedelta(hours=1)
+    r = run("reset", "--with-dependents", "calculus", "backprop", "--yes", now=later)
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines()[:3] == ["This resets 2 skills:", "  calculus (Calculus)",
+                                         "  regression (Linear regression)"]
+    assert "Reset 2 skills" in r.output and "backprop" not in r.output
