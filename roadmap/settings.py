@@ -175,17 +175,61 @@ def _time(text: str) -> time:
     return time(int(m.group(1)), int(m.group(2)))
 
 
+NOT_ZONES = frozenset({"localtime", "posixrules", "factory"})
+"""Names the zoneinfo database holds that are no IANA time zone (compared lower-case)."""
+
+
 def _timezone(text: str) -> str:
     from roadmap.days import TimeZoneError, zone
 
     text = text.strip()
     if text.lower() in ("", "system", "local"):
         return ""
+    if text.lower() in NOT_ZONES or text.lower().startswith(("posix/", "right/")):
+        raise SettingsError(f"{text!r} is not an IANA time zone; use a zone name such as Europe/Berlin, "
+                            "America/New_York or UTC, or 'system' for the computer's zone")
     try:
         zone(text)
     except TimeZoneError as e:
         raise SettingsError(str(e)) from None
     return text
+
+
+def check_zone_key(text: str) -> None:
+    """Raise SettingsError unless ``text`` is '' / ``system`` or an IANA zone key that
+    :func:`zoneinfo.available_timezones` lists (so ``localtime``, ``posixrules`` or ``Factory``, which
+    the zone database holds but which are no time zones, are refused). Reads the zone database: for
+    validating typed input only, not for every stored read."""
+    from zoneinfo import available_timezones
+
+    name = _timezone(text)
+    if name and name not in available_timezones():
+        raise SettingsError(f"{text.strip()!r} is not an IANA time zone; use a zone name such as Europe/Berlin, "
+                            "America/New_York or UTC, or 'system' for the computer's zone")
+
+
+def budget_problem(weekly_hours: float, study_days: Mapping[int, float | None]) -> str | None:
+    """What is wrong when ``study_days``' fixed hours (``SA=3``) do not fit ``weekly_hours``, or None.
+
+    The rule (the weekly plan shares ``weekly_hours`` minus the fixed hours evenly among the listed
+    days without fixed hours, :class:`Settings`): the fixed hours may not exceed ``weekly_hours``, and
+    when some listed day has no fixed hours they must leave it some time. Every day fixed and summing
+    to less than ``weekly_hours`` is allowed (the fixed hours are the plan; see
+    :func:`roadmap.actions.settings.budget_notes`). Hours per week.
+    """
+    fixed = sum(h for h in study_days.values() if h is not None)
+    shown = show_study_days({d: h for d, h in study_days.items() if h is not None})
+    free = [WEEKDAYS[d] for d, h in sorted(study_days.items()) if h is None]
+    if fixed > weekly_hours + 1e-9:
+        return (f"the fixed study days ({shown}) take {fixed:g} h a week, more than weekly_hours "
+                f"({weekly_hours:g}); raise weekly_hours to at least {fixed:g}"
+                + (" (more, to leave time for " + ",".join(free) + ")" if free else "")
+                + " or fix fewer hours in study_days")
+    if free and fixed >= weekly_hours - 1e-9:
+        return (f"the fixed study days ({shown}) take all of weekly_hours ({weekly_hours:g}), leaving no time "
+                f"for {','.join(free)}; raise weekly_hours above {fixed:g}, fix fewer hours, "
+                f"or drop {','.join(free)} from study_days")
+    return None
 
 
 def _steps(text: str) -> tuple[float, ...]:
@@ -351,6 +395,8 @@ def normalize(key: str, text: str, *, milestone_ids: set[str] | None = None,
         return parse_date(text, what=f"target date for {mid}").isoformat()
     spec = _spec(key)
     value = spec.parse(text)
+    if key == "timezone":
+        check_zone_key(text)
     if key == "tracks" and track_ids is not None:
         for t in value:
             if t not in track_ids:

@@ -40,7 +40,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Callable, Mapping, Protocol
 
 from roadmap.curriculum import Curriculum
 from roadmap.errors import RoadmapError
@@ -130,8 +130,13 @@ class SimConfig:
     graph_credit: bool = False
     inert_share: float = 0.0
 
-    def check(self) -> None:
-        """Raise SimulationError naming the first option out of range."""
+    def check(self, names: Mapping[str, str] | None = None) -> None:
+        """Raise SimulationError naming the first option out of range.
+
+        ``names`` maps a field to the name the user typed it under (``parameter_spread`` ->
+        ``--spread``, see :data:`CLI_OPTIONS`); the message uses it instead of the field's name.
+        """
+        names = names or {}
         rules = [("years", 0 < self.years <= 20, "above 0 and at most 20"),
                  ("weekly_hours", 0.5 <= self.weekly_hours <= 168, "0.5 to 168"),
                  ("learners", self.learners >= 1, "at least 1"),
@@ -146,7 +151,9 @@ class SimConfig:
                  ("inert_share", 0 <= self.inert_share <= 1, "0 to 1")]
         for name, ok, what in rules:
             if not ok:
-                raise SimulationError(f"{name} = {getattr(self, name)} is out of range; it takes {what}")
+                shown = (f"{names[name]} {getattr(self, name):g}" if name in names
+                         else f"{name} = {getattr(self, name)}")
+                raise SimulationError(f"{shown} is out of range; it takes {what}")
         if self.graph_credit and not has_setting(CREDIT_SETTING):
             raise SimulationError(f"graph_credit = True needs the setting {CREDIT_SETTING!r}, which this version of "
                                   f"roadmap does not have (review credit through the graph is not built in); "
@@ -543,6 +550,21 @@ def _run(ws, curriculum, config, arm, truth, memory, rng, days, capacity, foreca
     return res
 
 
+CLI_OPTIONS = {"years": "--years", "weekly_hours": "--weekly-hours", "learners": "--learners",
+               "desired_retention": "--desired-retention", "daily_review_cap": "--daily-cap",
+               "overconfidence": "--overconfidence", "parameter_spread": "--spread",
+               "time_off_weeks": "--time-off-weeks"}
+"""The ``roadmap simulate`` option of each :class:`SimConfig` field it sets (for messages)."""
+
+
+def _ignore_interrupt() -> None:
+    """Pool worker initializer: Ctrl+C is the parent's to handle (it stops the pool), not each worker's."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the parent while forking
+
+
 _JOB: dict = {}  # what pool workers share (inherited by fork): curriculum, config, arm, template
 
 
@@ -568,8 +590,10 @@ def simulate(config: SimConfig, *, curriculum: Curriculum | None = None, curricu
     forked (they share the loaded curriculum); where fork is not available
     the learners run in this process. ``progress(done, total)``, if given, is
     called in this process with the number of learners finished so far (0 at the
-    start, then after each). Raises SimulationError for options out of range,
-    CurriculumError for a bad curriculum file.
+    start, then after each). Workers ignore SIGINT: Ctrl+C raises
+    KeyboardInterrupt here only, and the pool is terminated. Raises
+    SimulationError for options out of range, CurriculumError for a bad
+    curriculum file.
     """
     import multiprocessing
 
@@ -598,7 +622,23 @@ def simulate(config: SimConfig, *, curriculum: Curriculum | None = None, curricu
                     learners.append(_work(i))
                     tell(len(learners), config.learners)
             else:
-                with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                import signal
+                import threading
+
+                # SIGINT is blocked while the workers are forked (they inherit the mask; their initializer
+                # ignores SIGINT, then unblocks it), so a Ctrl+C then waits for the parent, which gets it as
+                # KeyboardInterrupt inside the block: leaving it terminates the pool.
+                main = threading.current_thread() is threading.main_thread()
+                mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT}) if main else None
+                try:
+                    pool = multiprocessing.get_context("fork").Pool(jobs, initializer=_ignore_interrupt)
+                except BaseException:
+                    if mask is not None:
+                        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+                    raise
+                with pool:
+                    if mask is not None:
+                        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a pending Ctrl+C arrives here
                     for one in pool.imap(_work, range(config.learners), chunksize=1):  # in order
                         learners.append(one)
                         tell(len(learners), config.learners)

@@ -183,3 +183,17 @@ def test_status_shows_memory_and_fading(run):
 def test_fixed_study_days_note(run):
     r = run("config", "study_days", "SA=3,SU=2")
     assert r.exit_code == 0 and "weekly_hours (10) is not used" in r.output
+
+
+def test_undo_with_nothing_to_undo_exits_1(db_path, small_path, run):
+    env = {**os.environ, "ROADMAP_DB": str(db_path), "ROADMAP_CURRICULUM": str(small_path),
+           "ROADMAP_NOW": NOW.isoformat()}
+    p = subprocess.run([sys.executable, "-m", "roadmap", "undo"], capture_output=True, text=True, env=env,
+                       timeout=120)
+    assert p.returncode == 1 and p.stdout == ""
+    assert p.stderr == "roadmap: nothing to undo: no review left to undo (none recorded, or all undone already)\n"
+    run("learn", "algebra")
+    later = NOW + timedelta(days=5)
+    assert run("review", "algebra", "--rating", "good", now=later).exit_code == 0
+    assert run("undo", now=later).exit_code == 0
+    assert run("undo", now=later).exit_code == 1  # that one is undone already

@@ -355,3 +355,56 @@ def test_a_plain_copy_at_another_path_is_shown_as_its_own_path(tmp_path, fresh_c
     shutil.copy(SMALL, first)
     shutil.copy(SMALL, second)
     assert [cm.load(p).source for p in (first, second, first)] == [str(first), str(second), str(first)]
+
+
+# -- encompasses of base skills after an overlay cuts a prerequisite ------------------------------------------------
+def _base_with_encompasses(base: Path) -> None:
+    text = base.read_text().replace('requires = ["regression"]\ndescription = "Gradients through graphs."',
+                                    'requires = ["regression"]\nencompasses = { algebra = 0.3, regression = 0.5 }\n'
+                                    'description = "Gradients through graphs."')
+    assert "encompasses" in text
+    base.write_text(text)
+
+
+@pytest.mark.parametrize("overlay, marker, at, how", [
+    ('[[change]]\nskill = "regression"\nremove_requires = ["algebra"]\n', "remove_requires", '"algebra"',
+     "removing prerequisite algebra from skill regression"),
+    ('remove = ["regression"]\n', "remove =", '"regression"', "removing skill regression"),
+])
+def test_cutting_a_prerequisite_drops_base_encompasses_with_a_warning_at_the_overlay_line(
+        tmp_path, base, overlay, marker, at, how):
+    _base_with_encompasses(base)
+    write(tmp_path, {"o.toml": 'extends = "small.toml"\n' + overlay})
+    cur = cm.load(tmp_path / "o.toml")  # no error at the base's line: the entry no longer means anything
+    assert "algebra" not in cur.skills["backprop"].encompasses
+    line, col = where(tmp_path, "o.toml", marker, at)
+    w = [str(p) for p in cur.warnings if "encompasses" in p.message]
+    assert len(w) == 1 and w[0].startswith(f"{tmp_path / 'o.toml'}:{line}:{col + 1}: warning: {how} drops "
+                                           "algebra from the encompasses of backprop"), w
+
+
+def test_encompasses_an_overlay_writes_itself_are_still_its_own_error(tmp_path, base):
+    write(tmp_path, {"o.toml": 'extends = "small.toml"\n[[change]]\nskill = "backprop"\nremove_requires = '
+                               '["regression"]\n\n[change.encompasses]\n  regression = 0.5\n'})
+    with pytest.raises(CurriculumError) as e:
+        cm.load(tmp_path / "o.toml")
+    assert str(e.value).startswith(f"{tmp_path / 'o.toml'}:7:3: skill backprop encompasses 'regression', which is "
+                                   "not one of its prerequisites")
+
+
+def test_validate_prefixes_every_problem_line(run, tmp_path, base):
+    write(tmp_path, {"o.toml": 'extends = "small.toml"\nfoo = 1\n[[change]]\nskill = "nope"\n'})
+    r = run("validate", str(tmp_path / "o.toml"))
+    lines = r.stderr.splitlines()
+    assert r.exit_code == 2 and len(lines) == 2 and all(ln.startswith("roadmap: ") for ln in lines), r.stderr
+
+
+def test_an_encompasses_entry_written_as_a_dotted_key_is_found_at_its_column(tmp_path):
+    text = SMALL.read_text().replace('requires = ["regression"]\ndescription = "Gradients through graphs."',
+                                     'requires = ["regression"]\n  encompasses.algebra = 7\n'
+                                     'description = "Gradients through graphs."')
+    (tmp_path / "c.toml").write_text(text)
+    with pytest.raises(CurriculumError) as e:
+        cm.load(tmp_path / "c.toml")
+    line, col = where(tmp_path, "c.toml", "encompasses.algebra", "algebra")
+    assert str(e.value).startswith(f"{tmp_path / 'c.toml'}:{line}:{col}: weight of 'algebra'"), str(e.value)

@@ -246,3 +246,15 @@ def test_why_a_target_moved_a_skill_reads_without_nested_parentheses(bws):
     assert "; moved ahead by its target date 1 Jun 2028; on the ladder: " in text
     assert ", in the Entry-level researcher (0-3 years) stage." in text
     assert not re.search(r"\([^()]*\(", text)  # no parenthesis opened inside another
+
+
+def test_reset_with_dependents_lists_only_skills_that_change(run):
+    r = run("reset", "--with-dependents", "backprop", "--yes")  # not started, nothing built on it learned
+    assert r.exit_code == 0 and r.output == "backprop is not started; nothing to reset\n", r.output
+    run("learn", "--with-prereqs", "regression")
+    later = NOW + timedelta(hours=1)
+    r = run("reset", "--with-dependents", "calculus", "backprop", "--yes", now=later)
+    assert r.exit_code == 0, r.output
+    assert r.output.splitlines()[:3] == ["This resets 2 skills:", "  calculus (Calculus)",
+                                         "  regression (Linear regression)"]
+    assert "Reset 2 skills" in r.output and "backprop" not in r.output

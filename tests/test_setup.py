@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
-from conftest import as_json
+import pytest
+from conftest import NOW, as_json
 
 
 def test_setup_stores_everything_and_marks_prior_knowledge(run):
@@ -33,3 +37,70 @@ def test_setup_with_any_bad_value_writes_nothing(run):
 def test_bad_target_is_named(run):
     r = run("setup", "--target", "basics")
     assert r.exit_code == 2 and "MILESTONE=YYYY-MM-DD" in r.output
+
+
+def _cli(db_path, small_path, *args: str) -> subprocess.CompletedProcess:
+    """``roadmap ARGS`` in a real subprocess (exit code and stderr as a user sees them)."""
+    env = {"ROADMAP_DB": str(db_path), "ROADMAP_CURRICULUM": str(small_path), "ROADMAP_NOW": NOW.isoformat(),
+           "PATH": os.environ.get("PATH", ""), "TZ": "UTC", "HOME": str(db_path.parent)}
+    return subprocess.run([sys.executable, "-m", "roadmap", *args], capture_output=True, text=True, env=env,
+                          timeout=120)
+
+
+def test_setup_names_every_problem_at_once(db_path, small_path, run):
+    p = _cli(db_path, small_path, "setup", "--weekly-hours", "x", "--study-days", "ZZ", "--timezone", "Nope",
+             "--target", "nope=2028-13-01", "--known", "zzz")
+    assert p.returncode == 2, p.stderr
+    err = p.stderr
+    assert "Traceback" not in err
+    assert err.startswith("roadmap: setup not saved (nothing was changed):\n")
+    for piece in ("'x' is not a number", "'ZZ' is not a study day", "unknown time zone 'Nope'",
+                  "unknown milestone 'nope'", "'2028-13-01' is not a date", "unknown skill id 'zzz'"):
+        assert piece in err, (piece, err)
+    assert "10" in run("config", "weekly_hours").output  # nothing was written
+
+
+@pytest.mark.parametrize("hours, days, hint", [
+    ("0.5", "MO,SA=3", "raise weekly_hours to at least 3"),
+    ("4", "SA=3,SU=3", "raise weekly_hours to at least 6"),
+    ("3", "MO,SA=3", "leaving no time for MO"),
+])
+def test_setup_refuses_fixed_day_hours_beyond_the_weekly_hours(db_path, small_path, run, hours, days, hint):
+    p = _cli(db_path, small_path, "setup", "--weekly-hours", hours, "--study-days", days)
+    assert p.returncode == 2 and hint in p.stderr and "setup not saved" in p.stderr, p.stderr
+    assert run("config", "study_days").output.strip() == "MO,TU,WE,TH,FR,SA,SU"
+
+
+def test_config_refuses_what_setup_refuses_and_any_order_reaches_a_valid_state(db_path, small_path, run):
+    p = _cli(db_path, small_path, "config", "study_days", "SA=6,SU=6")  # weekly_hours is 10
+    assert p.returncode == 2 and "raise weekly_hours to at least 12" in p.stderr, p.stderr
+    assert run("config", "weekly_hours", "12").exit_code == 0
+    assert run("config", "study_days", "SA=6,SU=6").exit_code == 0
+    assert run("config", "study_days", "MO,SA=6,SU=6").exit_code == 2  # nothing left for Monday
+    p = _cli(db_path, small_path, "config", "weekly_hours", "11")
+    assert p.returncode == 2 and "more than weekly_hours (11)" in p.stderr
+    assert run("config", "weekly_hours").output.strip() == "12"
+
+
+def test_setup_target_dates_past_repeated_and_several(db_path, small_path, run):
+    p = _cli(db_path, small_path, "setup", "--target", "basics=2020-01-01")
+    assert p.returncode == 2 and "is in the past (today is 2026-11-29)" in p.stderr, p.stderr
+    p = _cli(db_path, small_path, "setup", "--target", "basics=2028-01-01", "--target", "basics=2029-01-01")
+    assert p.returncode == 2 and "--target basics is given twice" in p.stderr, p.stderr
+    r = run("setup", "--target", "basics=2026-11-29", "--target", "all=2028-01-01")  # today is not past
+    assert r.exit_code == 0, r.output
+    assert run("config", "target.basics").output.strip() == "2026-11-29"
+    assert run("config", "target.all").output.strip() == "2028-01-01"
+
+
+@pytest.mark.parametrize("name", ["", "localtime", "posixrules", "Factory", "posix/Europe/Berlin"])
+def test_setup_refuses_names_that_are_no_iana_zone(db_path, small_path, run, name):
+    p = _cli(db_path, small_path, "setup", "--timezone", name)
+    assert p.returncode == 2 and "timezone:" in p.stderr and "Traceback" not in p.stderr, p.stderr
+    assert run("config", "timezone").output.strip() == "system"
+    assert run("config", "timezone", name).exit_code == (0 if name == "" else 2)
+
+
+def test_setup_stores_system_when_asked(run):
+    assert run("setup", "--timezone", "system").exit_code == 0
+    assert run("config", "timezone").output.strip() == "system"

@@ -177,3 +177,53 @@ def test_progress_is_told_after_each_learner_and_piped_cli_stays_quiet(small, ru
     assert seen == [(0, 2), (1, 2), (2, 2)]
     r = run("simulate", "--years", "0.1", "--jobs", "1")
     assert r.exit_code == 0 and r.stderr == ""  # standard error is not a terminal: no progress line
+
+
+def _simulate_cli(*args: str, **kw):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "ROADMAP_CURRICULUM": str(SMALL)}
+    env.pop("ROADMAP_DB", None)
+    return subprocess.Popen([sys.executable, "-m", "roadmap", "simulate", *args], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env, **kw)
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--spread", "-1"), "roadmap: --spread -1 is out of range; it takes 0 to 1"),
+    (("--years", "-1"), "roadmap: --years -1 is out of range; it takes above 0 and at most 20"),
+    (("--desired-retention", "0.5"), "roadmap: --desired-retention 0.5 is out of range; it takes 0.70 to 0.99"),
+    (("--daily-cap", "0"), "roadmap: --daily-cap 0 is out of range; it takes 1 to 1000"),
+])
+def test_simulate_names_the_option_as_typed(args, message):
+    p = _simulate_cli(*args)
+    out, err = p.communicate(timeout=120)
+    assert p.returncode == 2 and err.strip() == message, err
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_the_workers_quietly(tmp_path):
+    """Ctrl+C reaches the whole process group (the parent and its pool workers), as from a terminal."""
+    import os
+    import signal
+    from pathlib import Path
+
+    import time
+
+    # as from a terminal: SIGINT at its default (a test run started in the background inherits it ignored)
+    p = _simulate_cli("--years", "20", "--learners", "40", "--jobs", "2", start_new_session=True,
+                      preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        children = Path(f"/proc/{p.pid}/task/{p.pid}/children")
+        while p.poll() is None and len(children.read_text().split()) < 2:  # wait for both pool workers
+            time.sleep(0.01)  # polling for that state, not a fixed wait
+        assert p.poll() is None, "the simulation ended before Ctrl+C"
+        os.killpg(p.pid, signal.SIGINT)
+        out, err = p.communicate(timeout=120)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode == 130, err
+    assert err.splitlines() == ["roadmap: simulation stopped (Ctrl+C); nothing was written"], err
+    assert out == ""

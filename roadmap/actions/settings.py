@@ -84,7 +84,8 @@ def set_many(ws: Workspace, values: dict[str, str]) -> list[Saved]:
 
     Target dates (``target.<milestone-id>``) are checked against the
     curriculum's milestones (an empty value or ``none`` removes one), and
-    ``tracks`` against its tracks.
+    ``tracks`` against its tracks. ``weekly_hours`` and ``study_days`` are checked together
+    (:func:`roadmap.settings.budget_problem`): fixed day hours beyond the weekly hours are refused.
     Raises SettingsError naming the key and what it accepts.
     """
     from roadmap import settings as sm, settings_store
@@ -98,6 +99,10 @@ def set_many(ws: Workspace, values: dict[str, str]) -> list[Saved]:
             stored = settings_store.set_value(s, key, text, milestone_ids=milestone_ids, track_ids=track_ids)
             out.append((key, stored))
         now = settings_store.load(s)
+        if {"study_days", "weekly_hours"} & values.keys():
+            problem = sm.budget_problem(now.weekly_hours, now.study_days)
+            if problem:  # raised inside the transaction: nothing is stored
+                raise sm.SettingsError(f"not saved: {problem}")
     notes = budget_notes(now)
     return [Saved(k, v, notes if k in ("study_days", "weekly_hours") else []) for k, v in out]
 

@@ -34,11 +34,14 @@ class SetupChoices:
     study_days : str or None
         ``MO,WE,SA=3`` (see :func:`roadmap.settings.parse_study_days`).
     timezone : str or None
-        IANA zone name, or ``system``.
+        IANA zone name, or ``system``; '' is refused (leave it None to keep the stored zone).
     target : tuple (milestone id, date) or None
         The milestone that matters most and its target date (sets ``target.<id>``).
     known : tuple of str
         Skills already known: marked learned as prior knowledge with every unlearned prerequisite.
+    targets : tuple of str
+        Further targets as typed, ``MILESTONE=YYYY-MM-DD`` each (``roadmap setup --target``, which may
+        be given once per milestone); checked by :func:`check_setup` like ``target``.
     """
 
     weekly_hours: str | None = None
@@ -46,6 +49,17 @@ class SetupChoices:
     timezone: str | None = None
     target: tuple[str, date] | None = None
     known: tuple[str, ...] = field(default_factory=tuple)
+    targets: tuple[str, ...] = field(default_factory=tuple)
+
+    def all_targets(self) -> list[tuple[str, date]]:
+        """``target`` and every ``targets`` text that reads as MILESTONE=YYYY-MM-DD, as (milestone id, date)."""
+        out = [self.target] if self.target is not None else []
+        for text in self.targets:
+            try:
+                out.append(parse_target(text))
+            except RoadmapError:
+                continue
+        return out
 
     def settings(self) -> dict[str, str]:
         """The settings these choices store: key -> text as typed."""
@@ -54,8 +68,8 @@ class SetupChoices:
             value = getattr(self, key)
             if value is not None:
                 out[key] = value
-        if self.target is not None:
-            out[f"target.{self.target[0]}"] = self.target[1].isoformat()
+        for mid, when in self.all_targets():
+            out[f"target.{mid}"] = when.isoformat()
         return out
 
 
@@ -98,24 +112,93 @@ def parse_target(text: str) -> tuple[str, date]:
         raise SetupError(str(e)) from None
 
 
-def check_setup(ws: Workspace, choices: SetupChoices) -> list[str]:
-    """Every problem with ``choices`` (empty when they can be applied); reads nothing but the curriculum."""
-    from roadmap import settings as sm
+def check_setup(ws: Workspace, choices: SetupChoices, *, now: datetime | None = None) -> list[str]:
+    """Every problem with ``choices``, all in one pass (empty when they can be applied).
+
+    Checked: weekly hours, study days, the two together (fixed day hours must fit the weekly hours,
+    :func:`roadmap.settings.budget_problem`), the time zone (an IANA zone key, or ``system``), each
+    target (its form, milestone id and date, not before today in the learner's zone, each milestone
+    once) and the known skill ids. Reads the curriculum and the stored settings (for what
+    ``choices`` leave as they are); ``now`` (UTC) defaults to :func:`roadmap.clock.now`.
+    """
+    from roadmap import clock, settings as sm
+    from roadmap.actions.settings import current
+    from roadmap.days import zone
     from roadmap.progress import resolve_ids
 
-    problems = []
+    problems: list[str] = []
+    stored = current(ws)
     milestones = {m.id for m in ws.curriculum.milestones}
-    for key, text in choices.settings().items():
+
+    def check(what: str | None, parse):
         try:
-            sm.normalize(key, text, milestone_ids=milestones)
+            return parse()
         except RoadmapError as e:
-            problems.append(str(e))
+            problems.append(str(e) if what is None or what in str(e) else f"{what}: {e}")
+            return None
+
+    hours = stored.weekly_hours
+    if choices.weekly_hours is not None:
+        hours = check("weekly_hours", lambda: sm.SPECS["weekly_hours"].parse(choices.weekly_hours))
+    days = stored.study_days
+    if choices.study_days is not None:
+        days = check("study_days", lambda: sm.parse_study_days(choices.study_days))
+    if hours is not None and days is not None:
+        problem = sm.budget_problem(hours, days)
+        if problem:
+            problems.append(problem)
+    zone_name = stored.timezone
+    if choices.timezone is not None:
+        if not choices.timezone.strip():
+            problems.append("timezone: give a zone name, e.g. Europe/Berlin, or 'system' for the computer's "
+                            "zone (leave the option out to store the detected zone)")
+        else:
+            ok = check("timezone", lambda: sm.check_zone_key(choices.timezone) or True)
+            if ok:  # else the stored zone decides what today is; the zone's problem is named already
+                zone_name = sm.SPECS["timezone"].parse(choices.timezone)
+    today = (now or clock.now()).astimezone(zone(zone_name)).date()
+    parsed: list[tuple[str, date] | None] = [choices.target] if choices.target is not None else []
+    for text in choices.targets:
+        parsed.append(_check_target(text, milestones, problems))
+    seen: set[str] = set()
+    for item in parsed:
+        if item is None:
+            continue
+        mid, when = item
+        if choices.target is not None and item is choices.target:
+            check(f"target.{mid}", lambda: sm.normalize(f"target.{mid}", when.isoformat(), milestone_ids=milestones))
+        if mid in seen:
+            problems.append(f"--target {mid} is given twice; give each milestone one target date")
+        seen.add(mid)
+        if today is not None and when < today:
+            problems.append(f"target date for {mid} {when.isoformat()} is in the past (today is "
+                            f"{today.isoformat()}); give a date from today on")
     if choices.known:
-        try:
-            resolve_ids(ws.curriculum, list(choices.known))
-        except RoadmapError as e:
-            problems.append(str(e))
+        check(None, lambda: resolve_ids(ws.curriculum, list(choices.known)))
     return problems
+
+
+def _check_target(text: str, milestones: set[str], problems: list[str]) -> tuple[str, date] | None:
+    """Read one ``MILESTONE=YYYY-MM-DD``, adding every problem (form, milestone id, date) to ``problems``."""
+    from roadmap import settings as sm
+
+    mid, eq, when = text.partition("=")
+    mid = mid.strip()
+    if not eq or not mid:
+        problems.append(f"--target {text!r}: use MILESTONE=YYYY-MM-DD, e.g. entry-level=2028-06-30")
+        return None
+    ok = True
+    try:
+        sm.normalize(f"target.{mid}", "none", milestone_ids=milestones)
+    except RoadmapError as e:
+        problems.append(f"--target {text}: {e}")
+        ok = False
+    try:
+        day = sm.parse_date(when.strip(), what=f"target date for {mid}")
+    except RoadmapError as e:
+        problems.append(f"--target {text}: {e}")
+        return None
+    return (mid, day) if ok else None
 
 
 def apply_setup(ws: Workspace, choices: SetupChoices, *, now: datetime) -> SetupResult:
@@ -135,7 +218,7 @@ def apply_setup(ws: Workspace, choices: SetupChoices, *, now: datetime) -> Setup
     from roadmap.actions.skills import _first_reviews, prior_changes
     from roadmap.progress import learn_prior
 
-    problems = check_setup(ws, choices)
+    problems = check_setup(ws, choices, now=now)
     if problems:
         raise SetupError("setup not saved (nothing was changed):\n" + "\n".join(f"  {p}" for p in problems))
     cur = ws.curriculum

@@ -235,13 +235,16 @@ def learn_prior(ws: Workspace, skill_ids: list[str], *, now: datetime) -> list[S
 
 
 def reset_preview(ws: Workspace, skill_ids: list[str]) -> list[str]:
-    """What :func:`reset_with_dependents` would reset: the skills and every learned skill built on them,
-    in study order. Raises ProgressError for an unknown id; writes nothing."""
+    """What :func:`reset_with_dependents` would change: the skills and every learned skill built on them,
+    in study order, without those already not started (empty when nothing would change). Raises
+    ProgressError for an unknown id; writes nothing."""
     from roadmap.progress import load_statuses, resolve_ids, with_dependents
 
     ids = resolve_ids(ws.curriculum, list(skill_ids))
     with ws.read() as s:
-        return with_dependents(ws.curriculum, load_statuses(s, ws.curriculum), ids)
+        statuses = load_statuses(s, ws.curriculum)
+    return [sid for sid in with_dependents(ws.curriculum, statuses, ids)
+            if statuses.get(sid, Status.NOT_STARTED) != Status.NOT_STARTED]
 
 
 def reset_with_dependents(ws: Workspace, skill_ids: list[str], *, now: datetime) -> list[StatusChange]:

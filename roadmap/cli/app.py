@@ -16,7 +16,11 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except RoadmapError as e:
-            click.echo(f"roadmap: {e}", err=True)
+            problems = getattr(e, "problems", None)  # a curriculum's: one FILE:LINE:COLUMN line each
+            if problems:
+                click.echo("\n".join(f"roadmap: {p}" for p in problems), err=True)
+            else:
+                click.echo(f"roadmap: {e}", err=True)
             ctx.exit(2)
 
 

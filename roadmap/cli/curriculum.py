@@ -29,7 +29,7 @@ def diff(ctx: click.Context, path: str | None, fmt: str) -> None:
 
     d, warnings = compare(workspace(ctx), path)
     for w in warnings:
-        click.echo(str(w), err=True)
+        click.echo(f"roadmap: {w}", err=True)
     if fmt == "json":
         emit_json(d.to_json())
         return

@@ -301,13 +301,18 @@ def note(ctx: click.Context, skill_id: str, text: str | None, show: bool) -> Non
 @click.command()
 @click.pass_context
 def undo(ctx: click.Context) -> None:
-    """Undo the last review (the log keeps a record of both)."""
+    """Undo the last review (the log keeps a record of both).
+
+    Exit 1 when there is no review left to undo (none recorded, or every one undone already).
+    """
     from roadmap import wording
     from roadmap.actions.review import undo as undo_last
 
     undone = undo_last(workspace(ctx), now=now())
     if undone is None:
-        click.echo("Nothing to undo.")
+        click.echo("roadmap: nothing to undo: no review left to undo (none recorded, or all undone already)",
+                   err=True)
+        ctx.exit(1)
     else:
         click.echo(f"Undid the {wording.RATING_NAMES[undone.rating]} review of {undone.skill_id} "
                    f"from {undone.reviewed_at:%Y-%m-%d %H:%M}")

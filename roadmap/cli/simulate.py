@@ -46,14 +46,19 @@ def simulate(ctx: click.Context, years: float, weekly_hours: float, learners: in
       roadmap simulate --learners 20 --seed 3 --weekly-hours 6 --format json
       roadmap --curriculum my.toml simulate --overconfidence 0.2
     """
-    from roadmap.simulate import SimConfig, simulate as run
+    from roadmap.simulate import CLI_OPTIONS, SimConfig, simulate as run
 
     ws = workspace(ctx)
     config = SimConfig(years=years, weekly_hours=weekly_hours, learners=learners, seed=seed,
                        desired_retention=desired_retention, daily_review_cap=daily_cap,
                        overconfidence=overconfidence, parameter_spread=spread, transfer=not no_transfer,
                        time_off_weeks=time_off_weeks, graph_credit=graph_credit)
-    result = run(config, curriculum=ws.curriculum, jobs=jobs, progress=progress_line())
+    config.check(names=CLI_OPTIONS)  # messages name the options as typed (--spread, not parameter_spread)
+    try:
+        result = run(config, curriculum=ws.curriculum, jobs=jobs, progress=progress_line())
+    except KeyboardInterrupt:
+        click.echo("roadmap: simulation stopped (Ctrl+C); nothing was written", err=True)
+        ctx.exit(130)
     if fmt == "json":
         emit_json(result.to_json())
         return

@@ -23,7 +23,7 @@ def validate(ctx: click.Context, path: str | None) -> None:
 
     v = check(workspace(ctx), path)
     for w in v.warnings:  # an overlay's, e.g. dependents that lost a removed prerequisite
-        click.echo(str(w), err=True)
+        click.echo(f"roadmap: {w}", err=True)
     click.echo(f"{v.source}: ok — " + ", ".join(wording.plural(n, noun) for n, noun in
                                               ((v.skills, "skill"), (v.prerequisites, "prerequisite"),
                                                (v.categories, "category"), (v.milestones, "milestone"))))
@@ -245,6 +245,10 @@ def reset(ctx: click.Context, skill_ids: tuple[str, ...], with_dependents: bool,
     ws = workspace(ctx)
     ids = reset_preview(ws, list(skill_ids))
     names = ws.curriculum.skills
+    if not ids:
+        asked = list(dict.fromkeys(ws.curriculum.canonical_id(i.strip()) or i for i in skill_ids))
+        click.echo(f"{', '.join(asked)} {'is' if len(asked) == 1 else 'are'} not started; nothing to reset")
+        return
     click.echo(f"This resets {len(ids)} skill{'s' if len(ids) != 1 else ''}:")
     for sid in ids:
         click.echo(f"  {sid} ({names[sid].name})")

@@ -147,16 +147,17 @@ class Locations:
         span = self._skill_span(skill_index, kind)
         if span is None:
             return None, None
-        pattern = re.compile(rf"(?:^|[{{,\s])(\"?{re.escape(entry)}\"?\s*=)")
+        pattern = re.compile(rf"(?:^|[{{,.\s])(\"?{re.escape(entry)}\"?\s*=)")
         seen_table = False
         for n in range(span[0] - 1, span[1] - 1):
             ln = self.lines[n]
             if not seen_table:
-                m = re.search(rf"\b{re.escape(table_key)}\b", ln)
+                # the key itself (inline table or dotted keys) or a sub-table header, never prose in a value
+                m = re.match(rf"\s*(?:\[\s*[\w-]+\s*\.\s*)?\"?{re.escape(table_key)}\"?\s*[=.\]]", ln)
                 if not m:
                     continue
                 seen_table = True
-                ln_from = m.end()
+                ln_from = m.end() - 1
             else:
                 ln_from = 0
             m = pattern.search(ln, ln_from)

@@ -322,6 +322,7 @@ class _Merger:
         self.tables: dict[str, list[Table]] = {k: [] for k in KINDS}
         self.problems: list[Problem] = []
         self.warnings: list[Problem] = []
+        self._cuts: list[tuple[str, str, Pos, str]] = []  # (dependent, prerequisite, where, how): edges cut
 
     def find(self, kind: str, id_: Any) -> Table | None:
         """The merged table of ``kind`` with id ``id_`` (the first, if the id is duplicated)."""
@@ -366,6 +367,8 @@ class _Merger:
         """Apply the overlay ``f``: categories, removals, new skills, changes, milestones, tracks."""
         f.parse()
         self._top(f, _TOP_KEYS)
+        before = self._requires_map()
+        self._cuts = []
         self._append(f, "category")
         removed = self._remove(f)
         self._append(f, "skill")
@@ -374,6 +377,58 @@ class _Merger:
         for kind in ("milestone", "track"):
             for i, t in enumerate(self._tables(f, kind)):
                 self._milestone_or_track(f, kind, i, t)
+        self._drop_lost_encompasses(f, before)
+
+    # -- encompasses that lost their path ------------------------------------------------------------------------
+    def _requires_map(self) -> dict[str, list[str]]:
+        """Skill id -> its prerequisite ids, as merged so far."""
+        out: dict[str, list[str]] = {}
+        for t in self.tables["skill"]:
+            sid, req = t.data.get("id"), t.data.get("requires", [])
+            if isinstance(sid, str):
+                out.setdefault(sid, [r for r in req if isinstance(r, str)] if isinstance(req, list) else [])
+        return out
+
+    @staticmethod
+    def _ancestors(graph: dict[str, list[str]], sid: str) -> set[str]:
+        seen: set[str] = set()
+        todo = list(graph.get(sid, ()))
+        while todo:
+            r = todo.pop()
+            if r not in seen:
+                seen.add(r)
+                todo.extend(graph.get(r, ()))
+        return seen
+
+    def _drop_lost_encompasses(self, f: _File, before: dict[str, list[str]]) -> None:
+        """Drop, with a warning at the overlay line that caused it, each ``encompasses`` entry of a base skill
+        that was among the skill's prerequisites (direct or indirect) before overlay ``f`` and no longer is
+        (``remove_requires`` or ``remove`` cut the path): credit through a skill that is no longer a
+        prerequisite means nothing. Entries ``f`` itself wrote are left to the validator."""
+        if not self._cuts:
+            return
+        after = self._requires_map()
+        dropped: dict[int, dict[str, list[str]]] = {}  # cut index -> encompassed id -> skills that lost it
+        for t in self.tables["skill"]:
+            sid, enc = t.data.get("id"), t.data.get("encompasses")
+            if not isinstance(sid, str) or not isinstance(enc, dict) or sid not in before:
+                continue
+            if t.key_origin("encompasses").at is f.at:
+                continue  # this overlay wrote these encompasses: its own lines carry any problem
+            old, new = self._ancestors(before, sid), self._ancestors(after, sid)
+            lost = [k for k in enc if k in old and k not in new and k in after]
+            if not lost:
+                continue
+            t.data["encompasses"] = {k: v for k, v in enc.items() if k not in lost}
+            for k in lost:
+                cause = next((n for n, (dep, req, _, _) in enumerate(self._cuts)
+                              if (dep == sid or dep in old) and (req == k or k in self._ancestors(before, req))), 0)
+                dropped.setdefault(cause, {}).setdefault(k, []).append(sid)
+        for n, lost_by in sorted(dropped.items()):
+            _, _, pos, how = self._cuts[n]
+            parts = [f"{k} from the encompasses of {', '.join(ids)}" for k, ids in lost_by.items()]
+            self.warnings.append(f.problem(f"{how} drops {'; '.join(parts)} (no longer among their "
+                                           f"prerequisites, so no review credit can flow there)", pos, warning=True))
 
     # -- remove ------------------------------------------------------------------------------------------------
     def _id_list(self, f: _File, value: Any, pos: Pos, what: str) -> list[str]:
@@ -401,6 +456,8 @@ class _Merger:
                     if isinstance(req, list) and sid in req:
                         x.data["requires"] = [r for r in req if r != sid]
                         lost[kind].append(str(x.data.get("id")))
+                        if kind == "skill":
+                            self._cuts.append((str(x.data.get("id")), sid, pos, f"removing skill {sid}"))
                     enc = x.data.get("encompasses")
                     if kind == "skill" and isinstance(enc, dict) and sid in enc:
                         x.data["encompasses"] = {k: v for k, v in enc.items() if k != sid}
@@ -468,6 +525,8 @@ class _Merger:
                 if key == "remove_requires":
                     if r in req:
                         req.remove(r)
+                        if here.kind == "change" and self_id is not None:
+                            self._cuts.append((self_id, r, pos, f"removing prerequisite {r} from skill {self_id}"))
                     else:
                         hint = did_you_mean(r, req, 0.5) or (f"; its requires: {', '.join(req)}" if req else "")
                         self.problems.append(f.problem(f"{what} does not require '{r}'{hint}", pos))
