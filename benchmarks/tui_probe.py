@@ -1,5 +1,6 @@
-"""Run the app headless on $ROADMAP_DB: print 'painted' when Today shows its data, then
-time rating keys in the review session. Used by benchmarks/run.py.
+"""Run the app headless on $ROADMAP_DB: print 'painted' when Today shows the due count and the
+review queue (the study plan and milestones follow from a worker), then time rating keys in the
+review session. Used by benchmarks/run.py.
 
 The rating latency is measured inside the app: from the moment the screen's
 rate action starts (the key has been dispatched) to the moment the next check's
@@ -44,9 +45,11 @@ async def main() -> None:
 
     app = RoadmapApp(Workspace())
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(lambda: getattr(app.screen, "ov", None) is not None, "the Today screen's data")
-        await pilot.pause()
+        # the screen has refreshed with the due count and the queue (its flag is set after that refresh)
+        await until(lambda: getattr(app.screen, "painted", False), "the Today screen's due count and queue")
         say("painted")
+        await until(lambda: app.screen.ov is not None, "the Today screen's plan")  # ratings with nothing else running
+        await app.workers.wait_for_complete()
         ratings = []
         if app.screen.ov.due:
             await pilot.press("r")

@@ -1,4 +1,4 @@
-"""Import hygiene (harlequin style): each module is imported in a fresh interpreter and sys.modules inspected.
+"""Import hygiene (harlequin style): modules are imported in fresh interpreters and sys.modules inspected.
 
 * the core never loads Textual, Rich or click;
 * pure modules (planning, curriculum, the calendar, wording, the settings value type) never load SQLModel
@@ -6,6 +6,10 @@
 * the faces (roadmap.cli, roadmap.tui) never import roadmap.models, sqlmodel or sqlalchemy themselves
   (checked on their source: every import statement, including those inside functions);
 * deferred imports stay deferred: the CLI package loads no click until a command runs.
+
+One fresh interpreter importing every module of a group (all core modules, all pure modules) loads at
+least what any one of them loads alone, so when that interpreter loads none of the forbidden libraries,
+no module of the group does; only when it does, each module is imported alone to name the culprit.
 """
 
 from __future__ import annotations
@@ -30,25 +34,36 @@ PURE = ["roadmap.planning", "roadmap.curriculum", "roadmap.days", "roadmap.wordi
 FACE_FILES = sorted(p for face in ("cli", "tui") for p in (PKG / face).rglob("*.py"))
 
 
-def loaded_after_import(module: str, names: tuple[str, ...]) -> set[str]:
-    """Which of ``names`` are in sys.modules after importing ``module`` in a fresh interpreter."""
-    code = f"import sys, {module}; print(','.join(n for n in {names!r} if n in sys.modules))"
+def loaded_after_import(modules: tuple[str, ...], names: tuple[str, ...]) -> set[str]:
+    """Which of ``names`` are in sys.modules after importing ``modules`` in one fresh interpreter."""
+    code = f"import sys, {', '.join(modules)}; print(','.join(n for n in {names!r} if n in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return set(filter(None, out.stdout.strip().split(",")))
 
 
 WATCHED = ("textual", "rich", "click", "sqlmodel", "sqlalchemy", "roadmap.models", "networkx", "fsrs")
+UI = {"textual", "rich", "click"}
+DATABASE_LAYER = {"sqlmodel", "sqlalchemy", "roadmap.models"}
 
 
 @pytest.fixture(scope="module")
-def loaded() -> dict[str, set[str]]:
-    """For every module, the watched libraries importing it loads (fresh interpreters, run in parallel)."""
-    import os
-    from concurrent.futures import ThreadPoolExecutor
+def loaded():
+    """``loaded(group, module, forbidden)``: a set holding every watched library that importing ``module``
+    (one of ``group``) alone loads -- the group's together when none of them is ``forbidden``, else
+    exactly the module's own (fresh interpreters, each run once)."""
+    runs: dict[tuple[str, ...], set[str]] = {}
 
-    modules = CORE + ["roadmap.cli", "roadmap.cli.app"]
-    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
-        return dict(zip(modules, pool.map(lambda m: loaded_after_import(m, WATCHED), modules)))
+    def run(modules: tuple[str, ...]) -> set[str]:
+        if modules not in runs:
+            runs[modules] = loaded_after_import(modules, WATCHED)
+        return runs[modules]
+
+    def bound(group: list[str], module: str, forbidden: set[str]) -> set[str]:
+        assert module in group
+        together = run(tuple(group))
+        return run((module,)) if together & forbidden else together
+
+    return bound
 
 
 def test_modules_found():
@@ -60,12 +75,12 @@ def test_modules_found():
 
 @pytest.mark.parametrize("module", CORE)
 def test_core_module_loads_no_ui_library(module, loaded):
-    assert not loaded[module] & {"textual", "rich", "click"}, f"{module} loads a UI library"
+    assert not loaded(CORE, module, UI) & UI, f"{module} loads a UI library"
 
 
 @pytest.mark.parametrize("module", PURE)
 def test_pure_module_loads_no_database_layer(module, loaded):
-    assert not loaded[module] & {"sqlmodel", "sqlalchemy", "roadmap.models"}, f"{module} loads the database layer"
+    assert not loaded(PURE, module, DATABASE_LAYER) & DATABASE_LAYER, f"{module} loads the database layer"
 
 
 def _imports(path: pathlib.Path) -> list[tuple[int, str]]:
@@ -88,8 +103,9 @@ def test_face_module_does_not_touch_the_database_layer(path):
 
 
 def test_cli_package_defers_click_and_the_cli_defers_textual(loaded):
-    assert not loaded["roadmap.cli"] & {"click", "rich", "sqlmodel", "networkx"}
-    assert not loaded["roadmap.cli.app"] & {"textual", "rich", "sqlmodel", "fsrs", "networkx"}
+    assert not loaded(["roadmap.cli"], "roadmap.cli", set()) & {"click", "rich", "sqlmodel", "networkx"}
+    assert not loaded(["roadmap.cli.app"], "roadmap.cli.app", set()) & {"textual", "rich", "sqlmodel", "fsrs",
+                                                                           "networkx"}
 
 
 def test_only_the_review_module_imports_fsrs():

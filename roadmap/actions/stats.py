@@ -70,10 +70,13 @@ def stats(ws: Workspace, *, now: datetime, weeks: int = 52) -> Stats:
 
 
 def shade(n: int, peak: int) -> str:
-    """One character for a day's count: blank for 0, then four densities up to ``peak``."""
+    """One character for a day's count: blank for 0, then four densities from 1 review (the lightest)
+    to ``peak`` reviews (the busiest day: the darkest, █), spread evenly in between."""
     if n <= 0:
         return SHADES[0]
-    return SHADES[min(4, 1 + (3 * (n - 1)) // max(1, peak))] if peak > 1 else SHADES[4]
+    if peak <= 1 or n >= peak:
+        return SHADES[4]
+    return SHADES[1 + (3 * (n - 1)) // (peak - 1)]
 
 
 def heatmap_lines(history: dict[date, int], today: date, weeks: int = 52) -> list[str]:

@@ -1,7 +1,10 @@
 """Today: everything the daily screen shows, gathered in one read, and what `r` reviews.
 
 :func:`overview` reads the database once (a few aggregate queries) and
-computes the rest in memory.
+computes the rest in memory. :func:`due_today` is its cheap first part -- the
+review queue and the learned skills' memory, without the planner -- so the
+app can draw the due count and the queue before the study plan, the week and
+the milestones are ready.
 """
 
 from __future__ import annotations
@@ -10,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Callable, Mapping
 
-from roadmap.planning import MilestoneProgress, PlanItem, WeekPlan, frontier, milestone_progress, study_plan
 from roadmap.settings import Settings
 from roadmap.status import Status
 
 if TYPE_CHECKING:
+    from roadmap.planning import MilestoneProgress, PlanItem, WeekPlan
     from roadmap.workspace import Workspace
 
 
@@ -151,9 +154,62 @@ def rest_days(settings: Settings, time_off: list[tuple[date, date]], *, study_le
     return rest
 
 
+@dataclass(frozen=True)
+class DueToday:
+    """Today's review queue and the learned skills' memory: the part of :class:`Overview` that needs no
+    planner (no study plan, week or milestones), read first so the app can draw it at once.
+
+    The attributes mean what they mean in :class:`Overview` (``due``, ``due_total``, ``cards``,
+    ``fading``, ``reviewed_today``, ``day_off``, ``settings``, ``statuses``, ``today``), so
+    :func:`review_session` takes either.
+    """
+
+    today: date
+    due: list
+    due_total: int
+    cards: dict
+    fading: list[str]
+    statuses: dict
+    settings: Settings
+    reviewed_today: int = 0
+    day_off: bool = False
+
+    @property
+    def moved(self) -> int:
+        """Checks due today that wait for the next days (the daily cap is used up, or today is time off)."""
+        return max(0, self.due_total - len(self.due))
+
+
+def read_due_today(session, curriculum, now: datetime) -> DueToday:
+    """Today's queue and the learned skills' memory at ``now`` (UTC) inside ``session``: the same
+    values :func:`read_overview` returns for them, without the planner. Read-only."""
+    from roadmap import review, settings_store
+    from roadmap.actions.skills import fading
+    from roadmap.progress import load_statuses
+    from roadmap.timeoff import list_time_off
+
+    settings = settings_store.load(session)
+    today = settings.calendar.study_day(now)
+    off = [(t.first_day, t.last_day) for t in list_time_off(session)]
+    checks = review.check_states(session, now=now, settings=settings, skills=curriculum.skills)
+    cards = review.card_states(session, now=now, settings=settings, items=checks)
+    queue = review.todays_queue(session, now=now, settings=settings, time_off=off, items=checks)
+    statuses = load_statuses(session, curriculum)
+    return DueToday(today=today, due=queue.items, due_total=queue.total, cards=cards,
+                    fading=fading(cards, statuses, settings), statuses=statuses, settings=settings,
+                    reviewed_today=queue.reviewed_today, day_off=queue.day_off)
+
+
+def due_today(ws: Workspace, *, now: datetime) -> DueToday:
+    """Today's queue and the learned skills' memory at instant ``now`` (UTC), without the planner. Read-only."""
+    with ws.read() as s:
+        return read_due_today(s, ws.curriculum, now)
+
+
 def read_overview(session, curriculum, now: datetime) -> Overview:
     """The overview at ``now`` (UTC) inside ``session``. Read-only."""
     from roadmap import review
+    from roadmap.planning import frontier, milestone_progress, study_plan
     from roadmap.actions.context import plan_context
     from roadmap.actions.skills import fading, skill_states
 
@@ -235,7 +291,7 @@ class ReviewSession:
         return list(dict.fromkeys(s for s, _ in self.targets))
 
 
-def review_session(ov: Overview, curriculum=None) -> ReviewSession:
+def review_session(ov: Overview | DueToday, curriculum=None) -> ReviewSession:
     """Today's queue; when the cap is used up (or today is time off) nothing more; with nothing due, the
     fading skills' checks early (within what is left of the daily cap); else the next due day.
 

@@ -48,7 +48,24 @@ def test_shade_and_sparkline_grow_with_the_value():
     assert stats.shade(1, 1) == "█"
     shades = [stats.shade(n, 10) for n in range(1, 11)]
     assert [stats.SHADES.index(c) for c in shades] == sorted(stats.SHADES.index(c) for c in shades)
-    assert len(set(shades)) >= 3  # (the darkest, █, is reached only when the peak is 1)
+    assert shades[0] == "░" and len(set(shades)) == 4  # every density is used between 1 and the peak
+
+
+def test_the_busiest_day_gets_the_darkest_shade():
+    for peak in (1, 2, 3, 5, 10, 37, 400):
+        assert stats.shade(peak, peak) == "█", peak
+        assert stats.shade(peak + 1, peak) == "█"  # a count above the peak (a day added later) too
+        if peak > 1:
+            assert stats.shade(peak - 1, peak) != "█"  # only the busiest day is the darkest
+            assert stats.shade(1, peak) == "░"
+
+
+def test_the_heatmap_draws_the_busiest_day_darkest():
+    today = date(2026, 11, 29)
+    lines = stats.heatmap_lines({today: 12, today - timedelta(days=1): 1, today - timedelta(days=8): 6}, today,
+                                weeks=4)
+    body = "".join(lines[1:])
+    assert body.count("█") == 1 and body.count("░") == 1 and "▒" in body
     assert stats.sparkline([]) == ""
     assert stats.sparkline([0, 0]) == "▁▁"
     assert stats.sparkline([0, 5, 10]) == "▁" + stats.SPARKS[round(3.5)] + "█"

@@ -94,3 +94,18 @@ def test_the_streak_has_one_definition_logged_study_counts_and_help_says_so(ws):
     assert ("", "Streak", STREAK_TEXT) in key_rows(screen)  # Help shows the same words
     readme = " ".join(Path(__file__).parents[2].joinpath("README.md").read_text().split())
     assert "with at least one review made or some study time logged" in readme
+
+
+def test_due_today_is_the_overviews_queue_without_the_planner(ws):
+    with ws.write() as s:
+        set_status(s, ws.curriculum, ["algebra", "calculus"], Status.LEARNED, now=NOW - timedelta(days=30),
+                   settings=Settings(timezone="UTC"))
+        settings_store.set_value(s, "daily_review_cap", "3")
+    first, ov = today.due_today(ws, now=NOW), today.overview(ws, now=NOW)
+    assert first.today == ov.today
+    assert [(d.skill_id, d.check_id) for d in first.due] == [(d.skill_id, d.check_id) for d in ov.due]
+    assert (first.due_total, first.moved, first.reviewed_today, first.day_off) == (4, 1, 0, False)
+    assert first.cards.keys() == ov.cards.keys() == {"algebra", "calculus"}
+    assert first.fading == ov.fading and first.statuses == ov.statuses
+    # `r` works from it before the plan is there: the same session as from the overview
+    assert today.review_session(first, ws.curriculum) == today.review_session(ov, ws.curriculum)

@@ -233,3 +233,38 @@ async def test_rating_before_reveal_says_to_reveal_first(make_app, ws):
         assert "Reveal the answer first (space)" in text_of(screen.query_one("#review-status"))
         footer = " ".join(str(k.render()) for k in screen.query("FooterKey"))
         assert "Again" not in footer and "Reveal" in footer  # the ratings show with the revealed answer
+
+
+async def test_the_due_count_and_queue_show_before_the_plan(make_app, ws, monkeypatch):
+    """Today draws the queue first; the study plan and milestones fill in when the planner is done."""
+    import threading
+
+    from roadmap.tui.screens.today import TodayScreen
+
+    with ws.write() as s:
+        set_status(s, ws.curriculum, ["algebra"], Status.LEARNED, now=NOW - timedelta(days=30),
+                   settings=Settings(timezone="UTC"))
+    planner_may_run = threading.Event()
+    plan = TodayScreen.read
+
+    def held_read(self):
+        assert planner_may_run.wait(30), "the test never let the planner run"
+        return plan(self)
+
+    monkeypatch.setattr(TodayScreen, "read", held_read)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        for _ in range(3000):  # until the queue is on screen (30 s at most)
+            if getattr(app.screen, "painted", False):
+                break
+            await pilot.pause(0.01)
+        screen = app.screen
+        summary = text_of(screen.query_one("#summary"))
+        assert "2 checks to review" in summary and "Linear algebra" in summary and "planning…" in summary
+        assert screen.ov is None and screen.query_one("#skills", DataTable).row_count == 0
+        assert "planning…" in text_of(screen.query_one("#milestones"))
+        planner_may_run.set()
+        await settle(pilot)
+        assert screen.ov is not None and "planning…" not in text_of(screen.query_one("#summary"))
+        assert [r.value for r in screen.query_one("#skills", DataTable).rows] == ["calculus", "probability"]
+        assert "planning…" not in text_of(screen.query_one("#milestones"))

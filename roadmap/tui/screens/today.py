@@ -1,26 +1,37 @@
-"""The Today screen: due reviews, skills in progress, the frontier, milestones."""
+"""The Today screen: due reviews, skills in progress, the frontier, milestones.
+
+It draws in two steps: the due count and the review queue first (a cheap read,
+:func:`roadmap.actions.today.due_today`), then -- from the same worker -- the
+study plan, streak, week and milestones as soon as the planner has them
+(:func:`roadmap.actions.today.overview`); "planning…" shows meanwhile.
+"""
 
 from __future__ import annotations
 
+import threading
+
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Footer, Static
 
 from roadmap import wording
-from roadmap.actions.today import STREAK_MAX, Overview, review_session
+from roadmap.actions.today import STREAK_MAX, DueToday, Overview, due_today, review_session
 from roadmap.status import SkillState, Status
 from roadmap.tui.screens.base import SkillListScreen
 from roadmap.tui.widgets.columns import set_columns
 from roadmap.tui.widgets.milestones import MilestoneBars
+from roadmap.tui.widgets.text import esc as escape
 from roadmap.tui.widgets.skill_detail import SkillDetail
 from roadmap.tui.widgets.title_bar import TitleBar
-from roadmap.tui.widgets.text import esc as escape
 
 
 NEXT_UP_SHOWN = 40
+PLANNING = "[dim]planning…[/dim]"
+FIRST_DRAW_WAIT_S = 2.0  # the worker plans once the queue is on screen, or after this long at most
 NARROW_HIDDEN = {"today.skip"}  # left out of the footer below 80 columns, so the rest (and ? Help) fit  # the best frontier skills; the browser (b) lists them all
 
 
@@ -73,12 +84,72 @@ class TodayScreen(SkillListScreen):
     def on_screen_resume(self) -> None:
         self.action_reload()
 
+    first: DueToday | None = None  # the queue, drawn before the plan; ``ov`` replaces it
+    painted = False  # True once the first data (the queue) is on screen
+
+    class QueueLoaded(Message):
+        """Posted by the worker with the queue, before it plans; ``drawn`` is set once it is on screen."""
+
+        def __init__(self, data: DueToday, drawn: threading.Event) -> None:
+            self.data = data
+            self.drawn = drawn
+            super().__init__()
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def _load(self) -> None:
+        if self.ov is None:  # the first read: the due count and the queue first, then the planner
+            drawn = threading.Event()
+            self.post_message(self.QueueLoaded(due_today(self.app.workspace, now=self.app.now()), drawn))
+            drawn.wait(FIRST_DRAW_WAIT_S)  # let the first paint have the CPU
+        self.post_message(self.Loaded(self.read()))
+
+    @on(QueueLoaded)
+    def _queue_loaded(self, message: QueueLoaded) -> None:
+        if self.ov is None:
+            self.show_queue(message.data)
+        self.call_after_refresh(self._drawn, message.drawn)
+
+    def _drawn(self, drawn: threading.Event) -> None:
+        self.painted = True
+        drawn.set()
+
+    def show_queue(self, first: DueToday) -> None:
+        """Draw the due count and the queue; the plan's panels say "planning…" until :meth:`show`."""
+        self.first = first
+        self.sub_title = wording.long_day_text(first.today)
+        self.query_one("#summary", Static).update(self._summary(first, [PLANNING]))
+        self.query_one("#skills", DataTable).border_subtitle = PLANNING
+        self.query_one("#detail", SkillDetail).update(PLANNING)
+        self.query_one("#milestones", MilestoneBars).update(PLANNING)
+
+    def _summary(self, ov: Overview | DueToday, middle: list[str]) -> str:
+        """The summary: the due count, ``middle`` (the day's plan and streak), fading, the queue's first skills."""
+        cur = self.app.workspace.curriculum
+        due = f"[b]{len(ov.due)}[/b] check{'s' if len(ov.due) != 1 else ''} to review"
+        if ov.moved and ov.day_off:
+            due += f" (time off: {ov.moved} wait for the next days)"
+        elif ov.moved:
+            due += f" ({ov.moved} moved to the next days: daily cap {ov.settings.daily_review_cap})"
+        parts = [due, *middle]
+        if ov.fading:
+            parts.append(f"{len(ov.fading)} fading")
+        lines = "  ·  ".join(parts)
+        if ov.due and not self.has_class("-short"):
+            skills = list(dict.fromkeys(d.skill_id for d in ov.due))  # a skill's due checks come together
+            names = ", ".join(f"{cur.skills[sid].name} {wording.percent(ov.cards[sid].retrievability)}"
+                              if sid in ov.cards else cur.skills[sid].name for sid in skills[:3])
+            more = f" +{len(skills) - 3} more" if len(skills) > 3 else ""
+            lines += f"\n[b]r[/b] to review, most at risk first: {escape(names)}{more}"
+        return lines
+
     SHORT, NARROW = 24, 80  # below these (down to the 60x18 minimum) panels give way to the list
 
     def on_resize(self) -> None:
         self._fit()
         if self.ov is not None:
             self.show(self.ov)
+        elif self.first is not None:
+            self.show_queue(self.first)
 
     def _fit(self) -> None:
         """On a short or narrow terminal the list keeps its rows: milestones and the detail panel hide
@@ -107,29 +178,14 @@ class TodayScreen(SkillListScreen):
         self.ov = ov
         cur = self.app.workspace.curriculum
         self.sub_title = wording.long_day_text(ov.today)
-        fade = ov.fading
-        due = f"[b]{len(ov.due)}[/b] check{'s' if len(ov.due) != 1 else ''} to review"
-        if ov.moved and ov.day_off:
-            due += f" (time off: {ov.moved} wait for the next days)"
-        elif ov.moved:
-            due += f" ({ov.moved} moved to the next days: daily cap {ov.settings.daily_review_cap})"
         if ov.today_done_minutes:
             today = (f"today done [b]{wording.duration_minutes(ov.today_done_minutes)}[/b] of "
                      f"{wording.duration_minutes(ov.today_hours * 60)}")
         else:
             today = f"today [b]{wording.duration_minutes(ov.today_hours * 60)}[/b] planned"
-        parts = [due, today,
-                 f"streak [b]{ov.streak_days}{'+' if ov.streak_days >= STREAK_MAX else ''}[/b] "
-                 f"day{'s' if ov.streak_days != 1 else ''}"]
-        if fade:
-            parts.append(f"{len(fade)} fading")
-        lines = "  ·  ".join(parts)
-        if ov.due and not self.has_class("-short"):
-            skills = list(dict.fromkeys(d.skill_id for d in ov.due))  # a skill's due checks come together
-            names = ", ".join(f"{cur.skills[sid].name} {wording.percent(ov.cards[sid].retrievability)}"
-                              if sid in ov.cards else cur.skills[sid].name for sid in skills[:3])
-            more = f" +{len(skills) - 3} more" if len(skills) > 3 else ""
-            lines += f"\n[b]r[/b] to review, most at risk first: {escape(names)}{more}"
+        streak = (f"streak [b]{ov.streak_days}{'+' if ov.streak_days >= STREAK_MAX else ''}[/b] "
+                  f"day{'s' if ov.streak_days != 1 else ''}")
+        lines = self._summary(ov, [today, streak])
         self.query_one("#summary", Static).update(lines)
         table = self.query_one("#skills", DataTable)
         keep = table.cursor_row
@@ -172,9 +228,10 @@ class TodayScreen(SkillListScreen):
         """Open the review session on today's queue."""
         from roadmap.tui.screens.review import ReviewScreen
 
-        if self.ov is None:
+        ov = self.ov or self.first  # the queue is there before the plan
+        if ov is None:
             return
-        session = review_session(self.ov, self.app.workspace.curriculum)
+        session = review_session(ov, self.app.workspace.curriculum)
         if session.kind == "ahead":  # nothing is due, but these are below the desired retention
             self.notify(f"Nothing due today; reviewing {wording.plural(len(session.skill_ids), 'fading skill')} early.")
         if session.targets:
