@@ -201,6 +201,7 @@ def test_admin_errors_are_clear(team, tmp_path):
     assert r.exit_code == 2 and "owner" in r.stderr
 
 
+@pytest.mark.slow
 def test_remove_learner_lists_asks_and_deletes_rows_and_role(team):
     _fill(team, "a", "algebra")
     a = team.names["a"]
@@ -217,6 +218,7 @@ def test_remove_learner_lists_asks_and_deletes_rows_and_role(team):
         assert con.execute("SELECT count(*) FROM pg_roles WHERE rolname = %s", (a,)).fetchone()[0] == 0
 
 
+@pytest.mark.slow
 def test_a_plain_owner_with_createrole_administers(pg_server, pg_url):
     tag = uuid.uuid4().hex[:6]
     owner, learner = f"own_{tag}", f"lea_{tag}"
@@ -307,6 +309,7 @@ def test_database_errors_become_clear_messages(team):
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_upgrade_from_0006_asks_learners_to_wait_and_assigns_rows(pg_server, pg_url, tmp_path):
     from alembic import command
 

@@ -93,6 +93,7 @@ def test_a_cohort_csv_cell_a_spreadsheet_would_run_is_neutralised():
 # ---------------------------------------------------------------- on a real server
 
 
+@pytest.mark.slow
 def test_postgres_schemes_are_psycopg_and_query_passwords_are_masked(team):
     base = team.url("a")
     for scheme in ("postgres://", "postgresql://"):

@@ -155,6 +155,7 @@ async def test_quitting_placement_writes_nothing(make_app, ws):
     assert is_first_run(ws)
 
 
+@pytest.mark.slow
 async def test_placement_from_setup_saves_the_choices_first(first_run_app, ws):
     app = first_run_app
     async with app.run_test(size=(80, 24)) as pilot:

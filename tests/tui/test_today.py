@@ -194,6 +194,7 @@ async def test_undo_at_the_start_of_a_session_never_undoes_older_reviews(make_ap
         assert screen.index == 0 and not screen.rated
 
 
+@pytest.mark.slow
 async def test_notes_key_saves_a_note_shown_with_the_answer(make_app, ws):
     with ws.write() as s:
         set_status(s, ws.curriculum, ["algebra"], Status.LEARNED, now=NOW - timedelta(days=10),
