@@ -17,10 +17,9 @@ each prerequisite edge has a true transfer (the fraction of a Good review
 that a successful review of the dependent skill gives each check of the
 prerequisite; some edges transfer nothing). The scheduler only sees ratings.
 
-Review credit through the graph (issue 15 §2) plugs in as an
-:class:`Arm`: its ``after_review`` hook is called after each explicit
-review with the workspace, the review and ``now``. :data:`NO_CREDIT` is
-the plain scheduler.
+Review credit through the graph is the setting ``graph_credit``
+(:attr:`SimConfig.graph_credit`), written in each learner's database: the
+core's review and log actions apply it themselves.
 
 Measured per learner (:class:`LearnerResult`) and over all learners
 (:class:`SimResult`): explicit reviews (total and per week), review minutes
@@ -40,7 +39,7 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Callable, Mapping, Protocol
+from typing import Callable, Mapping
 
 from roadmap.curriculum import Curriculum
 from roadmap.errors import RoadmapError
@@ -57,20 +56,6 @@ RECALL_RATINGS = ((2, 0.15), (3, 0.75), (4, 0.10))
 
 class SimulationError(RoadmapError):
     """Simulation options out of range (the message names the option and what it accepts)."""
-
-
-CREDIT_SETTING = "graph_credit"
-
-
-def has_setting(key: str) -> bool:
-    """Whether ``key`` is a setting of this version (:func:`roadmap.settings.check_key` accepts it)."""
-    from roadmap.settings import check_key
-
-    try:
-        check_key(key)
-    except RoadmapError:
-        return False
-    return True
 
 
 @dataclass(frozen=True)
@@ -108,8 +93,7 @@ class SimConfig:
         Weeks of time off a year (one week each, placed at random), through ``roadmap off``.
     graph_credit : bool
         The arm of the credit experiment: the setting ``graph_credit`` (review credit through the graph)
-        written in each learner's database through the settings action. Raises SimulationError when
-        True and this version has no such setting.
+        written in each learner's database through the settings action.
     inert_share : float
         Share (0-1) of learners whose graph transfers nothing at all (every edge's true transfer is 0).
     """
@@ -154,10 +138,6 @@ class SimConfig:
                 shown = (f"{names[name]} {getattr(self, name):g}" if name in names
                          else f"{name} = {getattr(self, name)}")
                 raise SimulationError(f"{shown} is out of range; it takes {what}")
-        if self.graph_credit and not has_setting(CREDIT_SETTING):
-            raise SimulationError(f"graph_credit = True needs the setting {CREDIT_SETTING!r}, which this version of "
-                                  f"roadmap does not have (review credit through the graph is not built in); "
-                                  f"run with graph_credit = False")
 
     @property
     def days(self) -> int:
@@ -195,44 +175,6 @@ def draw_truth(curriculum: Curriculum, config: SimConfig, rng: random.Random) ->
             w = rng.uniform(0.0, config.max_transfer)
             transfer[(sid, p)] = 0.0 if (zero or inert) else w
     return LearnerTruth(params, transfer, config.overconfidence)
-
-
-@dataclass(frozen=True)
-class ReviewEvent:
-    """One explicit review the learner made: the check, the rating given (1-4), whether they truly recalled
-    it, the true retrievability just before it, its review-log id and the day index (0 = first day)."""
-
-    skill_id: str
-    check_id: str
-    rating: int
-    recalled: bool
-    retrievability: float
-    log_id: int | None
-    day: int
-
-
-class Arm(Protocol):
-    """A scheduling arm of the experiment: the plain scheduler, or one with review credit.
-
-    ``after_review`` runs after each explicit review (inside no transaction;
-    it may call actions on ``ws``). ``name`` labels the results.
-    """
-
-    name: str
-
-    def after_review(self, ws, event: ReviewEvent, now: datetime) -> None:
-        """React to one explicit review."""
-
-
-@dataclass(frozen=True)
-class _NoCredit:
-    name: str = "no credit"
-
-    def after_review(self, ws, event: ReviewEvent, now: datetime) -> None:
-        return None
-
-
-NO_CREDIT: Arm = _NoCredit()
 
 
 @dataclass
@@ -352,7 +294,7 @@ def _rating(rng: random.Random, recalled: bool, overconfidence: float) -> tuple[
 
 
 def simulate_learner(curriculum: Curriculum, config: SimConfig, index: int, *, folder: Path,
-                     template: Path, arm: Arm = NO_CREDIT, truth: LearnerTruth | None = None) -> LearnerResult:
+                     template: Path, truth: LearnerTruth | None = None) -> LearnerResult:
     """Run one learner for ``config.days`` days through the real core; see the module doc.
 
     Parameters
@@ -366,7 +308,6 @@ def simulate_learner(curriculum: Curriculum, config: SimConfig, index: int, *, f
         Where the learner's database file goes.
     template : Path
         A migrated empty database to copy.
-    arm : Arm
     truth : LearnerTruth, optional
         Drawn from the seed when None.
     """
@@ -390,8 +331,8 @@ def simulate_learner(curriculum: Curriculum, config: SimConfig, index: int, *, f
         settings_actions.set_many(ws, {
             "timezone": "UTC", "weekly_hours": f"{config.weekly_hours:g}",
             "desired_retention": f"{config.desired_retention:g}",
-            "daily_review_cap": str(config.daily_review_cap), "review_minutes": f"{config.review_minutes:g}"}
-            | ({CREDIT_SETTING: "on" if config.graph_credit else "off"} if has_setting(CREDIT_SETTING) else {}))
+            "daily_review_cap": str(config.daily_review_cap), "review_minutes": f"{config.review_minutes:g}",
+            "graph_credit": "on" if config.graph_credit else "off"})
         days = config.days
         off: list[tuple[date, date]] = []
         for year in range(-(-days // 365)):
@@ -404,7 +345,7 @@ def simulate_learner(curriculum: Curriculum, config: SimConfig, index: int, *, f
         forecasts = {f.progress.id: f.forecast for f in milestone_actions.milestone_forecasts(ws, now=start_now)}
         settings = settings_actions.current(ws)
         capacity = day_capacities(settings, [START.date() + timedelta(days=d) for d in range(days)])
-        result = _run(ws, curriculum, config, arm, truth, memory, rng, days, capacity, forecasts,
+        result = _run(ws, curriculum, config, truth, memory, rng, days, capacity, forecasts,
                       review_actions, skill_actions, week_actions, milestone_progress, check_ids_of, Status)
         result.seed = seed
         return result
@@ -412,7 +353,7 @@ def simulate_learner(curriculum: Curriculum, config: SimConfig, index: int, *, f
         ws.close()
 
 
-def _run(ws, curriculum, config, arm, truth, memory, rng, days, capacity, forecasts,
+def _run(ws, curriculum, config, truth, memory, rng, days, capacity, forecasts,
          review_actions, skill_actions, week_actions, milestone_progress, check_ids_of, Status) -> LearnerResult:
     cards: dict[tuple[str, str], object] = {}  # (skill, check) -> TrueCard
     checks_of = {sid: check_ids_of(s) for sid, s in curriculum.skills.items()}
@@ -499,8 +440,6 @@ def _run(ws, curriculum, config, arm, truth, memory, rng, days, capacity, foreca
             at_review.append(r)
             recalled_n += recalled
             n += 1
-            arm.after_review(ws, ReviewEvent(item.skill_id, item.check_id, given, recalled, r,
-                                             out.outcome.log_id, d), now)
         review_minutes = n * config.review_minutes
         res.reviews += n
         res.review_minutes_per_day.append(review_minutes)
@@ -565,7 +504,7 @@ def _ignore_interrupt() -> None:
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # blocked by the parent while forking
 
 
-_JOB: dict = {}  # what pool workers share (inherited by fork): curriculum, config, arm, template
+_JOB: dict = {}  # what pool workers share (inherited by fork): curriculum, config, template
 
 
 def _work(index: int) -> LearnerResult:
@@ -573,13 +512,13 @@ def _work(index: int) -> LearnerResult:
     job = _JOB
     try:
         return simulate_learner(job["curriculum"], job["config"], index, folder=job["folder"],
-                                template=job["template"], arm=job["arm"])
+                                template=job["template"])
     finally:
         (job["folder"] / f"learner-{index}.db").unlink(missing_ok=True)
 
 
 def simulate(config: SimConfig, *, curriculum: Curriculum | None = None, curriculum_path: str | Path | None = None,
-             arm: Arm = NO_CREDIT, jobs: int | None = None,
+             jobs: int | None = None,
              progress: Callable[[int, int], None] | None = None) -> SimResult:
     """Simulate ``config.learners`` learners (see the module doc); deterministic for a given config.
 
@@ -612,7 +551,7 @@ def simulate(config: SimConfig, *, curriculum: Curriculum | None = None, curricu
     where = str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
     with tempfile.TemporaryDirectory(prefix="roadmap-sim-", dir=where) as tmp:
         folder = Path(tmp)
-        _JOB.update(curriculum=cur, config=config, arm=arm, folder=folder, template=_template(folder))
+        _JOB.update(curriculum=cur, config=config, folder=folder, template=_template(folder))
         try:
             tell = progress or (lambda done, total: None)
             tell(0, config.learners)
@@ -644,4 +583,4 @@ def simulate(config: SimConfig, *, curriculum: Curriculum | None = None, curricu
                         tell(len(learners), config.learners)
         finally:
             _JOB.clear()
-    return SimResult(asdict(config), arm.name, name, learners)
+    return SimResult(asdict(config), "graph credit on" if config.graph_credit else "graph credit off", name, learners)

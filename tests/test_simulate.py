@@ -130,15 +130,32 @@ def test_same_result_for_any_number_of_jobs(small):
     assert one == two
 
 
-def test_graph_credit_arm_needs_the_setting(small):
-    from roadmap.simulate import CREDIT_SETTING, has_setting
+def test_graph_credit_arm_writes_the_setting_and_the_core_gives_credit(small):
+    """The credit arm only sets graph_credit in each learner's database; the review action then writes
+    credit rows (kind credit), which the plain arm never does."""
+    import sqlite3
+    import tempfile
+    from pathlib import Path
 
-    if has_setting(CREDIT_SETTING):
-        r = simulate(SimConfig(years=0.05, graph_credit=True), curriculum=small, jobs=1)
-        assert r.learners[0].reviews >= 0
-    else:
-        with pytest.raises(SimulationError, match="graph_credit"):
-            simulate(SimConfig(years=0.05, graph_credit=True), curriculum=small, jobs=1)
+    from roadmap.simulate import _template, simulate_learner
+
+    def credit_rows(on: bool) -> int:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp)
+            simulate_learner(small, SimConfig(years=0.3, graph_credit=on, seed=2), 0, folder=folder,
+                             template=_template(folder))
+            con = sqlite3.connect(folder / "learner-0.db")
+            try:
+                assert con.execute("SELECT value FROM setting WHERE key = 'graph_credit'").fetchone()[0] \
+                    in ('"on"', "on", '"off"', "off")
+                return con.execute("SELECT count(*) FROM review_log WHERE kind = 'credit'").fetchone()[0]
+            finally:
+                con.close()
+
+    assert credit_rows(False) == 0
+    assert credit_rows(True) > 0
+    r = simulate(SimConfig(years=0.05, graph_credit=True), curriculum=small, jobs=1)
+    assert r.arm == "graph credit on"
 
 
 def test_inert_learners_transfer_nothing(small):
