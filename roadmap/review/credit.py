@@ -104,9 +104,6 @@ def _compute(curriculum: Curriculum, skill_id: str, order: Mapping[str, int]) ->
         for p, w in edges.items():
             if here * w > best.get(p, 0.0):
                 best[p] = here * w
-    for p, w in explicit.items():  # (already set above; kept for keys the walk could not reach)
-        if p in ancestors and p != skill_id:
-            best[p] = float(w)
     return MappingProxyType({p: w for p, w in sorted(best.items()) if p != skill_id and w >= WEIGHT_FLOOR})
 
 
