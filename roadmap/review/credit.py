@@ -72,7 +72,7 @@ if TYPE_CHECKING:
 
 DEFAULT_EDGE_WEIGHT = 0.3  # a prerequisite edge without an explicit weight: 30 % of a Good review
 WEIGHT_FLOOR = 0.05  # weights below this give no credit (a path of two default edges, 0.09, still counts)
-FAILURE_WEIGHT = 0.35  # an Again pulls due the skills that encompass it at least this much (the bundled weights top out at 0.45)
+FAILURE_WEIGHT = 0.35  # an Again pulls due the skills that encompass it at least this much (the bundled weights top out at 0.35)
 FAILURE_DUE_DAYS = 3  # ... within this many study days
 STUDY_CREDIT_MIN_HOURS = 0.25  # logged study shorter than this gives no credit
 # The share of a Good review's credit each explicit rating gives (Again none, Hard half).
