@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 
 from roadmap import wording
 from roadmap.actions.skills import status_of
@@ -18,6 +18,7 @@ from roadmap.tui.widgets.columns import set_columns
 from roadmap.tui.widgets.text import esc as escape
 from roadmap.tui.widgets.skill_detail import SkillDetail
 from roadmap.tui.widgets.title_bar import TitleBar
+from roadmap.tui.widgets.key_footer import KeyFooter
 
 FILTERS = ["all", "not_started", "in_progress", "learned", "skipped", "fading", "ready"]
 FILTER_LABEL = {"all": "all", "not_started": "not started", "in_progress": "in progress", "learned": "learned",
@@ -64,7 +65,7 @@ class BrowserScreen(SkillListScreen):
                 yield DataTable(id=self.TABLE, cursor_type="row")
             with VerticalScroll(id="browser-detail"):
                 yield SkillDetail(id=self.DETAIL)
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#all-skills", DataTable)

@@ -7,13 +7,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from roadmap import wording
 from roadmap.tui.screens.base import LoadingScreen
 from roadmap.tui.widgets.columns import set_columns
 from roadmap.tui.widgets.text import esc as escape
 from roadmap.tui.widgets.title_bar import TitleBar
+from roadmap.tui.widgets.key_footer import KeyFooter
 
 EMPTY = ("[b]No mentees.[/b] The cohort view lists the learners assigned to you as mentees on a team "
          "database (PostgreSQL): their progress per stage, next milestone, overdue reviews and stuck skills, "
@@ -44,7 +45,7 @@ class CohortScreen(LoadingScreen):
         yield DataTable(id="cohort-table", cursor_type="row")
         with VerticalScroll(id="cohort-detail-scroll"):
             yield Static("", id="cohort-detail")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#cohort-detail-scroll").border_title = "Mentee"

@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from roadmap import wording
 from roadmap.tui.screens.base import LoadingScreen
@@ -15,6 +15,7 @@ from roadmap.tui.widgets.columns import set_columns
 from roadmap.tui.widgets.milestones import bar
 from roadmap.tui.widgets.text import esc as escape
 from roadmap.tui.widgets.title_bar import TitleBar
+from roadmap.tui.widgets.key_footer import KeyFooter
 
 MISSING_SHOWN = 12  # skills named in the detail; the rest are counted
 
@@ -38,7 +39,7 @@ class MilestonesScreen(LoadingScreen):
         yield DataTable(id="milestones-table", cursor_type="row")
         with VerticalScroll(id="milestone-detail-scroll"):
             yield Static("", id="milestone-detail")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#milestone-detail-scroll").border_title = "Milestone"

@@ -15,11 +15,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from roadmap.errors import RoadmapError
 from roadmap.tui.widgets.text import esc as escape
 from roadmap.tui.widgets.title_bar import TitleBar
+from roadmap.tui.widgets.key_footer import KeyFooter
 
 SUMMARY_SHOWN = 12  # skills named per group in the summary; the rest are counted
 
@@ -62,7 +63,7 @@ class PlacementScreen(Screen):
             yield Button("No (n)", id="placement-n", variant="error", compact=True)
             yield Button("Mark known", id="placement-confirm", variant="primary", compact=True)
             yield Button("Discard", id="placement-discard", compact=True)
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self._start()

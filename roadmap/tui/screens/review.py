@@ -12,12 +12,13 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Static, TextArea
+from textual.widgets import Button, Static, TextArea
 
 from roadmap import wording
 from roadmap.errors import RoadmapError
 from roadmap.tui.widgets.title_bar import TitleBar
 from roadmap.tui.widgets.text import esc as escape
+from roadmap.tui.widgets.key_footer import KeyFooter
 
 LABELS = wording.RATING_LABELS
 NO_ANSWER_KEY = "no answer key — check against the resources"
@@ -109,7 +110,7 @@ class ReviewScreen(Screen):
             yield Static(id="review-body")
         yield Static(id="review-choices")
         yield Static(id="review-status")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         from roadmap.actions.review import session_cards

@@ -8,12 +8,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Footer, Input, Label, Select, Static
+from textual.widgets import Input, Label, Select, Static
 
 from roadmap import settings as sm
 from roadmap.errors import RoadmapError
 from roadmap.tui.widgets.title_bar import TitleBar
 from roadmap.tui.widgets.text import esc as escape
+from roadmap.tui.widgets.key_footer import KeyFooter
 
 
 class SettingValidator(Validator):
@@ -76,7 +77,7 @@ class SettingsScreen(Screen):
                         yield Input(id=_field_id(key), validators=[SettingValidator(key)], classes="setting-input",
                                     compact=True, placeholder="none" if key.startswith(sm.TARGET_PREFIX) else "")
                 yield Static(escape(self._help(key)), id=_field_id(key) + "-error", classes="setting-help")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query(Input).first().focus()

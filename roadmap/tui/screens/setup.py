@@ -16,12 +16,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.strip import Strip
-from textual.widgets import Button, Footer, Input, Label, Select, SelectionList, Static
+from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from roadmap.errors import RoadmapError
 from roadmap.tui.widgets.text import esc as escape
 from roadmap.tui.widgets.title_bar import TitleBar
+from roadmap.tui.widgets.key_footer import KeyFooter
 
 FIELDS = [("weekly_hours", "Weekly hours", "e.g. 8"), ("study_days", "Study days", "e.g. MO,WE,SA=3"),
           ("timezone", "Time zone", "e.g. Europe/Berlin")]
@@ -103,7 +104,7 @@ class SetupScreen(Screen):
                 yield Input(id="setup-known-filter", placeholder="type to filter by name or id", compact=True)
                 yield KnownList(*self._options(""), id="setup-known")
                 yield Static(known_summary(0, 0), id="setup-known-summary")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def __init__(self) -> None:
         super().__init__()

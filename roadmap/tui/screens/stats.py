@@ -5,12 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from roadmap import wording
 from roadmap.actions.stats import Stats, heatmap_lines, sparkline
 from roadmap.tui.screens.base import LoadingScreen
 from roadmap.tui.widgets.title_bar import TitleBar
+from roadmap.tui.widgets.key_footer import KeyFooter
 
 
 class StatsScreen(LoadingScreen):
@@ -27,7 +28,7 @@ class StatsScreen(LoadingScreen):
             yield Static("Counting…", id="stats-heatmap")
             yield Static(id="stats-forecast")
             yield Static(id="stats-numbers")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#stats-heatmap").border_title = "Reviews, last 52 weeks"

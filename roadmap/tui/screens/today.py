@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from roadmap import wording
 from roadmap.actions.today import STREAK_MAX, DueToday, Overview, due_today, review_session
@@ -27,6 +27,7 @@ from roadmap.tui.widgets.milestones import MilestoneBars
 from roadmap.tui.widgets.text import esc as escape
 from roadmap.tui.widgets.skill_detail import SkillDetail
 from roadmap.tui.widgets.title_bar import TitleBar
+from roadmap.tui.widgets.key_footer import KeyFooter
 
 
 NEXT_UP_SHOWN = 40
@@ -72,7 +73,7 @@ class TodayScreen(SkillListScreen):
             with VerticalScroll(id="detail-scroll"):
                 yield SkillDetail(id="detail")
         yield MilestoneBars(id="milestones")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#skills", DataTable)
@@ -157,7 +158,7 @@ class TodayScreen(SkillListScreen):
         w, h = self.size.width or self.app.size.width, self.size.height or self.app.size.height
         self.set_class(h < self.SHORT, "-short")
         self.set_class(w < self.NARROW, "-narrow")
-        self.query_one(Footer).compact = w < self.NARROW
+        self.query_one(KeyFooter).compact = w < self.NARROW
         self._show_in_footer(NARROW_HIDDEN, w >= self.NARROW)
 
     def _show_in_footer(self, binding_ids: set[str], show: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from roadmap import wording
 from roadmap.actions.week import WeekView, finishes_on, is_rest_day
@@ -13,6 +13,7 @@ from roadmap.tui.screens.base import LoadingScreen
 from roadmap.tui.widgets.columns import set_columns
 from roadmap.tui.widgets.title_bar import TitleBar
 from roadmap.tui.widgets.text import esc as escape
+from roadmap.tui.widgets.key_footer import KeyFooter
 
 
 class WeekScreen(LoadingScreen):
@@ -38,7 +39,7 @@ class WeekScreen(LoadingScreen):
         yield TitleBar()
         yield Static("Planning…", id="week-summary")
         yield DataTable(id="week-table", cursor_type="row")
-        yield Footer(show_command_palette=False)
+        yield KeyFooter()
 
     def action_shift(self, weeks: int) -> None:
         """Move by ``weeks`` (0: back to this week)."""
