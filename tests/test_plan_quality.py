@@ -158,6 +158,25 @@ def test_play_properties(case, parallel, weekly, days, reviews):
             assert a in wp.finished_on and wp.finished_on[a] <= wp.started_on[b]
 
 
+@given(curricula(), st.integers(1, 4), st.floats(0.5, 40),
+       st.sampled_from(["MO,TU,WE,TH,FR,SA,SU", "MO,TH,SA=3", "SU=2"]), st.integers(0, 6), st.integers(0, 40))
+@hsettings(max_examples=50, deadline=None)
+def test_playing_until_finished_changes_no_finish_or_start_day(case, parallel, weekly, days, reviews, off_from):
+    cur, statuses, targets, tracks = case
+    s = Settings(weekly_hours=weekly, study_days=parse_study_days(days), parallel_skills=parallel,
+                 targets=targets, tracks=tracks)
+    load = {START + timedelta(days=i): reviews for i in range(0, 400, 3)}
+    off = [(START + timedelta(days=off_from), START + timedelta(days=off_from + 20))]
+    whole = play_plan(cur, statuses, s, START, days=400, reviews=load, time_off=off,
+                      review_profile=[0.5, 0.2, 0.1], checks={x: 2 for x in cur.skills})
+    short = play_plan(cur, statuses, s, START, days=400, reviews=load, time_off=off,
+                      review_profile=[0.5, 0.2, 0.1], checks={x: 2 for x in cur.skills}, until_finished=True)
+    assert (short.finished_on, short.started_on, short.finished, short.milestones_reached) == \
+        (whole.finished_on, whole.started_on, whole.finished, whole.milestones_reached)
+    assert short.days == whole.days[:len(short.days)]
+    assert all(not d.blocks for d in whole.days[len(short.days):])  # what it left out: days of reviews only
+
+
 @given(curricula(), st.integers(1, 3))
 @hsettings(max_examples=30, deadline=None)
 def test_stage_forecasts_follow_the_ladder(case, parallel):

@@ -58,7 +58,7 @@ def why(ws: Workspace, skill_id: str, *, now: datetime) -> WhyView:
     start = week = None
     if reason.position is not None:
         played = play_plan(cur, ctx.statuses, ctx.settings, ctx.today, days=HORIZON_DAYS, logged=ctx.logged,
-                           reviews=ctx.reviews, time_off=ctx.time_off)
+                           reviews=ctx.reviews, time_off=ctx.time_off, until_finished=True)
         start = played.started_on.get(skill_id) or played.finished_on.get(skill_id)
         week = (start - ctx.today).days // 7 + 1 if start else None
     return WhyView(reason, start, week, ctx.today)

@@ -90,7 +90,8 @@ def milestone_forecasts(curriculum: Curriculum, statuses: Mapping[str, Status], 
             d = today + timedelta(days=i)
             load.setdefault(d, avg if d > last else 0)
     played = play_plan(curriculum, statuses, settings, today, days=horizon_days, logged=logged,
-                       reviews=load, time_off=time_off, review_profile=review_profile, checks=checks)
+                       reviews=load, time_off=time_off, review_profile=review_profile, checks=checks,
+                       until_finished=True)
 
     needs = milestone_needs(curriculum, settings.tracks)
 
@@ -109,7 +110,7 @@ def milestone_forecasts(curriculum: Curriculum, statuses: Mapping[str, Status], 
         def ok(hours: float) -> bool:
             wp = play_plan(curriculum, statuses, replace(settings, weekly_hours=hours), today, days=span,
                            logged=logged, reviews=load, time_off=time_off, review_profile=review_profile,
-                           checks=checks)
+                           checks=checks, until_finished=True)
             d = finish_day(p, wp)
             return d is not None and d <= target
 

@@ -163,7 +163,8 @@ def play_plan(curriculum: Curriculum, statuses: Mapping[str, Status], settings: 
               days: int = 7, logged: Mapping[str, float] | None = None,
               reviews: Mapping[date, int] | None = None, time_off: list[tuple[date, date]] | None = None,
               review_minutes: float | None = None, plan: list[PlanItem] | None = None,
-              review_profile: Sequence[float] | None = None, checks: Mapping[str, int] | None = None) -> WeekPlan:
+              review_profile: Sequence[float] | None = None, checks: Mapping[str, int] | None = None,
+              until_finished: bool = False) -> WeekPlan:
     """Play the study plan forward on study days: reviews first, then up to ``parallel_skills`` skills a day.
 
     Parameters
@@ -194,6 +195,11 @@ def play_plan(curriculum: Curriculum, statuses: Mapping[str, Status], settings: 
         years); without it only ``reviews`` count (one week).
     checks : Mapping[str, int], optional
         Checks per skill (1 when missing), for ``review_profile``.
+    until_finished : bool
+        Stop after the first day that ends with no skill being studied and none ready to start
+        (every day after it would be the same: reviews only), so the returned days may be fewer
+        than ``days``. For forecasts, which only need the days skills finish on; the week view
+        keeps False.
 
     Returns
     -------
@@ -278,6 +284,8 @@ def play_plan(curriculum: Curriculum, statuses: Mapping[str, Status], settings: 
             fill(d)
         day.blocks = [Block(s, spent[s]) for s in sorted(spent, key=index.__getitem__)]  # file order
         plan_days.append(day)
+        if until_finished and not active:
+            break  # the day's last pick found nothing ready: only a finish makes a skill ready, so no later day changes
     after = dict(statuses)
     after.update({s: Status.LEARNED for s in finished})
     reached = [p.id for p, q in zip(milestone_progress(curriculum, statuses, logged, tracks=settings.tracks),
