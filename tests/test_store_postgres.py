@@ -17,7 +17,10 @@ from roadmap.models import in_models
 from roadmap import store
 from roadmap.store import StoreError, open_database
 
+from conftest import both_engines
 
+
+@both_engines
 def test_upgrade_from_empty_equals_models_on_both_engines(engine_url):
     engine = open_database(engine_url)
     try:
