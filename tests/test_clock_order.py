@@ -190,6 +190,7 @@ test_any_sequence_exports_and_imports_into_the_same_state = pytest.mark.slow(His
 # -- the same through the command line ------------------------------------------------------
 
 def _roadmap(db: Path, *args: str, now) -> subprocess.CompletedProcess:
+    """``roadmap ARGS`` in a real process (exit code and stderr exactly as a user sees them)."""
     exe = Path(sys.executable).parent / "roadmap"
     env = {**os.environ, "ROADMAP_DB": str(db), "ROADMAP_CURRICULUM": str(SMALL), "ROADMAP_NOW": now.isoformat()}
     return subprocess.run([str(exe), *args], capture_output=True, text=True, env=env, timeout=120)
@@ -222,6 +223,18 @@ def test_undo_dated_before_the_review_is_refused_and_the_export_imports_the_same
         imported.close()
 
 
+def _invoke(db: Path | str, *args: str, now):
+    """``roadmap ARGS`` through click in this process (the quick tests; the slow one above runs real
+    processes): a click Result with ``exit_code``, ``stdout`` and ``stderr``; an exception the CLI does not
+    turn into a message fails the test."""
+    from click.testing import CliRunner
+
+    from roadmap.cli import cli
+
+    env = {"ROADMAP_DB": str(db), "ROADMAP_CURRICULUM": str(SMALL), "ROADMAP_NOW": now.isoformat()}
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
 @pytest.mark.parametrize("command", [("reset", "algebra"), ("skip", "algebra"), ("start", "calculus"),
                                      ("learn", "calculus"), ("review", "algebra", "--rating", "hard"),
                                      ("undo",), ("log", "calculus", "30m"), ("log", "algebra", "30m")])
@@ -236,8 +249,8 @@ def test_every_history_write_dated_before_the_newest_entry_is_refused(ws, db_pat
         set_status(s, ws.curriculum, ["calculus"], Status.NOT_STARTED, now=later, settings=S)  # newest entry: later
     with ws.read() as s:
         before = transfer.export_document(s, now=NOW)
-    r = _roadmap(db_path, *command, now=later - timedelta(hours=1))
-    assert r.returncode == 2, r.stdout + r.stderr
+    r = _invoke(db_path, *command, now=later - timedelta(hours=1))
+    assert r.exit_code == 2, r.stdout + r.stderr
     assert "was refused: it is before the newest entry" in r.stderr and "Traceback" not in r.stderr
     with ws.read() as s:
         assert transfer.export_document(s, now=NOW) == before  # nothing written

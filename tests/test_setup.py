@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -39,16 +38,34 @@ def test_bad_target_is_named(run):
     assert r.exit_code == 2 and "MILESTONE=YYYY-MM-DD" in r.output
 
 
-def _cli(db_path, small_path, *args: str) -> subprocess.CompletedProcess:
-    """``roadmap ARGS`` in a real subprocess (exit code and stderr as a user sees them)."""
+def _process(db_path, small_path, *args: str) -> subprocess.CompletedProcess:
+    """``roadmap ARGS`` in a real subprocess (exit code and stderr exactly as a user sees them)."""
     env = {"ROADMAP_DB": str(db_path), "ROADMAP_CURRICULUM": str(small_path), "ROADMAP_NOW": NOW.isoformat(),
            "PATH": os.environ.get("PATH", ""), "TZ": "UTC", "HOME": str(db_path.parent)}
     return subprocess.run([sys.executable, "-m", "roadmap", *args], capture_output=True, text=True, env=env,
                           timeout=120)
 
 
+class _Result:
+    """What the tests read of a run: ``returncode``, ``stdout`` and ``stderr`` (as a CompletedProcess has)."""
+
+    def __init__(self, result):
+        self.returncode, self.stdout, self.stderr = result.exit_code, result.stdout, result.stderr
+
+
+def _cli(db_path, small_path, *args: str) -> _Result:
+    """``roadmap ARGS`` through click in this process, stderr kept apart from stdout (the first test below
+    checks the same wording from a real process)."""
+    from click.testing import CliRunner
+
+    from roadmap.cli import cli
+
+    env = {"ROADMAP_DB": str(db_path), "ROADMAP_CURRICULUM": str(small_path), "ROADMAP_NOW": NOW.isoformat()}
+    return _Result(CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False))
+
+
 def test_setup_names_every_problem_at_once(db_path, small_path, run):
-    p = _cli(db_path, small_path, "setup", "--weekly-hours", "x", "--study-days", "ZZ", "--timezone", "Nope",
+    p = _process(db_path, small_path, "setup", "--weekly-hours", "x", "--study-days", "ZZ", "--timezone", "Nope",
              "--target", "nope=2028-13-01", "--known", "zzz")
     assert p.returncode == 2, p.stderr
     err = p.stderr

@@ -69,12 +69,27 @@ class Team:
 
         return psycopg.connect(dbname=self.db, user=self.names.get(key, key), host=str(self.server.socket_dir))
 
-    def cli(self, key: str, *args: str, now: str = NOW.isoformat(), db: str | None = None):
-        """Run roadmap in a subprocess as learner ``key``."""
+    def cli(self, key: str, *args: str, now: str = NOW.isoformat(), db: str | None = None) -> CliResult:
+        """Run roadmap as learner ``key`` (through click, in this process; ``process`` runs a real one)."""
+        from roadmap.cli import cli
+
+        env = {"ROADMAP_DB": db or self.url(key), "ROADMAP_CURRICULUM": str(SMALL), "ROADMAP_NOW": now}
+        return CliResult(CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False))
+
+    def process(self, key: str, *args: str, now: str = NOW.isoformat(), db: str | None = None):
+        """Run roadmap in a subprocess as learner ``key`` (a subprocess.CompletedProcess)."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("ROADMAP_")}
         env.update(ROADMAP_DB=db or self.url(key), ROADMAP_CURRICULUM=str(SMALL), ROADMAP_NOW=now)
         return subprocess.run([sys.executable, "-m", "roadmap", *args], env=env, capture_output=True, text=True,
                               timeout=120)
+
+
+class CliResult:
+    """What the team tests read of a command: ``returncode``, ``stdout`` and ``stderr`` (as a
+    subprocess.CompletedProcess has them), from a click test run."""
+
+    def __init__(self, result):
+        self.returncode, self.stdout, self.stderr = result.exit_code, result.stdout, result.stderr
 
 
 def _fill(team: Team, key: str, skill: str) -> None:
@@ -83,7 +98,6 @@ def _fill(team: Team, key: str, skill: str) -> None:
         assert r.returncode == 0, r.stderr
 
 
-@pytest.mark.slow
 def test_a_learner_can_neither_read_nor_change_another_learners_rows(team):
     import psycopg
 
@@ -118,7 +132,6 @@ def test_a_learner_can_neither_read_nor_change_another_learners_rows(team):
     assert status["counts"]["learned"] == 1
 
 
-@pytest.mark.slow
 def test_a_mentor_reads_mentees_rows_only_in_the_cohort_view_and_cannot_write_them(team):
     _fill(team, "a", "algebra")
     _fill(team, "b", "calculus")
@@ -148,7 +161,6 @@ def test_a_mentor_reads_mentees_rows_only_in_the_cohort_view_and_cannot_write_th
         assert con.execute("SELECT status FROM skill_progress WHERE learner = %s", (a,)).fetchall() == [("learned",)]
 
 
-@pytest.mark.slow
 def test_the_product_works_for_a_learner_and_refuses_the_administrator(team):
     for args in (["learn", "algebra"], ["review", "algebra", "--rating", "good"], ["start", "calculus"],
                  ["log", "calculus", "2h"], ["off", "add", "2026-12-24", "2026-12-26"]):
@@ -201,7 +213,6 @@ def test_admin_errors_are_clear(team, tmp_path):
     assert r.exit_code == 2 and "owner" in r.stderr
 
 
-@pytest.mark.slow
 def test_remove_learner_lists_asks_and_deletes_rows_and_role(team):
     _fill(team, "a", "algebra")
     a = team.names["a"]
@@ -218,7 +229,6 @@ def test_remove_learner_lists_asks_and_deletes_rows_and_role(team):
         assert con.execute("SELECT count(*) FROM pg_roles WHERE rolname = %s", (a,)).fetchone()[0] == 0
 
 
-@pytest.mark.slow
 def test_a_plain_owner_with_createrole_administers(pg_server, pg_url):
     tag = uuid.uuid4().hex[:6]
     owner, learner = f"own_{tag}", f"lea_{tag}"
@@ -243,6 +253,7 @@ def test_a_plain_owner_with_createrole_administers(pg_server, pg_url):
             con.execute(f'DROP ROLE IF EXISTS "{owner}"')
 
 
+@pytest.mark.slow  # ~2 s: writer processes that wait on each other's locks
 def test_one_learners_writers_queue_and_other_learners_do_not_wait(team):
     """The per-learner advisory lock: a second writer of the same learner waits for the first (so it reads
     what the first committed), a writer of another learner goes through at once."""
@@ -270,7 +281,6 @@ def test_one_learners_writers_queue_and_other_learners_do_not_wait(team):
         engine_a.dispose()
 
 
-@pytest.mark.slow
 def test_two_processes_of_one_learner_lose_no_update(team):
     """Read-modify-write of one counter from two processes at once: every increment is kept."""
     code = ("import sys; from sqlalchemy import text; from roadmap.store import open_database, transaction\n"
@@ -309,7 +319,6 @@ def test_database_errors_become_clear_messages(team):
         engine.dispose()
 
 
-@pytest.mark.slow
 def test_upgrade_from_0006_asks_learners_to_wait_and_assigns_rows(pg_server, pg_url, tmp_path):
     from alembic import command
 
@@ -362,7 +371,6 @@ def test_upgrade_from_0006_without_assign_keeps_rows_for_the_upgrading_role(pg_s
         assert con.execute("SELECT learner FROM setting").fetchall() == [("postgres",)]
 
 
-@pytest.mark.slow
 def test_moving_in_from_sqlite_and_back_out(team, tmp_path):
     personal = tmp_path / "mine.db"
     for args in (["learn", "algebra"], ["log", "algebra", "1.5h"], ["config", "weekly_hours", "7"],
