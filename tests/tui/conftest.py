@@ -86,3 +86,16 @@ def text_of(widget) -> str:
     rendered = getattr(rendered, "_renderable", rendered)  # a Rich renderable wrapped by Textual
     console.print(rendered if not hasattr(rendered, "plain") else rendered.plain)
     return console.export_text()
+
+
+@pytest.fixture(autouse=True)
+def brisk_pilot(monkeypatch):
+    """Pilot waits for the app to go idle after every key press and pause by sleeping in steps of
+    ``textual._wait.SLEEP_GRANULARITY`` (20 ms) until a step used almost no CPU: two steps per key, so a
+    test that types spends most of its time asleep. Steps of 4 ms (idle: under 0.2 ms of CPU in a step)
+    detect the same idleness; the tests never rely on it for background work (:func:`settle` waits for
+    the app's workers explicitly)."""
+    import textual._wait as wait
+
+    monkeypatch.setattr(wait, "SLEEP_GRANULARITY", 0.004)
+    monkeypatch.setattr(wait, "SLEEP_IDLE", 0.0002)
