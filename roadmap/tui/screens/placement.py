@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Static
+from textual.worker import Worker, WorkerState
 
 from roadmap.errors import RoadmapError
 from roadmap.tui.widgets.text import esc as escape
@@ -171,7 +172,9 @@ class PlacementScreen(Screen):
         self._write(self.result)
 
     @work(thread=True, group="write", exit_on_error=False)
-    def _write(self, result) -> None:
+    def _write(self, result) -> bool:
+        """Write the placement (in a thread); True once written. The screen closes when the worker has
+        finished (:meth:`on_worker_state_changed`): closing it from inside the worker would cancel it."""
         from roadmap import wording
         from roadmap.actions.placement import confirm_placement
         from roadmap.tui.screens.setup import prior_spread_text
@@ -181,11 +184,16 @@ class PlacementScreen(Screen):
             changes = confirm_placement(app.workspace, result, now=app.now())
         except RoadmapError as e:
             app.call_from_thread(self.notify, str(e), title="Not written", severity="error", timeout=8)
-            return
+            return False
         marked = [c for c in changes if c.changed]
         app.call_from_thread(self.notify, f"Marked {wording.plural(len(marked), 'skill')} learned as prior "
                              f"knowledge; {prior_spread_text(marked)}.", timeout=6)
-        app.call_from_thread(self.dismiss, True)
+        return True
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Close with True once the placement is written."""
+        if event.worker.group == "write" and event.state == WorkerState.SUCCESS and event.worker.result:
+            self.dismiss(True)
 
     @on(Button.Pressed, "#placement-discard")
     def action_quit_placement(self) -> None:

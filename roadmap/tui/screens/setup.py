@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Button, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
+from textual.worker import Worker, WorkerState
 
 from roadmap.errors import RoadmapError
 from roadmap.tui.widgets.text import esc as escape
@@ -248,7 +249,10 @@ class SetupScreen(Screen):
         self._write(choices, then_placement)
 
     @work(thread=True, group="write", exit_on_error=False)
-    def _write(self, choices, then_placement: bool) -> None:
+    def _write(self, choices, then_placement: bool) -> tuple[bool] | None:
+        """Save the choices (in a thread); ``(then_placement,)`` once saved, None if refused. The form
+        closes when the worker has finished (:meth:`on_worker_state_changed`): closing it from inside
+        the worker would cancel it."""
         from roadmap import wording
         from roadmap.actions.setup import apply_setup
 
@@ -258,14 +262,19 @@ class SetupScreen(Screen):
                 out = apply_setup(app.workspace, choices, now=app.now())
             except RoadmapError as e:
                 app.call_from_thread(self._show_problems, [str(e)])
-                return
+                return None
             marked = [c for c in out.known if c.changed]
             msg = "Setup saved" + (f": {', '.join(out.settings)}" if out.settings else "")
             if marked:
                 msg += (f"; {wording.plural(len(marked), 'skill')} learned as prior knowledge, "
                         + prior_spread_text(marked))
             app.call_from_thread(self.notify, msg, timeout=6)
-        app.call_from_thread(self._done, then_placement)
+        return (then_placement,)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Close the form once the choices are saved (and open placement if asked)."""
+        if event.worker.group == "write" and event.state == WorkerState.SUCCESS and event.worker.result:
+            self._done(*event.worker.result)
 
     def _done(self, then_placement: bool) -> None:
         app = self.app
