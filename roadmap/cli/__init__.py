@@ -53,8 +53,8 @@ def _fast_due_count(argv: list[str]) -> bool:
     except ClockError:
         return False
     db = db if db is not None else os.environ.get("ROADMAP_DB") or None
-    if db is not None and not db.strip():
-        return False
+    if db is not None and (not db.strip() or "://" in db):
+        return False  # empty (the full path says why), or a database URL (team mode): the full path reads it
     curriculum = curriculum if curriculum is not None else os.environ.get("ROADMAP_CURRICULUM") or None
     if curriculum is not None and not curriculum.strip():
         return False
