@@ -117,26 +117,40 @@ def pg_server():
     server.stop()
 
 
-_SHAPE = """
+_USER_NS = ("n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast') AND n.nspname NOT LIKE 'pg_temp%' "
+            "AND n.nspname NOT LIKE 'pg_toast_temp%'")
+_SHAPE = f"""
 SELECT (SELECT string_agg(version_num, ',') FROM alembic_version),
-       (SELECT string_agg(format('%s:%s:%s:%s:%s', c.relname, c.relkind, c.relacl, c.relrowsecurity,
-                                 c.relforcerowsecurity), ',' ORDER BY c.relname)
-          FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace),
-       (SELECT string_agg(format('%s.%s:%s:%s:%s', a.attrelid::regclass, a.attname, a.atttypid, a.attnotnull,
-                                 pg_get_expr(d.adbin, d.adrelid)), ','
-                          ORDER BY c.relname, a.attnum)
-          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+       (SELECT string_agg(format('%s:%s:%s', n.nspname, n.nspowner, n.nspacl), ',' ORDER BY n.nspname)
+          FROM pg_namespace n WHERE {_USER_NS}),
+       (SELECT string_agg(format('%s.%s:%s:%s:%s:%s:%s:%s', n.nspname, c.relname, c.relkind, c.relowner, c.relacl,
+                                 c.relrowsecurity, c.relforcerowsecurity, c.reloptions), ',' ORDER BY n.nspname, c.relname)
+          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE {_USER_NS}),
+       (SELECT string_agg(format('%s.%s.%s:%s:%s:%s:%s:%s', n.nspname, c.relname, a.attname, a.atttypid, a.atttypmod,
+                                 a.attnotnull, a.attacl, pg_get_expr(d.adbin, d.adrelid)), ','
+                          ORDER BY n.nspname, c.relname, a.attnum)
+          FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
           LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-          WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p') AND a.attnum > 0
-            AND NOT a.attisdropped),
-       (SELECT string_agg(pg_get_constraintdef(oid) || conname, ',' ORDER BY conname) FROM pg_constraint
-          WHERE connamespace = 'public'::regnamespace),
-       (SELECT string_agg(format('%s:%s:%s', polname, pg_get_expr(polqual, polrelid), polroles), ','
-                          ORDER BY polname) FROM pg_policy),
-       (SELECT string_agg(proname || prosrc, ',' ORDER BY proname) FROM pg_proc
-          WHERE pronamespace = 'public'::regnamespace),
-       (SELECT string_agg(tgname, ',' ORDER BY tgname) FROM pg_trigger WHERE NOT tgisinternal),
-       (SELECT format('%s:%s', datdba, datacl) FROM pg_database WHERE datname = current_database()),
+          WHERE {_USER_NS} AND c.relkind IN ('r', 'p', 'v', 'm', 'f') AND a.attnum > 0 AND NOT a.attisdropped),
+       (SELECT string_agg(format('%s:%s:%s', conrelid::regclass, conname, pg_get_constraintdef(k.oid)), ','
+                          ORDER BY conrelid::regclass::text, conname)
+          FROM pg_constraint k JOIN pg_namespace n ON n.oid = k.connamespace WHERE {_USER_NS}),
+       (SELECT string_agg(format('%s:%s:%s:%s:%s:%s:%s', polrelid::regclass, polname, polcmd, polpermissive, polroles,
+                                 pg_get_expr(polqual, polrelid), pg_get_expr(polwithcheck, polrelid)), ','
+                          ORDER BY polrelid::regclass::text, polname) FROM pg_policy),
+       (SELECT string_agg(format('%s:%s:%s:%s', p.proname, p.proowner, p.proacl, md5(p.prosrc)), ','
+                          ORDER BY p.proname) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+          WHERE {_USER_NS}),
+       (SELECT string_agg(format('%s:%s:%s', tgrelid::regclass, CASE WHEN tgisinternal THEN '' ELSE tgname END,
+                                 tgenabled), ',' ORDER BY tgrelid::regclass::text, tgname) FROM pg_trigger),
+       (SELECT string_agg(format('%s:%s', t.typname, t.typtype), ',' ORDER BY t.typname)
+          FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace
+          WHERE {_USER_NS} AND t.typrelid = 0 AND t.typelem = 0),
+       (SELECT string_agg(format('%s:%s:%s:%s:%s:%s:%s', seqrelid::regclass, seqtypid, seqstart, seqincrement, seqmin,
+                                 seqmax, seqcycle), ',' ORDER BY seqrelid::regclass::text) FROM pg_sequence),
+       (SELECT string_agg(extname || extversion, ',' ORDER BY extname) FROM pg_extension),
+       (SELECT format('%s:%s:%s:%s', datdba, datacl, datconnlimit, datallowconn) FROM pg_database
+          WHERE datname = current_database()),
        (SELECT string_agg(array_to_string(setconfig, ';'), ',') FROM pg_db_role_setting s
           JOIN pg_database d ON d.oid = s.setdatabase WHERE d.datname = current_database())
 """
