@@ -141,7 +141,13 @@ class RoadmapApp(App):
             self.call_from_thread(self.action_setup)
 
     def on_worker_state_changed(self, event) -> None:
-        """A worker that failed shows its error as a notification; the app keeps running."""
+        """The app's own workers: see :meth:`show_worker_error`."""
+        self.show_worker_error(event)
+
+    def show_worker_error(self, event) -> None:
+        """A worker that failed shows its error as a notification; the app keeps running. Screens
+        forward their workers' state changes here (the message does not bubble from a screen to the
+        app): :class:`roadmap.tui.screens.base.WorkerErrors`."""
         from textual.worker import WorkerState
 
         if event.state != WorkerState.ERROR:

@@ -160,6 +160,31 @@ async def test_a_failed_background_task_is_an_error_the_tests_see(make_app, erro
     assert [sev for sev, _, msg in error_notifications if "ZeroDivisionError" in msg] == ["error"]
 
 
+@pytest.mark.error_notification(r"^Not done: the database is busy$")
+async def test_a_screen_whose_worker_fails_shows_the_error(make_app, monkeypatch, error_notifications):
+    """A screen's worker (not the app's) that fails is shown too: Textual's worker state message goes
+    to the screen and does not bubble to the app."""
+    from roadmap.errors import RoadmapError
+    from roadmap.tui.screens.stats import StatsScreen
+
+    def busy(self):
+        raise RoadmapError("the database is busy")
+
+    monkeypatch.setattr(StatsScreen, "read", busy)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await app.run_action("stats")
+        for _ in range(3):
+            try:
+                await app.workers.wait_for_complete()
+            except WorkerFailed:
+                pass
+            await pilot.pause()
+        assert type(app.screen).__name__ == "StatsScreen"
+    assert [sev for sev, _, msg in error_notifications if "busy" in msg] == ["error"]
+
+
 async def test_undo_at_the_start_of_a_session_never_undoes_older_reviews(make_app, ws):
     from sqlmodel import select
 

@@ -14,7 +14,16 @@ from roadmap.status import Status
 from roadmap.tui.widgets.skill_detail import SkillDetail
 
 
-class LoadingScreen(Screen):
+class WorkerErrors:
+    """Mixin for screens that run workers: a worker that fails shows its error as a notification
+    (Textual's ``Worker.StateChanged`` goes to the screen that started the worker and does not
+    bubble to the app, whose handler would otherwise never see it)."""
+
+    def on_worker_state_changed(self, event) -> None:
+        self.app.show_worker_error(event)
+
+
+class LoadingScreen(WorkerErrors, Screen):
     """A screen whose data comes from :meth:`read`, run in a thread worker (never touching widgets),
     and is drawn by :meth:`show` on the UI thread. ``action_reload`` (also called when another
     process changes the database) reads again."""

@@ -22,11 +22,12 @@ from roadmap.errors import RoadmapError
 from roadmap.tui.widgets.text import esc as escape
 from roadmap.tui.widgets.title_bar import TitleBar
 from roadmap.tui.widgets.key_footer import KeyFooter
+from roadmap.tui.screens.base import WorkerErrors
 
 SUMMARY_SHOWN = 12  # skills named per group in the summary; the rest are counted
 
 
-class PlacementScreen(Screen):
+class PlacementScreen(WorkerErrors, Screen):
     """One probe at a time, then the summary to confirm."""
 
     TITLE = "Placement"

@@ -19,6 +19,7 @@ from roadmap.errors import RoadmapError
 from roadmap.tui.widgets.title_bar import TitleBar
 from roadmap.tui.widgets.text import esc as escape
 from roadmap.tui.widgets.key_footer import KeyFooter
+from roadmap.tui.screens.base import WorkerErrors
 
 LABELS = wording.RATING_LABELS
 NO_ANSWER_KEY = "no answer key — check against the resources"
@@ -59,7 +60,7 @@ class NoteScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(WorkerErrors, Screen):
     """Review the given checks in order; each rating is recorded at once.
 
     ``targets`` are (skill id, check id) pairs (or skill ids: each of their

@@ -15,6 +15,7 @@ from roadmap.errors import RoadmapError
 from roadmap.tui.widgets.title_bar import TitleBar
 from roadmap.tui.widgets.text import esc as escape
 from roadmap.tui.widgets.key_footer import KeyFooter
+from roadmap.tui.screens.base import WorkerErrors
 
 
 class SettingValidator(Validator):
@@ -49,7 +50,7 @@ def is_switch(key: str) -> bool:
 ON_OFF = [("on", "on"), ("off", "off")]
 
 
-class SettingsScreen(Screen):
+class SettingsScreen(WorkerErrors, Screen):
     """One input per setting; invalid values are explained and never saved."""
 
     TITLE = "Settings"

@@ -24,6 +24,7 @@ from roadmap.errors import RoadmapError
 from roadmap.tui.widgets.text import esc as escape
 from roadmap.tui.widgets.title_bar import TitleBar
 from roadmap.tui.widgets.key_footer import KeyFooter
+from roadmap.tui.screens.base import WorkerErrors
 
 FIELDS = [("weekly_hours", "Weekly hours", "e.g. 8"), ("study_days", "Study days", "e.g. MO,WE,SA=3"),
           ("timezone", "Time zone", "e.g. Europe/Berlin")]
@@ -63,7 +64,7 @@ def known_summary(ticked: int, total: int) -> str:
             + (f" and {wording.plural(extra, 'prerequisite')}" if extra else "") + ".")
 
 
-class SetupScreen(Screen):
+class SetupScreen(WorkerErrors, Screen):
     """The setup form; dismisses with True when saved, False when skipped."""
 
     TITLE = "Setup"
