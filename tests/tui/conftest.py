@@ -71,9 +71,17 @@ def make_app(ws):
 
 
 async def settle(pilot) -> None:
-    """Wait until workers are done and the screen has processed their messages."""
+    """Wait until workers are done and the screen has processed their messages. A worker that failed
+    raises (WorkerFailed); one cancelled is expected: a screen's exclusive read is cancelled when a newer
+    one supersedes it (a write reloads the screen, and so does noticing that the database changed)."""
+    import asyncio
+
+    from textual.worker import WorkerCancelled
+
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        for outcome in await asyncio.gather(*(w.wait() for w in list(pilot.app.workers)), return_exceptions=True):
+            if isinstance(outcome, BaseException) and not isinstance(outcome, WorkerCancelled):
+                raise outcome
         await pilot.pause()
 
 
