@@ -9,7 +9,7 @@ the milestones are ready.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Callable, Mapping
 
@@ -22,7 +22,32 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
-class Overview:
+class DueToday:
+    """Today's review queue and the learned skills' memory: the part of :class:`Overview` that needs no
+    planner (no study plan, week or milestones), read first so the app can draw it at once.
+
+    :class:`Overview` extends it (its attributes are documented there), so :func:`review_session`
+    takes either.
+    """
+
+    today: date
+    due: list
+    due_total: int
+    cards: dict
+    fading: list[str]
+    statuses: dict
+    settings: Settings
+    reviewed_today: int = 0
+    day_off: bool = False
+
+    @property
+    def moved(self) -> int:
+        """Checks due today that wait for the next days (the daily cap is used up, or today is time off)."""
+        return max(0, self.due_total - len(self.due))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Overview(DueToday):
     """The state of the learner's day.
 
     Attributes
@@ -63,29 +88,15 @@ class Overview:
         The seven days from today.
     """
 
-    today: date
-    due: list
-    due_total: int
     in_progress: list[PlanItem]
     next_up: list[PlanItem]
     today_hours: float
     today_done_minutes: float
     milestones: list[MilestoneProgress]
     streak_days: int
-    statuses: dict
     logged: dict
-    settings: Settings
-    cards: dict
     week: WeekPlan
-    fading: list[str]
     states: dict
-    reviewed_today: int = 0
-    day_off: bool = False
-
-    @property
-    def moved(self) -> int:
-        """Checks due today that wait for the next days (the daily cap is used up, or today is time off)."""
-        return max(0, self.due_total - len(self.due))
 
 
 STREAK_WINDOWS = (30, 120, 400)  # days read for the streak; a longer one shows as 400+
@@ -154,47 +165,29 @@ def rest_days(settings: Settings, time_off: list[tuple[date, date]], *, study_le
     return rest
 
 
-@dataclass(frozen=True)
-class DueToday:
-    """Today's review queue and the learned skills' memory: the part of :class:`Overview` that needs no
-    planner (no study plan, week or milestones), read first so the app can draw it at once.
-
-    The attributes mean what they mean in :class:`Overview` (``due``, ``due_total``, ``cards``,
-    ``fading``, ``reviewed_today``, ``day_off``, ``settings``, ``statuses``, ``today``), so
-    :func:`review_session` takes either.
-    """
-
-    today: date
-    due: list
-    due_total: int
-    cards: dict
-    fading: list[str]
-    statuses: dict
-    settings: Settings
-    reviewed_today: int = 0
-    day_off: bool = False
-
-    @property
-    def moved(self) -> int:
-        """Checks due today that wait for the next days (the daily cap is used up, or today is time off)."""
-        return max(0, self.due_total - len(self.due))
-
-
 def read_due_today(session, curriculum, now: datetime) -> DueToday:
     """Today's queue and the learned skills' memory at ``now`` (UTC) inside ``session``: the same
     values :func:`read_overview` returns for them, without the planner. Read-only."""
-    from roadmap import review, settings_store
-    from roadmap.actions.skills import fading
+    from roadmap import settings_store
     from roadmap.progress import load_statuses
     from roadmap.timeoff import list_time_off
 
     settings = settings_store.load(session)
-    today = settings.calendar.study_day(now)
     off = [(t.first_day, t.last_day) for t in list_time_off(session)]
+    return _read_due(session, curriculum, now, settings, settings.calendar.study_day(now),
+                     load_statuses(session, curriculum), off)
+
+
+def _read_due(session, curriculum, now: datetime, settings: Settings, today: date, statuses: dict,
+              time_off: list[tuple[date, date]]) -> DueToday:
+    """:func:`read_due_today` given what :func:`read_overview` has read already (one read of the cards
+    serves the memory and the queue)."""
+    from roadmap import review
+    from roadmap.actions.skills import fading
+
     checks = review.check_states(session, now=now, settings=settings, skills=curriculum.skills)
     cards = review.card_states(session, now=now, settings=settings, items=checks)
-    queue = review.todays_queue(session, now=now, settings=settings, time_off=off, items=checks)
-    statuses = load_statuses(session, curriculum)
+    queue = review.todays_queue(session, now=now, settings=settings, time_off=time_off, items=checks)
     return DueToday(today=today, due=queue.items, due_total=queue.total, cards=cards,
                     fading=fading(cards, statuses, settings), statuses=statuses, settings=settings,
                     reviewed_today=queue.reviewed_today, day_off=queue.day_off)
@@ -206,12 +199,13 @@ def due_today(ws: Workspace, *, now: datetime) -> DueToday:
         return read_due_today(s, ws.curriculum, now)
 
 
-def read_overview(session, curriculum, now: datetime) -> Overview:
-    """The overview at ``now`` (UTC) inside ``session``. Read-only."""
+def read_overview(session, curriculum, now: datetime, due: DueToday | None = None) -> Overview:
+    """The overview at ``now`` (UTC) inside ``session``; ``due``: the queue part, already read at the same
+    ``now`` (:func:`read_due_today`), is not read again. Read-only."""
     from roadmap import review
     from roadmap.planning import frontier, milestone_progress, study_plan
     from roadmap.actions.context import plan_context
-    from roadmap.actions.skills import fading, skill_states
+    from roadmap.actions.skills import skill_states
 
     from roadmap import studylog
     from roadmap.actions.week import WeekView, forward, read_done
@@ -219,9 +213,9 @@ def read_overview(session, curriculum, now: datetime) -> Overview:
     ctx = plan_context(session, curriculum, now)
     settings, today, statuses, logged = ctx.settings, ctx.today, ctx.statuses, ctx.logged
     cal = settings.calendar
-    checks = review.check_states(session, now=now, settings=settings, skills=curriculum.skills)
-    cards = review.card_states(session, now=now, settings=settings, items=checks)  # one read of the cards for both
-    queue = review.todays_queue(session, now=now, settings=settings, time_off=ctx.time_off, items=checks)
+    if due is None:
+        due = _read_due(session, curriculum, now, settings, today, statuses, ctx.time_off)
+    cards = due.cards
     plan = study_plan(curriculum, statuses, logged, settings=settings)
     in_progress = [p for p in plan if p.status == Status.IN_PROGRESS]
     ready = [p for p in frontier(curriculum, statuses, logged, plan=plan) if p.status != Status.IN_PROGRESS]
@@ -240,33 +234,25 @@ def read_overview(session, curriculum, now: datetime) -> Overview:
         n, filled = _walk(active, today, rest, today - timedelta(days=window))
         if not filled:
             break
-    weak = fading(cards, statuses, settings)
     return Overview(
-        today=today,
-        due=queue.items,
-        due_total=queue.total,
+        **{f.name: getattr(due, f.name) for f in fields(DueToday)},
         in_progress=in_progress,
         next_up=ready,
         today_hours=view.today_goal_minutes / 60,
         today_done_minutes=view.today_done.minutes,
         milestones=milestone_progress(curriculum, statuses, logged, tracks=settings.tracks),
         streak_days=min(n, STREAK_MAX),
-        statuses=statuses,
         logged=logged,
-        settings=settings,
-        cards=cards,
         week=wp,
-        fading=weak,
-        states=skill_states(curriculum, statuses, weak),
-        reviewed_today=queue.reviewed_today,
-        day_off=queue.day_off,
+        states=skill_states(curriculum, statuses, due.fading),
     )
 
 
-def overview(ws: Workspace, *, now: datetime) -> Overview:
-    """Gather the Today screen's data at instant ``now`` (UTC). Read-only."""
+def overview(ws: Workspace, *, now: datetime, due: DueToday | None = None) -> Overview:
+    """Gather the Today screen's data at instant ``now`` (UTC); ``due``: the queue part, already read at
+    the same ``now`` (:func:`due_today`, which the app draws first), is not read again. Read-only."""
     with ws.read() as s:
-        return read_overview(s, ws.curriculum, now)
+        return read_overview(s, ws.curriculum, now, due)
 
 
 @dataclass(frozen=True)
@@ -291,7 +277,7 @@ class ReviewSession:
         return list(dict.fromkeys(s for s, _ in self.targets))
 
 
-def review_session(ov: Overview | DueToday, curriculum=None) -> ReviewSession:
+def review_session(ov: DueToday, curriculum=None) -> ReviewSession:
     """Today's queue; when the cap is used up (or today is time off) nothing more; with nothing due, the
     fading skills' checks early (within what is left of the daily cap); else the next due day.
 

@@ -109,3 +109,19 @@ def test_due_today_is_the_overviews_queue_without_the_planner(ws):
     assert first.fading == ov.fading and first.statuses == ov.statuses
     # `r` works from it before the plan is there: the same session as from the overview
     assert today.review_session(first, ws.curriculum) == today.review_session(ov, ws.curriculum)
+
+
+def test_the_overview_takes_the_queue_already_read_and_is_the_same(ws, monkeypatch):
+    with ws.write() as s:
+        set_status(s, ws.curriculum, ["algebra", "calculus"], Status.LEARNED, now=NOW - timedelta(days=30),
+                   settings=Settings(timezone="UTC"))
+    first = today.due_today(ws, now=NOW)
+    whole = today.overview(ws, now=NOW)
+    from roadmap import review
+
+    def not_again(*args, **kwargs):
+        raise AssertionError("the queue was read again")
+
+    monkeypatch.setattr(review, "check_states", not_again)  # the app's first read passes what it drew
+    given = today.overview(ws, now=NOW, due=first)
+    assert given == whole and isinstance(given, today.DueToday)

@@ -19,7 +19,7 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from roadmap import wording
-from roadmap.actions.today import STREAK_MAX, DueToday, Overview, due_today, review_session
+from roadmap.actions.today import STREAK_MAX, DueToday, Overview, due_today, overview, review_session
 from roadmap.status import SkillState, Status
 from roadmap.tui.screens.base import SkillListScreen
 from roadmap.tui.widgets.columns import set_columns
@@ -99,9 +99,12 @@ class TodayScreen(SkillListScreen):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def _load(self) -> None:
         if self.ov is None:  # the first read: the due count and the queue first, then the planner
-            drawn = threading.Event()
-            self.post_message(self.QueueLoaded(due_today(self.app.workspace, now=self.app.now()), drawn))
+            drawn, now = threading.Event(), self.app.now()
+            first = due_today(self.app.workspace, now=now)
+            self.post_message(self.QueueLoaded(first, drawn))
             drawn.wait(FIRST_DRAW_WAIT_S)  # let the first paint have the CPU
+            self.post_message(self.Loaded(overview(self.app.workspace, now=now, due=first)))
+            return
         self.post_message(self.Loaded(self.read()))
 
     @on(QueueLoaded)
