@@ -170,6 +170,10 @@ class MigratedPool:
         self.server, self.template, self.free = server, template, []
         with server.connect(template) as con:
             self.shape = con.execute(_SHAPE).fetchone()
+            tables = [r[0] for r in con.execute(  # the same in every copy whose shape is the template's
+                "SELECT format('%I', relname) FROM pg_class WHERE relnamespace = 'public'::regnamespace "
+                "AND relkind IN ('r', 'p') AND relname <> 'alembic_version'")]
+        self.truncate = f"TRUNCATE {', '.join(tables)} RESTART IDENTITY"
 
     def take(self) -> str:
         return self.free.pop() if self.free else self.server.create_database(template=self.template)
@@ -181,10 +185,7 @@ class MigratedPool:
                             "WHERE datname = current_database() AND pid <> pg_backend_pid()")
                 if con.execute(_SHAPE).fetchone() != self.shape:
                     raise LookupError("the test changed the schema")
-                tables = [r[0] for r in con.execute(
-                    "SELECT format('%I', relname) FROM pg_class WHERE relnamespace = 'public'::regnamespace "
-                    "AND relkind IN ('r', 'p') AND relname <> 'alembic_version'")]
-                con.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY")
+                con.execute(self.truncate)
             self.free.append(name)
         except Exception:
             self.server.drop_database(name)
