@@ -126,7 +126,7 @@ class TodayScreen(SkillListScreen):
         self.query_one("#detail", SkillDetail).update(PLANNING)
         self.query_one("#milestones", MilestoneBars).update(PLANNING)
 
-    def _summary(self, ov: Overview | DueToday, middle: list[str]) -> str:
+    def _summary(self, ov: DueToday, middle: list[str]) -> str:
         """The summary: the due count, ``middle`` (the day's plan and streak), fading, the queue's first skills."""
         cur = self.app.workspace.curriculum
         due = f"[b]{len(ov.due)}[/b] check{'s' if len(ov.due) != 1 else ''} to review"
