@@ -273,9 +273,9 @@ async def test_the_due_count_and_queue_show_before_the_plan(make_app, ws, monkey
     planner_may_run = threading.Event()
     plan = TodayScreen.read
 
-    def held_read(self):
+    def held_read(self, *args, **kwargs):
         assert planner_may_run.wait(30), "the test never let the planner run"
-        return plan(self)
+        return plan(self, *args, **kwargs)
 
     monkeypatch.setattr(TodayScreen, "read", held_read)
     app = make_app()

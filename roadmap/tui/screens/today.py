@@ -9,6 +9,7 @@ study plan, streak, week and milestones as soon as the planner has them
 from __future__ import annotations
 
 import threading
+from datetime import datetime
 
 from rich.text import Text
 from textual import on, work
@@ -103,9 +104,14 @@ class TodayScreen(SkillListScreen):
             first = due_today(self.app.workspace, now=now)
             self.post_message(self.QueueLoaded(first, drawn))
             drawn.wait(FIRST_DRAW_WAIT_S)  # let the first paint have the CPU
-            self.post_message(self.Loaded(overview(self.app.workspace, now=now, due=first)))
+            self.post_message(self.Loaded(self.read(now=now, due=first)))
             return
         self.post_message(self.Loaded(self.read()))
+
+    def read(self, now: datetime | None = None, due: DueToday | None = None) -> Overview:
+        """The day's overview at ``now`` (UTC; default the app's clock), reusing the queue ``due``
+        already read at that instant if given (runs in a thread)."""
+        return overview(self.app.workspace, now=now or self.app.now(), due=due)
 
     @on(QueueLoaded)
     def _queue_loaded(self, message: QueueLoaded) -> None:
