@@ -294,3 +294,33 @@ async def test_the_due_count_and_queue_show_before_the_plan(make_app, ws, monkey
         assert screen.ov is not None and "planning…" not in text_of(screen.query_one("#summary"))
         assert [r.value for r in screen.query_one("#skills", DataTable).rows] == ["calculus", "probability"]
         assert "planning…" not in text_of(screen.query_one("#milestones"))
+
+
+async def test_the_first_load_reads_once_and_coming_back_reads_again(make_app, monkeypatch):
+    """Opening the app reads the queue and plans once (the screen's mount and its first resume used to
+    start two reads side by side); coming back from another screen reads again."""
+    from roadmap.tui.screens import today
+
+    calls = {"queue": 0, "plan": 0}
+    queue, plan = today.due_today, today.TodayScreen.read
+
+    def counted_queue(*args, **kwargs):
+        calls["queue"] += 1
+        return queue(*args, **kwargs)
+
+    def counted_plan(self, *args, **kwargs):
+        calls["plan"] += 1
+        return plan(self, *args, **kwargs)
+
+    monkeypatch.setattr(today, "due_today", counted_queue)
+    monkeypatch.setattr(today.TodayScreen, "read", counted_plan)
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert calls == {"queue": 1, "plan": 1}
+        await pilot.press("question_mark")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "TodayScreen"
+        assert calls == {"queue": 1, "plan": 2}

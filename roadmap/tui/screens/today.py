@@ -83,8 +83,15 @@ class TodayScreen(SkillListScreen):
         self.query_one("#milestones").border_title = "Milestones"
         self._fit()
 
+    _resumed = False
+
     def on_screen_resume(self) -> None:
-        self.action_reload()
+        # Back from another screen (a review, setup): read again. The resume that comes with the
+        # first mount is skipped -- on_mount has started the first read, and a second one would
+        # run the queue read and the planner twice while the first paint waits for the CPU.
+        if self._resumed:
+            self.action_reload()
+        self._resumed = True
 
     first: DueToday | None = None  # the queue, drawn before the plan; ``ov`` replaces it
     painted = False  # True once the first data (the queue) is on screen
