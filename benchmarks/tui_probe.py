@@ -2,10 +2,13 @@
 review queue (the study plan and milestones follow from a worker), then time rating keys in the
 review session. Used by benchmarks/run.py.
 
-The rating latency is measured inside the app: from the moment the screen's
-rate action starts (the key has been dispatched) to the moment the next check's
-prompt is on screen (the rating recorded and the screen refreshed). Every wait
-has a deadline, so a probe that cannot go on says so and exits instead of hanging.
+The rating latency is measured inside the app: from the moment the rating key
+is handed to the app (as the terminal driver hands it over) to the first screen
+refresh after the next check's prompt is shown (the rating recorded and the
+screen redrawn). The key is sent without Textual's test pilot, whose press waits
+for the process to look idle in 20 ms steps (about 100 ms a key, which an
+earlier version of this probe counted as latency). Every wait has a deadline,
+so a probe that cannot go on says so and exits instead of hanging.
 """
 
 import asyncio
@@ -21,18 +24,11 @@ def say(line: str) -> None:
 
 
 async def main() -> None:
+    from textual import events
+
     from roadmap.tui.app import RoadmapApp
     from roadmap.tui.screens.review import ReviewScreen
     from roadmap.workspace import Workspace
-
-    marks: dict[str, float] = {}
-    rate = ReviewScreen.action_rate
-
-    def timed_rate(self, rating):
-        marks["t0"] = time.perf_counter()
-        return rate(self, rating)
-
-    ReviewScreen.action_rate = timed_rate
 
     async def until(condition, what: str, seconds: float = 60.0) -> None:
         """Wait for ``condition()``; a probe that cannot go on stops with a message instead of hanging."""
@@ -61,12 +57,16 @@ async def main() -> None:
                 await pilot.press("space")  # reveal the answer key; the rating choices follow
                 await until(lambda: screen.outcomes and not screen.busy, "the rating choices")
                 index = screen.index
-                marks.clear()
-                await pilot.press("3")
+                key = events.Key("3", "3")
+                key.set_sender(app)
+                t0 = time.perf_counter()
+                app._driver.send_message(key)  # as a terminal's key arrives (Pilot.press does the same, then waits)
                 # from the rating key to the next check on screen (its prompt, before the reveal)
                 await until(lambda: screen.index > index and not screen.busy, "the next check")
-                await pilot.pause()
-                ratings.append(time.perf_counter() - marks["t0"])
+                drawn = asyncio.Event()
+                app.call_after_refresh(drawn.set)
+                await asyncio.wait_for(drawn.wait(), 60)
+                ratings.append(time.perf_counter() - t0)
         say(json.dumps({"rating_s": ratings}))
 
 
