@@ -244,14 +244,20 @@ def main() -> None:
     ap.add_argument("--smoke", action="store_true",
                     help="bundled curriculum with 30 days of history only, one run: checks every command works")
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--only", choices=("cli", "tui"), help="time only the commands (cli) or only the app (tui)")
+    ap.add_argument("--data", choices=("bundled", "large"), help="only this data set")
     args = ap.parse_args()
     if args.smoke:
         args.runs = 1
     rows = []
     for kind in ("bundled",) if args.smoke else ("bundled", "large"):
+        if args.data and kind != args.data:
+            continue
         db, cur = build(kind, args.quick, args.smoke)
-        rows += cli_rows(kind, db, cur, args.runs)
-        rows += tui_rows(kind, db, cur, args.runs)
+        if args.only != "tui":
+            rows += cli_rows(kind, db, cur, args.runs)
+        if args.only != "cli":
+            rows += tui_rows(kind, db, cur, args.runs)
     size = "1 000 skills, 100 000 reviews" if args.quick else "10 000 skills, 1 000 000 reviews"
     print(f"Measured {time.strftime('%Y-%m-%d')} on {machine()}; median of {args.runs} runs (min–max).")
     base = baseline(args.runs)
