@@ -30,6 +30,8 @@ def parse_duration(text: str) -> float:
         If the text is not one of the accepted forms or is zero.
     """
     t = text.strip().lower().replace(" ", "")
+    if re.match(r"-[\d.]", t):
+        raise DurationError(f"{text!r} is not a positive duration (study time is only added, never taken back)")
     hours = None
     m = re.fullmatch(r"(\d+):([0-5]\d)", t)
     if m:

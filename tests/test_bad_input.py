@@ -23,7 +23,8 @@ CASES = [
     (["review", "algebra", "--rating", "0"], None, "again, hard, good, easy"),
     (["review", "algebra", "--rating", "good", "--duration", "soon"], None, "not a duration"),
     (["log", "algebra", "ninety"], None, "not a duration"),
-    (["log", "algebra", "-5m"], None, "No such option"),  # click: negative durations look like options
+    (["log", "algebra", "-5m"], None, "not a positive duration"),  # not taken for an option
+    (["log", "algebra", "--5m"], None, "not a duration"),
     (["log", "algebra", "0h"], None, "not a positive duration"),
     (["week", "--from", "2026-02-30"], None, "YYYY-MM-DD"),
     (["week", "--from", "9999-12-31"], None, "outside the years"),

@@ -18,5 +18,11 @@ def test_refused_forms_name_the_text(text):
     assert repr(text) in str(e.value)
 
 
+@pytest.mark.parametrize("text", ["-5m", "-1.5h", "-1:30", " -2h"])
+def test_negative_durations_are_refused_as_negative(text):
+    with pytest.raises(DurationError, match="not a positive duration"):
+        parse_duration(text)
+
+
 def test_minutes_are_shown_in_one_style():
     assert [format_minutes(m) for m in (45, 60, 86)] == ["45m", "1h", "1h26m"]

@@ -91,24 +91,31 @@ def status(ctx: click.Context, fmt: str) -> None:
 
 
 @click.command()
+@click.option("--all", "show_all", is_flag=True,
+              help="Also list the skills learned or skipped (every skill id of the curriculum).")
 @click.option("--format", "fmt", type=FORMATS, default="text", show_default=True)
 @click.pass_context
-def plan(ctx: click.Context, fmt: str) -> None:
+def plan(ctx: click.Context, show_all: bool, fmt: str) -> None:
     """The study plan: every skill still to learn, prerequisites first, with the time left on each."""
     from roadmap import wording
     from roadmap.actions.plan import study_plan
 
     ws = workspace(ctx)
-    view = study_plan(ws)
+    view = study_plan(ws, finished=show_all)
+    done_items = view.finished
     if fmt == "json":
-        emit_json([skill_json(ws.curriculum, i, view.statuses) for i in view.items])
+        emit_json([skill_json(ws.curriculum, i, view.statuses) for i in view.items + done_items])
         return
-    if not view.items:
+    con = console()
+    if view.items:
+        con.print(plan_table(ws.curriculum, view.items,
+                             f"Study plan: {wording.plural(len(view.items), 'skill')}, "
+                             f"{wording.duration_hours(view.total_hours)}"))
+    else:
         click.echo("Nothing left to study: every skill is learned or skipped.")
-        return
-    console().print(plan_table(ws.curriculum, view.items,
-                               f"Study plan: {wording.plural(len(view.items), 'skill')}, "
-                               f"{wording.duration_hours(view.total_hours)}"))
+    if done_items:
+        con.print(plan_table(ws.curriculum, done_items,
+                             f"Learned or skipped: {wording.plural(len(done_items), 'skill')}"))
 
 
 @click.command("next")
@@ -265,7 +272,8 @@ def reset(ctx: click.Context, skill_ids: tuple[str, ...], with_dependents: bool,
                + (f" ({sum(c.left_review for c in done)} left spaced review; their history is kept)" if done else ""))
 
 
-@click.command("log")
+@click.command("log", short_help="Record study time on a skill (90m, 1.5h or 1h30m).",
+               context_settings={"ignore_unknown_options": True})  # "-5m" reaches the duration's own message
 @click.argument("skill_id")
 @click.argument("duration")
 @click.pass_context
