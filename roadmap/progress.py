@@ -74,7 +74,7 @@ def resolve_ids(curriculum: Curriculum, skill_ids: list[str]) -> list[str]:
         sid = curriculum.canonical_id(raw.strip())
         if sid is None:
             near = curriculum.suggest(raw.strip())
-            hint = f"; did you mean {', '.join(near)}?" if near else "; `roadmap plan` lists the skill ids"
+            hint = f"; did you mean {', '.join(near)}?" if near else "; `roadmap plan --all` lists the skill ids"
             problems.append(f"unknown skill id '{raw}'{hint}")
         else:
             out.append(sid)

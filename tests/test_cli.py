@@ -53,6 +53,18 @@ def test_learn_status_plan_round_trip(run):
     assert [p["id"] for p in nxt] == ["regression"]
 
 
+def test_plan_all_lists_every_skill_id_after_the_plan(run):
+    assert run("learn", "algebra").exit_code == 0 and run("skip", "calculus").exit_code == 0
+    everything = as_json(run("plan", "--all", "--format", "json"))
+    assert [p["id"] for p in everything][-2:] == ["algebra", "calculus"]  # after the plan, in file order
+    assert [(p["status"], p["hours"]) for p in everything[-2:]] == [("learned", 0.0), ("skipped", 0.0)]
+    assert [p["id"] for p in everything[:-2]] == [p["id"] for p in as_json(run("plan", "--format", "json"))]
+    text = run("plan", "--all").stdout
+    assert "Learned or skipped: 2 skills" in text and "algebra" in text.split("Learned or skipped")[1]
+    unknown = run("learn", "nothing-like-any-id")
+    assert unknown.exit_code == 2 and "`roadmap plan --all` lists the skill ids" in unknown.stderr
+
+
 def test_learn_refused_without_prerequisites(run):
     r = run("learn", "backprop")
     assert r.exit_code == 2

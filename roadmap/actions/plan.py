@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from roadmap.planning import PlanItem
@@ -14,10 +14,12 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class PlanView:
-    """Plan items with the statuses they were computed from (hours are remaining hours)."""
+    """Plan items with the statuses they were computed from (hours are remaining hours); ``finished``:
+    the skills learned or skipped, in curriculum order, with 0 hours (when asked for)."""
 
     items: list[PlanItem]
     statuses: dict[str, Status]
+    finished: list[PlanItem] = field(default_factory=list)
 
     @property
     def total_hours(self) -> float:
@@ -33,12 +35,19 @@ def _progress(ws: Workspace):
         return load_statuses(s, ws.curriculum), studylog.logged_hours(s), settings_store.load(s)
 
 
-def study_plan(ws: Workspace) -> PlanView:
-    """Every skill still to learn, prerequisites first (see :mod:`roadmap.planning` for the order)."""
+def study_plan(ws: Workspace, *, finished: bool = False) -> PlanView:
+    """Every skill still to learn, prerequisites first (see :mod:`roadmap.planning` for the order);
+    with ``finished``, also the skills learned or skipped (``PlanView.finished``)."""
     from roadmap.planning import study_plan as plan
 
     statuses, logged, settings = _progress(ws)
-    return PlanView(plan(ws.curriculum, statuses, logged, settings=settings), statuses)
+    items = plan(ws.curriculum, statuses, logged, settings=settings)
+    done = []
+    if finished:
+        planned = {i.skill_id for i in items}
+        done = [PlanItem(sid, 0.0, statuses[sid]) for sid in ws.curriculum.skills
+                if sid not in planned and statuses.get(sid) in (Status.LEARNED, Status.SKIPPED)]
+    return PlanView(items, statuses, done)
 
 
 def next_skills(ws: Workspace, count: int | None = None) -> PlanView:
