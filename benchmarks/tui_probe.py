@@ -26,6 +26,7 @@ def say(line: str) -> None:
 async def main() -> None:
     from textual import events
 
+    from roadmap import runtime
     from roadmap.tui.app import RoadmapApp
     from roadmap.tui.screens.review import ReviewScreen
     from roadmap.workspace import Workspace
@@ -39,6 +40,7 @@ async def main() -> None:
                 sys.exit(1)
             await asyncio.sleep(0.002)
 
+    runtime.FREEZE_AFTER_LOAD = True  # as the console script sets it (roadmap.cli.main)
     app = RoadmapApp(Workspace())
     async with app.run_test(size=(100, 30)) as pilot:
         # the screen has refreshed with the due count and the queue (its flag is set after that refresh)

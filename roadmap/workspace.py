@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from roadmap import curriculum as curriculum_mod
+from roadmap import runtime
 from roadmap import settings_store
 from roadmap.curriculum import Curriculum
 from roadmap.settings import Settings
@@ -48,7 +49,12 @@ class Workspace:
     @cached_property
     def curriculum(self) -> Curriculum:
         """The validated curriculum (raises CurriculumError)."""
-        return curriculum_mod.load(self.curriculum_path)
+        cur = curriculum_mod.load(self.curriculum_path)
+        if runtime.FREEZE_AFTER_LOAD:
+            import gc
+
+            gc.freeze()
+        return cur
 
     @cached_property
     def engine(self) -> Engine:

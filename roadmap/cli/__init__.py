@@ -75,7 +75,10 @@ def main() -> None:
     from roadmap.cli.output import prepare_streams
 
     prepare_streams()  # text for people never crashes on a character the locale's encoding lacks
+    from roadmap import runtime
     from roadmap.cli.app import cli
+
+    runtime.FREEZE_AFTER_LOAD = True  # one workspace in this process: see its doc
 
     cli(prog_name="roadmap")
 

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 from typing import Collection, Mapping, Sequence
 
 from sqlmodel import Session, select
 
-from roadmap.curriculum.model import FrozenMap
 from roadmap.days import day_end, day_start, study_day, zone
 from roadmap.models import ReviewCard
 from roadmap.review.scheduling import retrievabilities
@@ -78,13 +78,13 @@ def check_map(skills) -> dict[str, tuple[str, ...]] | None:
                 out[sid] = None
             else:
                 out[sid] = check_ids_of(v)
-        if isinstance(skills, FrozenMap):  # immutable: the answer is kept for the next call
+        if isinstance(skills, MappingProxyType):  # a curriculum's (read-only): kept for the next call
             _last_check_map = (skills, out)
         return out
     return {sid: None for sid in skills}
 
 
-_last_check_map: tuple | None = None  # (a curriculum's FrozenMap of skills, its check map)
+_last_check_map: tuple | None = None  # (a curriculum's read-only skills mapping, its check map)
 
 
 def expand(rows: Sequence, checks: Mapping[str, tuple[str, ...] | None] | None) -> list[tuple[str, str, object]]:
