@@ -49,6 +49,7 @@ CASES = [
     (["config", "daily_review_cap", "0"], None, "1 to 1000"),
     (["config", "target.basics", "someday"], None, "YYYY-MM-DD"),
     (["config", "target.nope", "2027-01-01"], None, "unknown milestone"),
+    (["config", "target.basics", "2026-11-28"], None, "is in the past (today is 2026-11-29)"),
     (["config", "nosuch", "1"], None, "unknown setting"),
     (["config", "--unset"], None, "--unset needs the KEY"),
     (["learn", "algebra"], "yesterday", "ISO 8601"),

@@ -108,6 +108,9 @@ def test_setup_target_dates_past_repeated_and_several(db_path, small_path, run):
     assert r.exit_code == 0, r.output
     assert run("config", "target.basics").output.strip() == "2026-11-29"
     assert run("config", "target.all").output.strip() == "2028-01-01"
+    r = run("config", "target.all", "2026-11-28")  # config refuses a past date as setup does
+    assert r.exit_code == 2 and "target.all 2026-11-28 is in the past" in r.stderr, r.output
+    assert run("config", "target.all").output.strip() == "2028-01-01"
 
 
 @pytest.mark.parametrize("name", ["", "localtime", "posixrules", "Factory", "posix/Europe/Berlin"])

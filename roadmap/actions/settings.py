@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from roadmap.settings import Settings
@@ -79,11 +80,12 @@ def budget_notes(values: Settings) -> list[str]:
     return []
 
 
-def set_many(ws: Workspace, values: dict[str, str]) -> list[Saved]:
+def set_many(ws: Workspace, values: dict[str, str], *, now: datetime | None = None) -> list[Saved]:
     """Validate and store several settings in one transaction (all or nothing).
 
     Target dates (``target.<milestone-id>``) are checked against the
-    curriculum's milestones (an empty value or ``none`` removes one), and
+    curriculum's milestones (an empty value or ``none`` removes one) and, given
+    ``now`` (UTC), refused before today's study day (as ``roadmap setup`` does); and
     ``tracks`` against its tracks. ``weekly_hours`` and ``study_days`` are checked together
     (:func:`roadmap.settings.budget_problem`): fixed day hours beyond the weekly hours are refused.
     Raises SettingsError naming the key and what it accepts.
@@ -98,18 +100,25 @@ def set_many(ws: Workspace, values: dict[str, str]) -> list[Saved]:
         for key, text in values.items():
             stored = settings_store.set_value(s, key, text, milestone_ids=milestone_ids, track_ids=track_ids)
             out.append((key, stored))
-        now = settings_store.load(s)
+        stored = settings_store.load(s)
         if {"study_days", "weekly_hours"} & values.keys():
-            problem = sm.budget_problem(now.weekly_hours, now.study_days)
+            problem = sm.budget_problem(stored.weekly_hours, stored.study_days)
             if problem:  # raised inside the transaction: nothing is stored
                 raise sm.SettingsError(f"not saved: {problem}")
-    notes = budget_notes(now)
+        if now is not None:
+            today = stored.calendar.study_day(now)
+            for key in values:
+                when = stored.targets.get(key[len(sm.TARGET_PREFIX):]) if key.startswith(sm.TARGET_PREFIX) else None
+                if when is not None and when < today:
+                    raise sm.SettingsError(f"not saved: {key} {when.isoformat()} is in the past (today is "
+                                           f"{today.isoformat()}); give a date from today on, or none to remove it")
+    notes = budget_notes(stored)
     return [Saved(k, v, notes if k in ("study_days", "weekly_hours") else []) for k, v in out]
 
 
-def set(ws: Workspace, key: str, text: str) -> Saved:  # noqa: A001 - the action's name
+def set(ws: Workspace, key: str, text: str, *, now: datetime | None = None) -> Saved:  # noqa: A001 - the action's name
     """Validate ``text`` for ``key`` and store it (see :func:`set_many`)."""
-    return set_many(ws, {key: text})[0]
+    return set_many(ws, {key: text}, now=now)[0]
 
 
 def unset(ws: Workspace, key: str) -> None:

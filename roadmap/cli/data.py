@@ -122,7 +122,7 @@ def config(ctx: click.Context, key: str | None, value: str | None, unset: bool) 
     if value is None:
         click.echo(actions.get(ws, key))
         return
-    saved = actions.set(ws, key, value)
+    saved = actions.set(ws, key, value, now=now())
     click.echo(f"{key} = {saved.value}")
     for note in saved.notes:
         click.echo(f"note: {note}")

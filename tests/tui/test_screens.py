@@ -272,3 +272,28 @@ async def test_on_off_settings_are_chosen_not_typed(make_app, ws):
         await settle(pilot)
         assert current(ws).graph_credit is True
         assert app.screen.query_one("#set-graph_credit", Select).value == "on"
+
+
+@pytest.mark.error_notification(r"Not saved: fix target\.basics first")
+async def test_a_past_target_date_is_refused_as_typed_and_never_saved(make_app, ws):
+    from roadmap.actions.settings import current
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("comma")
+        await settle(pilot)
+        field = app.screen.query_one("#set-target--basics", Input)
+        field.focus()
+        field.value = "2026-11-28"  # the day before NOW
+        await pilot.pause()
+        assert "is in the past (today is 2026-11-29)" in text_of(app.screen.query_one("#set-target--basics-error"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "basics" not in current(ws).targets
+        field.value = "2026-11-29"  # today is not past
+        await pilot.pause()
+        assert "✗" not in text_of(app.screen.query_one("#set-target--basics-error"))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert str(current(ws).targets["basics"]) == "2026-11-29"

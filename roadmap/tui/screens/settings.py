@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,12 +26,16 @@ class SettingValidator(Validator):
     def __init__(self, key: str) -> None:
         super().__init__()
         self.key = key
+        self.today: date | None = None  # a target date before this study day is refused (set once loaded)
 
     def validate(self, value: str) -> ValidationResult:
         try:
             if self.key.startswith(sm.TARGET_PREFIX):
                 if value.strip().lower() not in ("", "none"):
-                    sm.parse_date(value, what="target date")
+                    when = sm.parse_date(value, what="target date")
+                    if self.today is not None and when < self.today:
+                        return self.failure(f"{when.isoformat()} is in the past (today is "
+                                            f"{self.today.isoformat()}); give a date from today on")
             else:
                 sm.SPECS[self.key].parse(value)
         except RoadmapError as e:
@@ -95,7 +101,11 @@ class SettingsScreen(WorkerErrors, Screen):
 
     def _fill(self, current: sm.Settings) -> None:
         self.original = {}
+        today = current.calendar.study_day(self.app.now())
         for key in self._keys():
+            if key.startswith(sm.TARGET_PREFIX):
+                for validator in self.query_one("#" + _field_id(key), Input).validators:
+                    validator.today = today
             text = sm.get_text(current, key)
             if key.startswith(sm.TARGET_PREFIX) and text == "none":
                 text = ""
@@ -158,7 +168,7 @@ class SettingsScreen(WorkerErrors, Screen):
         app = self.app
         try:
             set_many(app.workspace, {key: value if value.strip() or not key.startswith(sm.TARGET_PREFIX) else "none"
-                                     for key, value in changed.items()})
+                                     for key, value in changed.items()}, now=app.now())
         except RoadmapError as e:
             app.call_from_thread(self.notify, str(e), severity="error", timeout=8)
             return
