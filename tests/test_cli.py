@@ -142,6 +142,7 @@ def test_due_review_undo_forecast(run):
     assert due[0]["prompt"] == "What is a rank?"
     r = run("review", "algebra", "--rating", "good", now=later)
     assert r.exit_code == 0 and "next review" in r.output and r.output.startswith("algebra/1: good")
+    assert "early" not in r.output  # it was due
     assert [d["check"] for d in as_json(run("due", "--format", "json", now=later))] == ["2"]
     assert "Undid the good review of algebra" in run("undo", now=later).output
     assert len(as_json(run("due", "--format", "json", now=later))) == 2
@@ -151,6 +152,13 @@ def test_due_review_undo_forecast(run):
     assert r.exit_code == 2 and "again, hard, good, easy" in r.stderr
     r = run("review", "calculus", "--rating", "good", now=later)
     assert r.exit_code == 2 and "only learned skills are reviewed" in r.stderr
+
+
+def test_a_review_before_the_due_day_says_it_is_early(run):
+    run("learn", "algebra")
+    r = run("review", "algebra", "--rating", "good", now=NOW + timedelta(hours=1))  # nothing due yet
+    assert r.exit_code == 0 and r.output.startswith("algebra/")
+    assert "an early review: it was not due until " in r.output and "2026" in r.output
 
 
 @pytest.mark.slow

@@ -77,7 +77,8 @@ class Reviewed:
 
     ``upcoming`` holds the preview of the next check (rating to outcome) when one was asked for;
     ``credited`` the graph credit the review gave (:class:`roadmap.review.credit.Credit`, one per check;
-    empty with ``graph_credit`` off).
+    empty with ``graph_credit`` off). ``due_day_before`` is the study day the check was due before
+    this review and ``today`` the study day of the review: a review before its due day is an early one.
     """
 
     skill_id: str
@@ -86,6 +87,13 @@ class Reviewed:
     upcoming: dict | None = None
     check_id: str = ""
     credited: tuple = ()
+    due_day_before: date | None = None
+    today: date | None = None
+
+    @property
+    def early(self) -> bool:
+        """True when the check was not due yet (its due day was after the review's study day)."""
+        return self.due_day_before is not None and self.today is not None and self.due_day_before > self.today
 
 
 def split_target(text: str) -> tuple[str, str | None]:
@@ -169,6 +177,7 @@ def review(ws: Workspace, skill_id: str, rating: int, *, now: datetime, duration
         settings = settings_store.load(s)
         if cid is None:
             cid = _most_at_risk(s, ws, sid, now=now, settings=settings)
+        before = rv.check_states(s, now=now, settings=settings, skills={sid: (cid,)})
         out = rv.record(s, sid, rating, now=now, settings=settings, check_id=cid, duration_seconds=duration_seconds,
                         expected_due_day=expected_due_day)
         credited: tuple = ()
@@ -181,7 +190,8 @@ def review(ws: Workspace, skill_id: str, rating: int, *, now: datetime, duration
         if preview_next:
             nsid, ncid = preview_next if isinstance(preview_next, tuple) else (preview_next, "")
             upcoming = rv.preview(s, nsid, now=now, settings=settings, check_id=ncid)
-    return Reviewed(sid, rating, out, upcoming, cid, credited)
+    return Reviewed(sid, rating, out, upcoming, cid, credited, before[0].due_day if before else None,
+                    settings.calendar.study_day(now))
 
 
 def preview(ws: Workspace, skill_id: str, *, now: datetime, check_id: str = "") -> dict:

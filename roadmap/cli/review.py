@@ -115,6 +115,8 @@ def review_(ctx: click.Context, target: str | None, rating: str | None, duration
     which = f"{out.skill_id}/{out.check_id}" if out.check_id else out.skill_id
     click.echo(f"{which}: {wording.RATING_NAMES[r]} — next review {wording.day_text(o.due_day)} "
                f"(in {wording.days_phrase(o.interval_days)})")
+    if out.early:
+        click.echo(f"  an early review: it was not due until {wording.day_text(out.due_day_before)}")
     _echo_credit(out)
 
 
