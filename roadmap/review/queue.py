@@ -118,17 +118,28 @@ _CARD_COLUMNS = (ReviewCard.skill_id, ReviewCard.check_id, ReviewCard.state, Rev
                  ReviewCard.stability, ReviewCard.difficulty, ReviewCard.due, ReviewCard.last_review)
 
 
-def _rows(session: Session, due_before: datetime | None) -> list:
-    """The stored cards as rows of :data:`_CARD_COLUMNS` (every card, or every card of the skills with a
-    card due before ``due_before``)."""
+FEW_SKILLS = 500
+"""Up to this many skills asked for, their cards are selected by skill id instead of reading every card."""
+
+
+def _rows(session: Session, due_before: datetime | None, only: Collection[str] | None = None) -> list:
+    """The stored cards as rows of :data:`_CARD_COLUMNS`: every card, or every card of the skills with a
+    card due before ``due_before``; with ``only`` (at most :data:`FEW_SKILLS` skill ids), of those skills."""
+    if only is not None:
+        rows = session.exec(select(*_CARD_COLUMNS).where(ReviewCard.skill_id.in_(sorted(only)))).all()
+        if due_before is None:
+            return list(rows)
+        due = {r.skill_id for r in rows if r.due < due_before}
+        return [r for r in rows if r.skill_id in due]
     if due_before is None:
         return list(session.exec(select(*_CARD_COLUMNS)).all())
     # The due cards' skills (indexed on due), then every card of those skills: a check due by its
     # whole-skill card counts only when it has no card of its own, which may not be due.
     due_skills = sorted(set(session.exec(select(ReviewCard.skill_id).where(ReviewCard.due < due_before)).all()))
     out = []
-    for i in range(0, len(due_skills), 500):
-        out.extend(session.exec(select(*_CARD_COLUMNS).where(ReviewCard.skill_id.in_(due_skills[i:i + 500]))).all())
+    for i in range(0, len(due_skills), FEW_SKILLS):
+        out.extend(session.exec(select(*_CARD_COLUMNS)
+                                .where(ReviewCard.skill_id.in_(due_skills[i:i + FEW_SKILLS]))).all())
     return out
 
 
@@ -137,7 +148,9 @@ def _states(session: Session, *, now: datetime, settings: Settings, skills=None,
     """The state now of every check in review (or only of those due before ``due_before``)."""
     tz = zone(settings.timezone)
     today = study_day(now, tz, settings.rollover_hour)
-    triples = expand(_rows(session, due_before), check_map(skills))
+    checks = check_map(skills)
+    few = checks if checks is not None and len(checks) <= FEW_SKILLS else None  # e.g. one skill's checks
+    triples = expand(_rows(session, due_before, few), checks)
     if due_before is not None:
         triples = [t for t in triples if t[2].due < due_before]
     # Checks without a card of their own share their skill's card: each card is worked out once.
