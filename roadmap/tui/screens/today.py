@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Static
 
 from roadmap import wording
 from roadmap.actions.today import STREAK_MAX, DueToday, Overview, due_today, overview, review_session
-from roadmap.status import SkillState, Status
+from roadmap.status import SkillState
 from roadmap.tui.screens.base import SkillListScreen
 from roadmap.tui.widgets.columns import set_columns
 from roadmap.tui.widgets.milestones import MilestoneBars
@@ -207,16 +207,13 @@ class TodayScreen(SkillListScreen):
         table = self.query_one("#skills", DataTable)
         keep = table.cursor_row
         selected = self.selected_id()
-        set_columns(table, [("mark", "", 1), ("skill", "Skill", None), ("hours", "hours", 7)])
+        set_columns(table, [("mark", "", 1), ("skill", "Skill", None), ("hours", "left", 7)])
         for item in ov.in_progress + ov.next_up[:NEXT_UP_SHOWN]:
             sk = cur.skills[item.skill_id]
             mark = wording.STATE_GLYPHS[ov.states.get(item.skill_id, SkillState.READY)]
-            if item.status == Status.IN_PROGRESS:
-                hours = f"{round(ov.logged.get(item.skill_id, 0)):g}/{sk.hours:g}"
-            else:
-                hours = f"{sk.hours:g}"
-            table.add_row(mark, Text(sk.name, overflow="ellipsis", no_wrap=True), Text(hours, justify="right"),
-                          key=item.skill_id)
+            # time still to study (estimate less logged), in the one duration style: 45m logged of 30h is 29h15m
+            table.add_row(mark, Text(sk.name, overflow="ellipsis", no_wrap=True),
+                          Text(wording.duration_hours(item.hours), justify="right"), key=item.skill_id)
         if table.row_count:
             rows = [r.value for r in table.rows]
             table.move_cursor(row=rows.index(selected) if selected in rows else min(keep, table.row_count - 1))
