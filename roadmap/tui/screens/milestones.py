@@ -120,7 +120,7 @@ class MilestonesScreen(LoadingScreen):
             lines.append(f"Deliverable: {escape(m.deliverable)}")
         standing = wording.forecast_text(f)
         lines.append(f"Target: {wording.date_text(f.target) if f.target else 'none'}"
-                     + (f" ({standing})" if standing else ""))
+                     + (f" · {standing}" if standing else ""))  # the standing may hold its own parentheses
         if r.missing:
             names = ", ".join(cur.skills[s].name for s in r.missing[:MISSING_SHOWN])
             more = f" and {len(r.missing) - MISSING_SHOWN} more" if len(r.missing) > MISSING_SHOWN else ""
