@@ -283,3 +283,35 @@ async def test_skipping_setup_says_it_opens_again_at_the_next_start(ws):
             said = " ".join(n.message for n in app._notifications)
             assert "opens again at the next start until you save it" in said
     assert is_first_run(ws)
+
+
+async def test_tab_from_the_filter_lands_on_the_first_match(first_run_app, ws):
+    app = first_run_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#setup-known-filter", Input).focus()
+        await pilot.press(*"regr", "tab")
+        await settle(pilot)
+        box = screen.query_one("#setup-known", SelectionList)
+        assert box.has_focus and box.highlighted == 0
+        await pilot.press("space")
+        await settle(pilot)
+        assert box.selected == ["regression"]
+
+
+async def test_a_fixed_choice_loses_its_mark_at_once(first_run_app, ws):
+    app = first_run_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        hours = screen.query_one("#setup-weekly_hours", Input)
+        hours.value = "eight"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "weekly_hours" in text_of(screen.query_one("#setup-errors"))
+        hours.value = "8"
+        await settle(pilot)
+        assert "✗" not in text_of(screen.query_one("#setup-errors"))
+        assert not screen.query_one("#setup-errors").has_class("invalid")
+        assert is_first_run(ws)  # nothing saved by checking

@@ -131,6 +131,8 @@ class SetupScreen(WorkerErrors, Screen):
         box = self.query_one("#setup-known", SelectionList)
         box.clear_options()
         box.add_options(self._options(event.value))
+        if box.option_count:  # Tab into the list lands on the first match, so Space ticks it
+            box.highlighted = 0
 
     @on(Input.Submitted, "#setup-known-filter")
     def _filter_done(self) -> None:
@@ -237,12 +239,24 @@ class SetupScreen(WorkerErrors, Screen):
     def _submitted(self) -> None:
         self.action_save()
 
-    def _apply(self, *, then_placement: bool) -> None:
+    def _problems(self):
+        """(choices, every problem with them): the form's own reading, then the core's checks."""
         choices, problems = self.choices()
         if not problems:
             from roadmap.actions.setup import check_setup
 
-            problems = check_setup(self.app.workspace, choices)
+            problems = check_setup(self.app.workspace, choices, now=self.app.now())
+        return choices, problems
+
+    @on(Input.Changed, ".setup-input")
+    @on(Select.Changed, "#setup-milestone")
+    def _recheck(self) -> None:
+        """While problems are shown, each edit checks again: a fixed choice loses its ✗ at once."""
+        if self.query_one("#setup-errors", Static).has_class("invalid"):
+            self._show_problems(self._problems()[1])
+
+    def _apply(self, *, then_placement: bool) -> None:
+        choices, problems = self._problems()
         self._show_problems(problems)
         if problems:
             self.notify("Not saved: fix the choices marked ✗ first.", severity="warning", timeout=5)
