@@ -92,6 +92,7 @@ class SetupScreen(WorkerErrors, Screen):
                         yield Input(id=f"setup-{key}", placeholder=hint, compact=True, classes="setup-input")
                 with Horizontal(classes="setup-row"):
                     yield Label("Milestone", classes="setup-key")
+                    # one line per milestone, cut with an ellipsis (app.tcss): wrapped names read as several
                     yield Select([(m.name, m.id) for m in cur.milestones], prompt="(none)", id="setup-milestone",
                                  compact=True, classes="setup-input")
                 with Horizontal(classes="setup-row"):
