@@ -16,30 +16,8 @@ from typing import TYPE_CHECKING, Collection
 from roadmap.errors import RoadmapError
 
 if TYPE_CHECKING:
+    from roadmap.review.queue import TodayQueue
     from roadmap.workspace import Workspace
-
-
-@dataclass(frozen=True)
-class DueQueue:
-    """Today's review queue of checks.
-
-    ``items`` (review.DueItem, most at risk first, a skill's checks together)
-    are what is shown: at most what is left of the daily cap (``cap`` checks
-    a day, ``reviewed_today`` already rated) unless everything was asked for;
-    ``total`` counts every check due today, before the cap; ``moved`` of them
-    wait for the next days (the cap, or a day of time off: ``day_off``).
-    """
-
-    items: list
-    total: int
-    cap: int
-    reviewed_today: int = 0
-    day_off: bool = False
-
-    @property
-    def moved(self) -> int:
-        """Checks due today that wait for the next days (after the cap, or because today is time off)."""
-        return max(0, self.total - len(self.items))
 
 
 def _time_off(s) -> list[tuple[date, date]]:
@@ -48,19 +26,20 @@ def _time_off(s) -> list[tuple[date, date]]:
     return [(t.first_day, t.last_day) for t in list_time_off(s)]
 
 
-def due(ws: Workspace, *, now: datetime, show_all: bool = False) -> DueQueue:
-    """Today's checks to review, most at risk (lowest retrievability) first, one skill's checks together.
+def due(ws: Workspace, *, now: datetime, show_all: bool = False) -> TodayQueue:
+    """Today's checks to review, most at risk (lowest retrievability) first, one skill's checks together
+    (:class:`roadmap.review.TodayQueue`: ``items``, ``total``, ``cap``, ``reviewed_today``, ``day_off``,
+    ``moved``).
 
-    Within what is left of the daily cap today unless ``show_all``; nothing on
-    a day of time off (unless ``show_all``: then what waits is listed).
+    Within what is left of the daily cap today unless ``show_all`` (then ``items`` is every check due);
+    nothing on a day of time off (unless ``show_all``: then what waits is listed).
     """
     from roadmap import review, settings_store
 
     with ws.read() as s:
         settings = settings_store.load(s)
         q = review.todays_queue(s, now=now, settings=settings, skills=ws.curriculum.skills, time_off=_time_off(s))
-    items = q.everything if show_all else q.items
-    return DueQueue(list(items), q.total, q.cap, q.reviewed_today, q.day_off)
+    return replace(q, items=list(q.everything)) if show_all else q
 
 
 def parse_rating(text: str | int) -> int:
@@ -296,7 +275,7 @@ def session_cards(ws: Workspace, targets: list[tuple[str, str]] | list[str], *, 
             for sid, cid in pairs if sid in ws.curriculum.skills]
 
 
-def todays_cards(ws: Workspace, *, now: datetime) -> tuple[list[Card], DueQueue]:
+def todays_cards(ws: Workspace, *, now: datetime) -> tuple[list[Card], TodayQueue]:
     """Today's queue as session cards (within what is left of the daily cap), and the queue itself."""
     q = due(ws, now=now)
     cards = session_cards(ws, [(i.skill_id, i.check_id) for i in q.items], now=now)
