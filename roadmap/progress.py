@@ -255,7 +255,7 @@ def with_dependents(curriculum: Curriculum, statuses: dict[str, Status], skill_i
     return list(nx.lexicographical_topological_sort(curriculum.graph.subgraph(wanted), key=order.__getitem__))
 
 
-def prior_days(today, *, weeks: int, study_days=range(7)) -> list:
+def prior_days(today, *, weeks: int, study_days=range(7), time_off=()) -> list:
     """The study days over which prior knowledge's first reviews are spread (see :func:`prior_schedule`).
 
     Parameters
@@ -266,27 +266,43 @@ def prior_days(today, *, weeks: int, study_days=range(7)) -> list:
         Length of the spread window (``prior_spread_weeks``; at least 1).
     study_days : iterable of int
         Weekdays studied (0 = Monday, the keys of ``Settings.study_days``); all seven by default.
+    time_off : iterable of (date, date)
+        Inclusive ranges of time off: their days hold no first review and do not count, neither
+        towards the first day nor towards the window (a holiday moves the spread after it).
 
     Returns
     -------
     list of datetime.date
-        Every study day of the ``7 * weeks`` calendar days that start on the
+        Every study day of the ``7 * weeks`` calendar days (days off not counted) that start on the
         :data:`PRIOR_FIRST_DAY`-th study day after ``today``, in order (never empty).
-        With every weekday a study day, these are ``today + 3`` to ``today + 3 + 7 * weeks - 1``.
+        With every weekday a study day and no time off, these are ``today + 3`` to
+        ``today + 3 + 7 * weeks - 1``.
     """
     from datetime import timedelta
 
     weekdays = set(study_days) or set(range(7))
+    ranges = list(time_off)
+    horizon = today + timedelta(days=3660)  # time off beyond ten years is not waited for
+
+    def off(d) -> bool:
+        return d <= horizon and any(a <= d <= b for a, b in ranges)
+
     day, counted = today, 0
     while counted < PRIOR_FIRST_DAY:
         day += timedelta(days=1)
-        counted += day.weekday() in weekdays
-    window = (day + timedelta(days=i) for i in range(7 * max(1, weeks)))
-    return [d for d in window if d.weekday() in weekdays]
+        counted += day.weekday() in weekdays and not off(day)
+    out, left = [], 7 * max(1, weeks)
+    while left or not out:
+        if not off(day):
+            left -= 1
+            if day.weekday() in weekdays:
+                out.append(day)
+        day += timedelta(days=1)
+    return out
 
 
 def prior_schedule(cards: list[tuple[str, str]], today, *, weeks: int,
-                   study_days=range(7)) -> dict[tuple[str, str], object]:
+                   study_days=range(7), time_off=()) -> dict[tuple[str, str], object]:
     """First review days of prior-knowledge cards: spread evenly over ``weeks`` weeks of study days, in order.
 
     Parameters
@@ -299,6 +315,8 @@ def prior_schedule(cards: list[tuple[str, str]], today, *, weeks: int,
         Length of the spread window (``prior_spread_weeks``).
     study_days : iterable of int
         Weekdays studied (0 = Monday); first reviews fall on these days only.
+    time_off : iterable of (date, date)
+        Inclusive ranges of time off; no first review falls in them (see :func:`prior_days`).
 
     Returns
     -------
@@ -309,7 +327,7 @@ def prior_schedule(cards: list[tuple[str, str]], today, *, weeks: int,
         given order and no day gets more than ``ceil(m / n)`` cards (the fair
         share of a study day).
     """
-    days = prior_days(today, weeks=weeks, study_days=study_days)
+    days = prior_days(today, weeks=weeks, study_days=study_days, time_off=time_off)
     n, m = len(days), len(cards)
     return {c: days[j * n // m] for j, c in enumerate(cards)}
 
@@ -321,7 +339,7 @@ def learn_prior(session: Session, curriculum: Curriculum, skill_ids: list[str], 
     In the caller's transaction, all or nothing. Each skill marked gets a
     ``learned`` status event and its checks enter review with a ``prior``
     log row (:func:`roadmap.review.introduce_prior`), first due spread over
-    ``settings.prior_spread_weeks`` weeks of study days (:func:`prior_schedule`),
+    ``settings.prior_spread_weeks`` weeks of study days outside time off (:func:`prior_schedule`),
     most fundamental first.
 
     Returns
@@ -346,8 +364,11 @@ def learn_prior(session: Session, curriculum: Curriculum, skill_ids: list[str], 
     check_order(session, todo, now=now, action="learning")
     unchanged = [Change(s, Status.LEARNED, Status.LEARNED) for s in ids if s not in todo]
     check_ids = {s: list(dict.fromkeys(review.check_ids_of(curriculum.skills[s]))) or [""] for s in todo}
+    from roadmap.timeoff import list_time_off
+
     days = prior_schedule([(s, c) for s in todo for c in check_ids[s]], settings.calendar.study_day(now),
-                          weeks=settings.prior_spread_weeks, study_days=settings.study_days)
+                          weeks=settings.prior_spread_weeks, study_days=settings.study_days,
+                          time_off=[(t.first_day, t.last_day) for t in list_time_off(session)])
     changes = []
     for sid in todo:
         row = _row(session, curriculum, sid)

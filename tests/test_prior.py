@@ -258,3 +258,35 @@ def test_reset_with_dependents_lists_only_skills_that_change(run):
     assert r.output.splitlines()[:3] == ["This resets 2 skills:", "  calculus (Calculus)",
                                          "  regression (Linear regression)"]
     assert "Reset 2 skills" in r.output and "backprop" not in r.output
+
+
+def test_prior_days_skip_time_off_and_keep_the_window_length():
+    from datetime import date
+
+    from roadmap.progress import prior_days
+
+    today = date(2026, 11, 30)  # a Monday
+    plain = prior_days(today, weeks=2)
+    assert plain[0] == date(2026, 12, 3) and len(plain) == 14
+    holiday = (date(2026, 12, 2), date(2026, 12, 10))  # nine days off, starting before the first day
+    days = prior_days(today, weeks=2, time_off=[holiday])
+    assert not any(holiday[0] <= d <= holiday[1] for d in days)
+    assert days[0] == date(2026, 12, 12)  # the third study day not off: 1 Dec, then 11 and 12 Dec
+    assert len(days) == 14  # days off do not shorten the window
+    assert prior_days(today, weeks=1, study_days={0}, time_off=[(date(2026, 12, 1), date(2027, 2, 28))])
+    assert prior_days(today, weeks=1, time_off=[(date(2026, 12, 1), date(9999, 12, 31))])  # no overflow
+
+
+def test_learning_prior_knowledge_puts_no_first_review_in_time_off(bws):
+    from datetime import date
+
+    from roadmap.timeoff import add_time_off
+
+    with bws.write() as s:
+        add_time_off(s, date(2026, 12, 1), date(2026, 12, 20), note="holiday")
+    changes = learn_prior(bws, ["pytorch"], now=NOW)
+    with bws.read() as s:
+        from sqlmodel import select
+        due = [S.calendar.study_day(r.due) for r in s.exec(select(ReviewCard)).all()]
+    assert due and all(d > date(2026, 12, 20) for d in due)
+    assert all(c.first_review > date(2026, 12, 20) for c in changes if c.first_review)
