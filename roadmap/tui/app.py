@@ -8,7 +8,6 @@ update from messages; writes go through one core function in one transaction.
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from typing import Callable
 
@@ -99,7 +98,8 @@ class RoadmapApp(App):
         self.workspace = workspace
         self.offer_setup = offer_setup  # open the Setup screen first when the database is empty
         self._clock = clock or clock_mod.now
-        self._db_stamp = self._stamp()
+        # on a server the first stamp comes from the first poll (a query never runs on the UI thread)
+        self._db_stamp = self._stamp() if workspace.database_file is not None else None
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = False) -> None:
@@ -162,21 +162,39 @@ class RoadmapApp(App):
 
     # -- noticing other processes' writes ---------------------------------------
     def _stamp(self) -> tuple:
-        path = self.workspace.database_file
-        if path is None:  # a database server (team mode): no file to watch; other writers show on the next refresh
-            return ()
-        out = []
-        for suffix in ("", "-wal"):
-            try:
-                st = os.stat(str(path) + suffix)
-                out.append((st.st_mtime_ns, st.st_size))
-            except OSError:
-                out.append(None)
-        return tuple(out)
+        """The database's change stamp (:func:`roadmap.actions.watch.database_stamp`); on a server it is a
+        query: called from worker threads (after a write) and from the poll's worker, never the UI thread."""
+        from roadmap.actions.watch import database_stamp
+
+        return database_stamp(self.workspace)
 
     def _poll_database(self) -> None:
-        stamp = self._stamp()
-        if stamp != self._db_stamp:
+        if self.workspace.database_file is None:  # a database server (team mode): ask it, off the UI thread
+            self._poll_server()
+            return
+        self._compare_stamp(self._stamp())
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def _poll_server(self) -> None:
+        try:
+            stamp = self._stamp()
+        except Exception as e:  # the server is away: the screens' own reads say so; try again next time
+            self.log.warning(f"database poll: {e!r}")
+            return
+        self.call_from_thread(self._compare_stamp, stamp)
+
+    def _restamp(self) -> None:
+        """After the app's own write (in its worker thread): take the new stamp, so the write does not
+        read as another process's. A server that cannot answer leaves the old stamp (one extra reload)."""
+        try:
+            self._db_stamp = self._stamp()
+        except Exception as e:
+            self.log.warning(f"database stamp: {e!r}")
+
+    def _compare_stamp(self, stamp: tuple) -> None:
+        if self._db_stamp is None:  # the first answer from a server: nothing to compare with yet
+            self._db_stamp = stamp
+        elif stamp != self._db_stamp:
             self._db_stamp = stamp
             self.refresh_data()
 
@@ -221,7 +239,7 @@ class RoadmapApp(App):
                                       + " (not learned or skipped yet)", title=msg, severity="warning", timeout=8)
             else:
                 self.call_from_thread(self.notify, msg, timeout=4)
-        self._db_stamp = self._stamp()
+        self._restamp()
         if then is not None:
             self.call_from_thread(then)
 
@@ -250,7 +268,7 @@ class RoadmapApp(App):
         self.call_from_thread(self.notify, f"{out.name}: logged {wording.duration_hours(out.hours)}, "
                               f"about {wording.duration_hours(out.hours_left)} left"
                               + ("; marked in progress" if out.started else ""), timeout=4)
-        self._db_stamp = self._stamp()
+        self._restamp()
         if then is not None:
             self.call_from_thread(then)
 
@@ -381,7 +399,7 @@ class RoadmapApp(App):
         marked = [c for c in changes if c.changed]
         self.call_from_thread(self.notify, f"Marked {wording.plural(len(marked), 'skill')} learned as prior "
                               f"knowledge; {prior_spread_text(marked)}.", timeout=6)
-        self._db_stamp = self._stamp()
+        self._restamp()
         if then is not None:
             self.call_from_thread(then)
 

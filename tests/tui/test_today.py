@@ -105,17 +105,27 @@ async def test_help_lists_keys(make_app):
         assert type(app.screen).__name__ == "TodayScreen"
 
 
+@pytest.mark.both_engines  # a file's stamp on SQLite, a query on PostgreSQL (team mode: another machine)
 async def test_external_change_is_shown(make_app, ws):
+    from roadmap.workspace import Workspace
+
     app = make_app()
-    app.POLL_SECONDS = 0.2
+    app.POLL_SECONDS = 0.1
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        with ws.write() as s:
-            set_status(s, ws.curriculum, ["calculus"], Status.LEARNED, now=NOW, settings=Settings())
-        await pilot.pause(0.6)
-        await settle(pilot)
-        rows = [r.value for r in app.screen.query_one("#skills", DataTable).rows]
-        assert "calculus" not in rows
+        assert "calculus" in [r.value for r in app.screen.query_one("#skills", DataTable).rows]
+        other = Workspace(ws.db_path, ws.curriculum_path)  # another process's connection
+        try:
+            with other.write() as s:
+                set_status(s, other.curriculum, ["calculus"], Status.LEARNED, now=NOW, settings=Settings())
+        finally:
+            other.close()
+        for _ in range(1500):  # until a poll has noticed and the screen has re-read (15 s at most)
+            await pilot.pause(0.01)
+            await settle(pilot)
+            if "calculus" not in [r.value for r in app.screen.query_one("#skills", DataTable).rows]:
+                break
+        assert "calculus" not in [r.value for r in app.screen.query_one("#skills", DataTable).rows]
 
 
 async def test_no_color_is_respected(make_app, monkeypatch):
