@@ -230,3 +230,42 @@ def test_drop_role_is_refused_while_the_role_holds_privileges_elsewhere(team):
     finally:
         with team.server.connect() as con:
             con.execute(f'REVOKE CONNECT ON DATABASE postgres FROM "{a}"')
+
+
+def _scram_matches(verifier: str, password: str) -> bool:
+    """Whether a stored ``SCRAM-SHA-256$iter:salt$StoredKey:ServerKey`` verifier is that of ``password``
+    (RFC 5802 / RFC 7677: the keys derived from PBKDF2-HMAC-SHA-256 of the password)."""
+    import base64
+    import hashlib
+    import hmac
+
+    method, rest = verifier.split("$", 1)
+    params, keys = rest.split("$")
+    iterations, salt = params.split(":")
+    stored_key, server_key = (base64.b64decode(k) for k in keys.split(":"))
+    salted = hashlib.pbkdf2_hmac("sha256", password.encode(), base64.b64decode(salt), int(iterations))
+    client_key = hmac.new(salted, b"Client Key", hashlib.sha256).digest()
+    return (method == "SCRAM-SHA-256" and hashlib.sha256(client_key).digest() == stored_key
+            and hmac.new(salted, b"Server Key", hashlib.sha256).digest() == server_key)
+
+
+def test_a_password_is_stored_as_given_but_never_sent_in_sql_text(team, monkeypatch):
+    import psycopg
+
+    sent: list[str] = []
+    execute = psycopg.Cursor.execute
+
+    def recording(self, query, *args, **kwargs):
+        sent.append(query.as_string(self.connection) if hasattr(query, "as_string") else str(query))
+        return execute(self, query, *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Cursor, "execute", recording)
+    tag = uuid.uuid4().hex[:6]
+    who = f"pw_{tag}"
+    team.extra_roles.append(who)
+    team.admin("add-learner", who, "--password-stdin", input="Corr3ct horse 'battery'\n")
+    team.admin("add-learner", who, "--password-stdin", input="then another one\n")  # an existing role
+    assert sent and not any("Corr3ct" in q or "another one" in q for q in sent)
+    with team.server.connect() as con:
+        stored = con.execute("SELECT rolpassword FROM pg_authid WHERE rolname = %s", (who,)).fetchone()[0]
+    assert _scram_matches(stored, "then another one") and not _scram_matches(stored, "Corr3ct horse 'battery'")

@@ -6,8 +6,9 @@ can log in and is a member of the group role :data:`roadmap.store.LEARNER_GROUP`
 grants; a mentor is a learner with rows in ``mentorship``. Roles are cluster-wide in PostgreSQL: one
 role can be a learner in several team databases of a server, and removing a learner drops the role.
 
-Identifiers and the password are always quoted by psycopg (``psycopg.sql.Identifier`` / ``Literal``),
-never formatted into SQL by hand; a password is never shown or logged by roadmap.
+Identifiers are always quoted by psycopg (``psycopg.sql.Identifier`` / ``Literal``), never formatted
+into SQL by hand. A password is never shown or logged by roadmap, and never sent in SQL text: libpq
+turns it into the verifier the server stores (SCRAM-SHA-256), and only that is sent.
 
 Every function takes the database location (a ``postgresql+psycopg://`` URL) and raises
 :class:`AdminError` for a location that is not a team database, an unknown or invalid role name, or
@@ -283,13 +284,22 @@ def _make_learner(cur, name: str, password: str | None) -> bool:
     if created:
         stmt = sql.SQL("CREATE ROLE {} LOGIN").format(sql.Identifier(name))
         if password is not None:
-            stmt = sql.SQL("{} PASSWORD {}").format(stmt, sql.Literal(password))
+            stmt = sql.SQL("{} PASSWORD {}").format(stmt, sql.Literal(_verifier(cur, name, password)))
         cur.execute(stmt)
     elif password is not None:
-        cur.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(name), sql.Literal(password)))
+        cur.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(name),
+                                                                 sql.Literal(_verifier(cur, name, password))))
     if not _is_learner(cur, name):
         cur.execute(sql.SQL("GRANT {} TO {}").format(sql.Identifier(LEARNER_GROUP), sql.Identifier(name)))
     return created
+
+
+def _verifier(cur, name: str, password: str) -> str:
+    """The password as the server stores it (a SCRAM-SHA-256 verifier, or whatever the server's
+    ``password_encryption`` asks for), computed here by libpq (``PQencryptPasswordConn``): the
+    statement that sets it never holds the password itself, so a server that logs statements
+    logs no password."""
+    return cur.connection.pgconn.encrypt_password(password.encode(), name.encode()).decode()
 
 
 def _check_password(password: str | None) -> None:
