@@ -31,7 +31,7 @@ def parse_duration(text: str) -> float:
     """
     t = text.strip().lower().replace(" ", "")
     if re.match(r"-[\d.]", t):
-        raise DurationError(f"{text!r} is not a positive duration (study time is only added, never taken back)")
+        raise DurationError(f"{text!r} is not a positive duration")
     hours = None
     m = re.fullmatch(r"(\d+):([0-5]\d)", t)
     if m:

@@ -103,7 +103,8 @@ def _resolve_check(ws: Workspace, sid: str, check: str) -> str:
 
 def most_at_risk_check(ws: Workspace, sid: str, *, now: datetime) -> str:
     """The check of ``sid`` to review when only the skill is named: its most at-risk due check, else its
-    most at-risk check. Raises ReviewError if the skill has no card (not learned)."""
+    weakest check (lowest retrievability, then earliest due: the one ``status`` names). Raises ReviewError
+    if the skill has no card (not learned)."""
     from roadmap import settings_store
 
     with ws.read() as s:
@@ -121,7 +122,7 @@ def _most_at_risk(s, ws: Workspace, sid: str, *, now: datetime, settings) -> str
                                  f"(mark it learned with `roadmap learn {sid}`)")
     today = settings.calendar.study_day(now)
     due = review.queue_order(items, today)
-    return (due or sorted(items, key=lambda i: (i.retrievability, i.check_id)))[0].check_id
+    return due[0].check_id if due else review.skill_memory(items).weakest  # the weakest check `status` names
 
 
 def review(ws: Workspace, skill_id: str, rating: int, *, now: datetime, duration_seconds: float | None = None,

@@ -164,8 +164,10 @@ def _show_answer(card) -> None:
         click.echo("Your notes:")
         for line in card.note.strip().splitlines():
             click.echo(f"  {line}")
-    for res in card.resources:
-        click.echo(f"  - {res.title}: {res.url}")
+    if card.resources:
+        click.echo("Resources:")
+        for res in card.resources:
+            click.echo(f"  - {res.title}: {res.url}")
 
 
 def _session(ctx: click.Context) -> None:

@@ -272,13 +272,13 @@ def reset(ctx: click.Context, skill_ids: tuple[str, ...], with_dependents: bool,
                + (f" ({sum(c.left_review for c in done)} left spaced review; their history is kept)" if done else ""))
 
 
-@click.command("log", short_help="Record study time on a skill (90m, 1.5h or 1h30m).",
+@click.command("log", short_help="Record study time on a skill (90m, 1.5h, 1h30m or 1:30).",
                context_settings={"ignore_unknown_options": True})  # "-5m" reaches the duration's own message
 @click.argument("skill_id")
 @click.argument("duration")
 @click.pass_context
 def log_(ctx: click.Context, skill_id: str, duration: str) -> None:
-    """Record study time on a skill, e.g. 90m, 1.5h or 1h30m.
+    """Record study time on a skill, e.g. 90m, 1.5h, 1h30m or 1:30.
 
     The plan counts the skill's remaining hours (estimate minus logged). A
     skill not started yet is marked in progress when its prerequisites are

@@ -150,7 +150,8 @@ class ReviewScreen(WorkerErrors, Screen):
         if card is None:
             minutes = (time.monotonic() - self.started) / 60
             counts = ", ".join(f"{n} {LABELS[r]}" for r, n in sorted(self._counts().items()) if n)
-            progress.update(f"Session done: {wording.plural(len(self.rated), 'check')} reviewed in {minutes:.0f} min.")
+            took = "under a minute" if minutes < 1 else wording.duration_minutes(minutes)
+            progress.update(f"Session done: {wording.plural(len(self.rated), 'check')} reviewed in {took}.")
             moved = (f"{wording.plural(self.moved, 'more check')} moved to the next days (daily cap).\n\n"
                      if self.moved else "")
             body.update("[b]All reviews for today are done.[/b]\n\n"
