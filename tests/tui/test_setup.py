@@ -315,3 +315,16 @@ async def test_a_fixed_choice_loses_its_mark_at_once(first_run_app, ws):
         assert "✗" not in text_of(screen.query_one("#setup-errors"))
         assert not screen.query_one("#setup-errors").has_class("invalid")
         assert is_first_run(ws)  # nothing saved by checking
+
+
+async def test_down_from_the_filter_goes_into_the_list(first_run_app, ws):
+    app = first_run_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.query_one("#setup-known-filter", Input).focus()
+        await pilot.press(*"bay", "down", "space")
+        await settle(pilot)
+        box = screen.query_one("#setup-known", SelectionList)
+        assert box.has_focus and box.selected == ["bayes"]
+        assert screen.query_one("#setup-known-filter", Input).value == "bay"  # no space typed into the filter

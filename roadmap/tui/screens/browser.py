@@ -131,6 +131,8 @@ class BrowserScreen(SkillListScreen):
     def empty_text(self) -> str | None:
         if self.query_one(f"#{self.TABLE}", DataTable).row_count:
             return None
+        if not self.query_text.strip():
+            return (f"No skill is {FILTER_LABEL[self.filter]}.\n\nPress [b]f[/b] to change the filter.")
         return (f"No skill matches “{escape(self.query_text)}” with the filter {FILTER_LABEL[self.filter]}.\n\n"
                 "Press [b]f[/b] to change the filter, or [b]/[/b] to change the search.")
 

@@ -58,6 +58,11 @@ class HelpScreen(ModalScreen):
         super().__init__()
         self.below = below
 
+    def on_mount(self) -> None:
+        box = self.query_one("#help-box")
+        box.border_title = f"Keys: {self.below.TITLE or type(self.below).__name__}"
+        box.border_subtitle = "esc closes"  # said at once, not only in the last rows
+
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
             with Grid(id="help-grid"):

@@ -10,7 +10,7 @@ again on its next start while the database is still empty.
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -141,6 +141,13 @@ class SetupScreen(WorkerErrors, Screen):
         if box.option_count and box.highlighted is None:
             box.highlighted = 0
         box.focus()
+
+    def on_key(self, event: events.Key) -> None:
+        # Down in the filter goes on into the list (as Enter and Tab do), on its first match
+        if event.key == "down" and self.focused is self.query_one("#setup-known-filter", Input):
+            event.stop()
+            event.prevent_default()
+            self._filter_done()
 
     @on(SelectionList.SelectedChanged, "#setup-known")
     def _known_changed(self) -> None:
