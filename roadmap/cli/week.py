@@ -108,6 +108,8 @@ def _week_text(view, cur) -> str:
             elif is_rest_day(d):
                 con.print(f"\n[b]{head}[/b]  rest day")
                 continue
+            elif not d.capacity_minutes:  # reviews fall due on a day without study time
+                con.print(f"\n[b]{head}[/b]  not a study day (reviews due)")
             else:
                 con.print(f"\n[b]{head}[/b]  {fm(view.planned_within(d))}")
             if done is not None:

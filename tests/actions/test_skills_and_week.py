@@ -89,3 +89,16 @@ def test_settings_value_type_is_pure_and_storage_separate(ws):
         assert settings_store.load(s).rollover_hour == 6 and settings.load(s).rollover_hour == 6
     cal = settings.Settings(timezone="Asia/Tokyo", rollover_hour=6).calendar
     assert cal.study_day(NOW) == date(2026, 11, 29) and cal.day_start(date(2026, 11, 29)).hour == 21
+
+
+def test_cli_says_a_day_with_reviews_but_no_study_time_is_not_a_study_day(run):
+    """A review due on a day that is not a study day: the CLI said '0m' above a 5m review."""
+    assert run("config", "study_days", "MO,WE,FR,SA=3").exit_code == 0  # NOW is a Sunday
+    assert run("learn", "algebra", now=NOW - timedelta(days=3)).exit_code == 0
+    out = run("week").output
+    days = out.split("\n\n")[1:]
+    reviews_off = [d for d in days if "review" in d and ("Tue" in d.splitlines()[0] or "Thu" in d.splitlines()[0]
+                                                          or "Sun" in d.splitlines()[0])]
+    assert reviews_off, out
+    assert all("not a study day (reviews due)" in d.splitlines()[0] for d in reviews_off), out
+    assert not any(d.splitlines()[0].endswith("  0m") for d in days), out
