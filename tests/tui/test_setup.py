@@ -253,9 +253,11 @@ async def test_setup_pick_list_filters_keeps_ticks_and_previews_prerequisites(fi
         assert box.option_count == len(ws.curriculum.skills)
         assert box.selected == ["regression"]
         assert screen.known() == ("regression",)
-        # ticked and unticked boxes differ without colour
-        lines = [str(box.render_line(y).text) for y in range(box.option_count)]
-        assert any(line.startswith("[✓]") for line in lines) and any(line.startswith("[ ]") for line in lines)
+        # ticked, brought along as a prerequisite, and unticked boxes differ without colour
+        lines = {box.get_option_at_index(y).value: str(box.render_line(y).text) for y in range(box.option_count)}
+        assert lines["regression"].startswith("[✓]")
+        assert lines["algebra"].startswith("[+]") and lines["calculus"].startswith("[+]")
+        assert lines["bayes"].startswith("[ ]")
 
 
 async def test_setup_footer_offers_f1_for_help_and_question_mark_types(first_run_app, ws):

@@ -31,7 +31,10 @@ FIELDS = [("weekly_hours", "Weekly hours", "e.g. 8"), ("study_days", "Study days
 
 
 class KnownList(SelectionList):
-    """A SelectionList whose boxes read ``[✓]`` when ticked and ``[ ]`` when not (no colour needed)."""
+    """A SelectionList whose boxes read ``[✓]`` when ticked, ``[+]`` when a ticked skill brings the skill
+    along as a prerequisite (``implied``), and ``[ ]`` otherwise (no colour needed)."""
+
+    implied: frozenset[str] = frozenset()
 
     def render_line(self, y: int) -> Strip:
         strip = super().render_line(y)
@@ -44,8 +47,8 @@ class KnownList(SelectionList):
             return strip
         from rich.segment import Segment
 
-        ticked = selection.value in self._selected
-        segments[:3] = [Segment("[", segments[0].style), Segment("✓" if ticked else " ", segments[1].style),
+        mark = "✓" if selection.value in self._selected else "+" if selection.value in self.implied else " "
+        segments[:3] = [Segment("[", segments[0].style), Segment(mark, segments[1].style),
                         Segment("]", segments[2].style)]
         return Strip(segments)
 
@@ -157,15 +160,19 @@ class SetupScreen(WorkerErrors, Screen):
     def _preview(self, ticked: tuple[str, ...]) -> None:
         from roadmap.actions.skills import prior_preview
 
-        total = len(prior_preview(self.app.workspace, list(ticked))) if ticked else 0
-        self.app.call_from_thread(self._show_preview, known_summary(len(ticked), total))
+        marked = prior_preview(self.app.workspace, list(ticked)) if ticked else []
+        self.app.call_from_thread(self._show_preview, known_summary(len(ticked), len(marked)),
+                                  frozenset(marked) - set(ticked))
 
-    def _show_preview(self, text: str) -> None:
+    def _show_preview(self, text: str, implied: frozenset[str] = frozenset()) -> None:
         self.query_one("#setup-known-summary", Static).update(escape(text))
+        box = self.query_one("#setup-known", KnownList)
+        box.implied = implied  # [+]: marked too, as a prerequisite of a ticked skill
+        box.refresh()
 
     def on_mount(self) -> None:
         self.query_one("#setup-known-box").border_title = "What you already know"
-        self.query_one("#setup-known-box").border_subtitle = "space marks · prerequisites too"
+        self.query_one("#setup-known-box").border_subtitle = "space marks · [+] its prerequisites"
         self.query_one("#setup-weekly_hours", Input).focus()
         self._load()
 
