@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Collection
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -26,6 +27,14 @@ def log_time(session: Session, skill_id: str, hours: float, *, now: datetime) ->
     row = StudySession(skill_id=skill_id, at=now, hours=hours)
     session.add(row)
     return row
+
+
+def last_session(session: Session, skill_ids: Collection[str] | None = None) -> StudySession | None:
+    """The study session logged last (latest instant, then latest entry), of ``skill_ids`` if given; None if none."""
+    query = select(StudySession)
+    if skill_ids is not None:
+        query = query.where(StudySession.skill_id.in_(list(skill_ids)))
+    return session.exec(query.order_by(StudySession.at.desc(), StudySession.id.desc())).first()
 
 
 def logged_hours(session: Session) -> dict[str, float]:

@@ -281,6 +281,38 @@ def test_study_of_a_learned_skill_credits_what_it_encompasses(cws):
         assert set(credit.credit_sources(s, [r.id for r in rows]).values()) == {None}
 
 
+def test_taking_back_logged_study_undoes_its_credit_and_keeps_the_rest(cws):
+    configure(cws, graph_credit="on")
+    learn(cws, ALL)
+    t = NOW + timedelta(days=2)
+    skill_actions.log_time(cws, "regression", 1.0, now=t)  # an earlier session, kept
+    kept = cards(cws)
+    skill_actions.log_time(cws, "deep", 1.0, now=t + timedelta(minutes=1))
+    assert cards(cws) != kept  # the study credit moved backprop's and regression's cards
+    out = skill_actions.unlog(cws, now=t + timedelta(minutes=2))
+    assert (out.skill_id, out.hours, out.total_hours) == ("deep", 1.0, 0.0) and out.credit_undone > 0
+    assert cards(cws) == kept
+    with cws.read() as s:
+        assert review.rebuild_cards(s) == cards(cws)
+        from roadmap import studylog
+        assert studylog.logged_hours(s) == {"regression": 1.0}
+    out = skill_actions.unlog(cws, "regression", now=t + timedelta(minutes=3))
+    assert out.skill_id == "regression" and out.credit_undone >= 0
+    assert skill_actions.unlog(cws, now=t + timedelta(minutes=4)) is None
+
+
+def test_cli_log_undo(run):
+    assert run("log", "calculus", "24h").exit_code == 0
+    assert run("log", "probability", "45m").exit_code == 0
+    r = run("log", "--undo", "calculus")
+    assert r.exit_code == 0 and r.output.startswith("calculus: took back 24h logged Sun 29 Nov 2026"), r.output
+    r = run("log", "--undo")
+    assert r.exit_code == 0 and r.output.startswith("probability: took back 45m"), r.output
+    assert "nothing taken back" in run("log", "--undo").output
+    assert run("log", "--undo", "calculus", "5m").exit_code == 2
+    assert run("log", "calculus").exit_code == 2
+
+
 def test_cli_names_the_credit_a_review_gave(run, small_path):
     small_path.write_text(small_path.read_text() + DEEP)
     assert run("config", "graph_credit", "on").exit_code == 0

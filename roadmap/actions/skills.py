@@ -268,6 +268,52 @@ class LoggedTime:
     started: bool
 
 
+@dataclass(frozen=True)
+class UnloggedTime:
+    """A study session taken back: its skill, the hours and instant (UTC) it was logged with and that
+    instant's study day, the skill's hours logged in all and left after it, and how many checks got back
+    their state from before its graph credit."""
+
+    skill_id: str
+    name: str
+    hours: float
+    at: datetime
+    day: date
+    total_hours: float
+    hours_left: float
+    credit_undone: int = 0
+
+
+def unlog(ws: Workspace, skill_id: str | None = None, *, now: datetime) -> UnloggedTime | None:
+    """Take back the study time logged last (on ``skill_id``, an id or former id, if given): the session is
+    removed and the graph credit it gave is undone (:func:`roadmap.review.undo_study_credit`), in one
+    transaction. A status it set (in progress) stays: ``reset`` takes that back. Returns None when there is
+    no such session. Raises ProgressError for an unknown skill id."""
+    from roadmap import review, settings_store, studylog
+    from roadmap.planning import remaining_hours
+
+    cur = ws.curriculum
+    sid = resolve(ws, skill_id) if skill_id is not None else None
+    ids = None if sid is None else [sid, *(old for old, new in cur.aliases.items() if new == sid)]
+    with ws.write() as s:
+        s.connection()  # take the write lock now (BEGIN IMMEDIATE), then date the write (roadmap.clock.at_write)
+        now = at_write(now)
+        row = studylog.last_session(s, ids)
+        if row is None:
+            return None
+        credit = review.undo_study_credit(s, row.at, now=now)
+        canonical = cur.canonical_id(row.skill_id) or row.skill_id
+        hours, at = row.hours, row.at
+        day = settings_store.load(s).calendar.study_day(at)
+        s.delete(row)
+        s.flush()
+        logged = studylog.logged_hours(s)
+        total = sum(h for k, h in logged.items() if (cur.canonical_id(k) or k) == canonical)
+    known = canonical in cur.skills
+    return UnloggedTime(canonical, cur.skills[canonical].name if known else canonical, hours, at, day, total,
+                        remaining_hours(cur, canonical, {canonical: total}) if known else 0.0, credit)
+
+
 def resolve(ws: Workspace, skill_id: str) -> str:
     """The current id of ``skill_id`` (or a former id). Raises ProgressError with close matches."""
     from roadmap.progress import resolve_ids

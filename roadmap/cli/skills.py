@@ -272,24 +272,45 @@ def reset(ctx: click.Context, skill_ids: tuple[str, ...], with_dependents: bool,
                + (f" ({sum(c.left_review for c in done)} left spaced review; their history is kept)" if done else ""))
 
 
-@click.command("log", short_help="Record study time on a skill (90m, 1.5h, 1h30m or 1:30).",
+@click.command("log", short_help="Record study time on a skill (90m, 1.5h, 1h30m or 1:30); --undo takes it back.",
                context_settings={"ignore_unknown_options": True})  # "-5m" reaches the duration's own message
-@click.argument("skill_id")
-@click.argument("duration")
+@click.option("--undo", "undo_", is_flag=True,
+              help="Take back the study time logged last (on SKILL if given) and the graph credit it gave.")
+@click.argument("skill_id", metavar="SKILL", required=False)
+@click.argument("duration", metavar="DURATION", required=False)
 @click.pass_context
-def log_(ctx: click.Context, skill_id: str, duration: str) -> None:
+def log_(ctx: click.Context, undo_: bool, skill_id: str | None, duration: str | None) -> None:
     """Record study time on a skill, e.g. 90m, 1.5h, 1h30m or 1:30.
 
     The plan counts the skill's remaining hours (estimate minus logged). A
     skill not started yet is marked in progress when its prerequisites are
     learned.
 
-    Example: roadmap log python 1h30m
+    \b
+    Examples:
+      roadmap log python 1h30m
+      roadmap log --undo            take back the last time logged (a typo)
+      roadmap log --undo python     the last time logged on python
     """
     from roadmap import wording
-    from roadmap.actions.skills import log_time
+    from roadmap.actions.skills import log_time, unlog
     from roadmap.durations import parse_duration
 
+    if undo_:
+        if duration is not None:
+            raise click.UsageError("--undo takes back what was logged: give no DURATION (SKILL alone, or nothing)")
+        out = unlog(workspace(ctx), skill_id, now=now())
+        if out is None:
+            click.echo("No study time logged" + (f" on {skill_id}" if skill_id else "") + "; nothing taken back.")
+            return
+        click.echo(f"{out.skill_id}: took back {wording.duration_hours(out.hours)} logged "
+                   f"{wording.day_text(out.day)} ({wording.duration_hours(out.total_hours)} in all, about "
+                   f"{wording.duration_hours(out.hours_left)} left)"
+                   + (f"; graph credit undone on {wording.plural(out.credit_undone, 'check')}" if out.credit_undone
+                      else ""))
+        return
+    if skill_id is None or duration is None:
+        raise click.UsageError("give SKILL and DURATION, e.g. roadmap log python 1h30m (or --undo)")
     out = log_time(workspace(ctx), skill_id, parse_duration(duration), now=now())
     click.echo(f"{out.skill_id}: logged {wording.duration_hours(out.hours)} "
                f"({wording.duration_hours(out.total_hours)} in all, about {wording.duration_hours(out.hours_left)} left)"

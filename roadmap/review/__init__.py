@@ -23,7 +23,8 @@ _WHERE = {
     **dict.fromkeys(("Outcome", "scheduler", "schedule", "first_exposure", "outcomes", "prior_exposure", "card_from_dict_checked",
                      "card_dict", "card_fields", "card_due", "card_key", "retrievabilities", "MAX_STABILITY_DAYS",
                      "MAX_INTERVAL_DAYS", "LAST_DUE_DAY"), ".scheduling"),
-    **dict.fromkeys(("introduce", "introduce_prior", "retire", "preview", "record", "undo_last", "rebuild_cards",
+    **dict.fromkeys(("introduce", "introduce_prior", "retire", "preview", "record", "undo_last", "undo_study_credit",
+                     "rebuild_cards",
                      "card_row_from_dict", "card_for", "skill_cards", "check_ids_of", "spread_days", "sync_checks",
                      "DEDUP_SECONDS", "UNDO_DEPTH", "SPREAD_DAYS"), ".cards"),
     **dict.fromkeys(("DueItem", "TodayQueue", "queue_order", "due_queue", "todays_queue", "card_states",
@@ -55,7 +56,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from roadmap.days import day_end, day_start, study_day, zone
     from roadmap.review.cards import (DEDUP_SECONDS, SPREAD_DAYS, UNDO_DEPTH, card_for, introduce_prior, card_row_from_dict,
                                       check_ids_of, introduce, preview, rebuild_cards, record, retire, skill_cards,
-                                      spread_days, sync_checks, undo_last)
+                                      spread_days, sync_checks, undo_last, undo_study_credit)
     from roadmap.review.history import (history_counts, median_duration_seconds, retention_achieved,
                                         review_counts, reviewed_since, undone_ids, prior_skill_ids)
     from roadmap.review.queue import (DueItem, TodayQueue, card_states, check_map, check_states, due_queue, expand,

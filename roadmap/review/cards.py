@@ -338,10 +338,25 @@ def _undo_credit(session: Session, cause_id: int, *, now: datetime, undone: set[
     since that is newer than the credit. Cards whose skill has history dated
     after ``now`` are left alone too.
     """
-    from roadmap.timeline import ClockWentBackError
-
     rows = session.exec(select(ReviewLog).where(ReviewLog.caused_by == cause_id, ReviewLog.kind == LogKind.CREDIT.value)
                         .order_by(ReviewLog.id.desc())).all()
+    return _undo_credit_rows(session, rows, now=now, undone=undone)
+
+
+def undo_study_credit(session: Session, at: datetime, *, now: datetime) -> int:
+    """Undo the graph credit that study logged at instant ``at`` gave (credit rows with no causing review,
+    dated ``at``: :func:`roadmap.review.credit.apply_study_credit`), as :func:`_undo_credit` does for a
+    review's credit; returns how many credited cards got their state back."""
+    undone = set(session.exec(undone_ids()).all())
+    rows = session.exec(select(ReviewLog).where(ReviewLog.caused_by.is_(None), ReviewLog.kind == LogKind.CREDIT.value,
+                                                ReviewLog.reviewed_at == at.astimezone(UTC))
+                        .order_by(ReviewLog.id.desc())).all()
+    return _undo_credit_rows(session, rows, now=now.astimezone(UTC), undone=undone)
+
+
+def _undo_credit_rows(session: Session, rows, *, now: datetime, undone: set[int]) -> int:
+    from roadmap.timeline import ClockWentBackError
+
     count = 0
     for credit in rows:
         if credit.id in undone:
