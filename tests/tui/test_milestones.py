@@ -54,3 +54,17 @@ async def test_milestone_names_are_whole_at_80_columns(make_app):
         await settle(pilot)
         table = app.screen.query_one("#milestones-table", DataTable)
         assert table.ordered_columns[0].width >= 34  # "Entry-level researcher (0-3 years)" fits whole
+
+
+async def test_a_missed_target_is_marked_at_80_columns_and_explained_in_words(make_app, ws):
+    settings.set(ws, "target.basics", "2026-11-30")  # the day after NOW: far too soon for 3 skills at 10 h a week
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        table = app.screen.query_one("#milestones-table", DataTable)
+        cells = [str(c) for c in table.get_row("basics")]
+        assert cells[-1] == "! 30 Nov 2026"  # no Status column at 80: the mark says the forecast misses it
+        detail = " ".join(text_of(app.screen.query_one("#milestone-detail")).split())
+        assert "Target: 30 Nov 2026 · forecast" in detail and "after it; meeting it needs" in detail

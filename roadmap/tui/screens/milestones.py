@@ -73,7 +73,7 @@ class MilestonesScreen(LoadingScreen):
         cols = [("name", "Milestone", None), ("bar", "Progress", 16) if wide else ("bar", "Done", 4),
                 ("left", "Left", 8), ("forecast", "Forecast", 11)]
         if targets:
-            cols += [("target", "Target", 11)]
+            cols += [("target", "Target", 11 if wide else 13)]
         if wide:
             cols += [("status", "Status", 22)]
         set_columns(t, cols)
@@ -84,7 +84,10 @@ class MilestonesScreen(LoadingScreen):
                    (bar(p.fraction, 10) + " " if wide else "") + f"{round(100 * p.fraction):>3}%",
                    wording.duration_hours(p.hours_remaining), wording.date_text(f.forecast) if f.forecast else "—"]
             if targets:
-                row.append(wording.date_text(f.target) if f.target else "—")
+                # narrow (no Status column): a target the forecast misses is marked "!" (the detail says by how much)
+                late = f.target is not None and str(f.status) not in ("reached", "on track")
+                row.append(Text((("! " if late and not wide else "") + wording.date_text(f.target)) if f.target
+                                else "—", style="bold red" if late else ""))
             if wide:
                 row.append(Text(wording.forecast_text(f) or "no target", no_wrap=True, overflow="ellipsis"))
             t.add_row(*row, key=r.milestone.id)
@@ -119,6 +122,9 @@ class MilestonesScreen(LoadingScreen):
         if m.deliverable:
             lines.append(f"Deliverable: {escape(m.deliverable)}")
         standing = wording.forecast_text(f)
+        if f.target is not None and f.needed_hours_per_week is not None and str(f.status) not in ("reached", "on track"):
+            behind = f"{wording.plural(f.weeks_behind, 'week')} after it" if f.weeks_behind else "after it"
+            standing = f"forecast {behind}; meeting it needs {f.needed_hours_per_week:g}h a week"
         lines.append(f"Target: {wording.date_text(f.target) if f.target else 'none'}"
                      + (f" · {standing}" if standing else ""))  # the standing may hold its own parentheses
         if r.missing:
