@@ -124,3 +124,13 @@ def test_setup_refuses_names_that_are_no_iana_zone(db_path, small_path, run, nam
 def test_setup_stores_system_when_asked(run):
     assert run("setup", "--timezone", "system").exit_code == 0
     assert run("config", "timezone").output.strip() == "system"
+
+
+def test_setup_and_config_agree_on_today_before_the_day_rollover(db_path, small_path, run):
+    """Between midnight and the rollover hour (04:00) today is still the previous study day, for both."""
+    at = "2026-03-02T02:00:00+01:00"  # 02:00 in Berlin: study day 1 March
+    r = run("setup", "--timezone", "Europe/Berlin", "--target", "basics=2026-03-01", now=at)
+    assert r.exit_code == 0, r.output
+    assert run("config", "target.all", "2026-03-01", now=at).exit_code == 0
+    r = run("config", "target.all", "2026-02-28", now=at)
+    assert r.exit_code == 2 and "today is 2026-03-01" in r.stderr

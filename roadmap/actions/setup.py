@@ -16,6 +16,7 @@ from roadmap.errors import RoadmapError
 
 if TYPE_CHECKING:
     from roadmap.actions.skills import StatusChange
+    from roadmap.settings import Settings
     from roadmap.workspace import Workspace
 
 
@@ -112,22 +113,25 @@ def parse_target(text: str) -> tuple[str, date]:
         raise SetupError(str(e)) from None
 
 
-def check_setup(ws: Workspace, choices: SetupChoices, *, now: datetime | None = None) -> list[str]:
+def check_setup(ws: Workspace, choices: SetupChoices, *, now: datetime | None = None,
+                stored: Settings | None = None) -> list[str]:
     """Every problem with ``choices``, all in one pass (empty when they can be applied).
 
     Checked: weekly hours, study days, the two together (fixed day hours must fit the weekly hours,
     :func:`roadmap.settings.budget_problem`), the time zone (an IANA zone key, or ``system``), each
     target (its form, milestone id and date, not before today in the learner's zone, each milestone
     once) and the known skill ids. Reads the curriculum and the stored settings (for what
-    ``choices`` leave as they are); ``now`` (UTC) defaults to :func:`roadmap.clock.now`.
+    ``choices`` leave as they are; ``stored``: those settings read already, so nothing is read from the
+    database); ``now`` (UTC) defaults to :func:`roadmap.clock.now`. "Today" is the study day (after the
+    day rollover), as for ``config`` and the Today screen.
     """
     from roadmap import clock, settings as sm
     from roadmap.actions.settings import current
-    from roadmap.days import zone
+    from roadmap.days import study_day, zone
     from roadmap.progress import resolve_ids
 
     problems: list[str] = []
-    stored = current(ws)
+    stored = stored if stored is not None else current(ws)
     milestones = {m.id for m in ws.curriculum.milestones}
 
     def check(what: str | None, parse):
@@ -156,7 +160,7 @@ def check_setup(ws: Workspace, choices: SetupChoices, *, now: datetime | None = 
             ok = check("timezone", lambda: sm.check_zone_key(choices.timezone) or True)
             if ok:  # else the stored zone decides what today is; the zone's problem is named already
                 zone_name = sm.SPECS["timezone"].parse(choices.timezone)
-    today = (now or clock.now()).astimezone(zone(zone_name)).date()
+    today = study_day(now or clock.now(), zone(zone_name), stored.rollover_hour)  # Today's study day
     parsed: list[tuple[str, date] | None] = [choices.target] if choices.target is not None else []
     for text in choices.targets:
         parsed.append(_check_target(text, milestones, problems))

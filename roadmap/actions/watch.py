@@ -6,7 +6,7 @@ The app compares stamps every few seconds and re-reads its screen when the stamp
 * An SQLite file: the modification time and size of the file and its write-ahead log (no query).
 * A database server (PostgreSQL): one round trip of small queries over the learner's own rows (row-level
   security scopes them): the newest review-log, status-event and study-session ids, the time off, the
-  settings and when each note was last changed. The log tables only grow (an undo is a new row), so
+  settings and a digest (md5) of each note's text. The log tables only grow (an undo is a new row), so
   their newest id moves with every review, status change and logged session.
 """
 
@@ -46,7 +46,7 @@ def server_stamp(session) -> tuple:
         tuple(tuple(r) for r in session.exec(select(TimeOff.id, TimeOff.first_day, TimeOff.last_day,
                                                     TimeOff.note).order_by(TimeOff.id)).all()),
         tuple(tuple(r) for r in session.exec(select(Setting.key, Setting.value).order_by(Setting.key)).all()),
-        tuple(tuple(r) for r in session.exec(select(SkillNote.skill_id, SkillNote.updated_at)
+        tuple(tuple(r) for r in session.exec(select(SkillNote.skill_id, func.md5(SkillNote.text))
                                              .order_by(SkillNote.skill_id)).all()),
     )
 

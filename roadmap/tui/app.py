@@ -98,8 +98,12 @@ class RoadmapApp(App):
         self.workspace = workspace
         self.offer_setup = offer_setup  # open the Setup screen first when the database is empty
         self._clock = clock or clock_mod.now
-        # on a server the first stamp comes from the first poll (a query never runs on the UI thread)
-        self._db_stamp = self._stamp() if workspace.database_file is not None else None
+        # Taken before any screen reads, so a write made in between shows at the first poll. On a server it
+        # is a query: one round trip before the app starts (the command line has just connected anyway);
+        # if it fails, the first poll's answer counts as a change.
+        self._db_stamp: tuple | None = None
+        self._restamp()
+        self._polling = False  # a server poll in flight: a hung server never gets a second one
 
     def notify(self, message: str, *, title: str = "", severity="information", timeout: float | None = None,
                markup: bool = False) -> None:
@@ -170,17 +174,19 @@ class RoadmapApp(App):
 
     def _poll_database(self) -> None:
         if self.workspace.database_file is None:  # a database server (team mode): ask it, off the UI thread
-            self._poll_server()
+            if not self._polling:
+                self._polling = True
+                self._poll_server()
             return
         self._compare_stamp(self._stamp())
 
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    @work(thread=True, group="poll", exit_on_error=False)
     def _poll_server(self) -> None:
         try:
             stamp = self._stamp()
         except Exception as e:  # the server is away: the screens' own reads say so; try again next time
             self.log.warning(f"database poll: {e!r}")
-            return
+            stamp = None
         self.call_from_thread(self._compare_stamp, stamp)
 
     def _restamp(self) -> None:
@@ -191,10 +197,13 @@ class RoadmapApp(App):
         except Exception as e:
             self.log.warning(f"database stamp: {e!r}")
 
-    def _compare_stamp(self, stamp: tuple) -> None:
-        if self._db_stamp is None:  # the first answer from a server: nothing to compare with yet
-            self._db_stamp = stamp
-        elif stamp != self._db_stamp:
+    def _compare_stamp(self, stamp: tuple | None) -> None:
+        """A poll's answer (None: the server did not answer): re-read the screen when the stamp moved, or
+        when there was no stamp to compare with (the data may have changed unseen)."""
+        self._polling = False
+        if stamp is None:
+            return
+        if stamp != self._db_stamp:
             self._db_stamp = stamp
             self.refresh_data()
 

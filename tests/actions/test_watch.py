@@ -41,6 +41,8 @@ def test_every_kind_of_write_moves_the_stamp_and_reading_does_not(ws):
     assert moved()
     review.set_note(ws, "algebra", "rank = number of pivots", now=later + timedelta(minutes=1))
     assert moved()
+    review.set_note(ws, "algebra", "rank = number of pivots.", now=later + timedelta(minutes=1))  # same instant
+    assert moved()
     assert not moved()  # nothing written since
 
 

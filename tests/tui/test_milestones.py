@@ -68,3 +68,18 @@ async def test_a_missed_target_is_marked_at_80_columns_and_explained_in_words(ma
         assert cells[-1] == "! 30 Nov 2026"  # no Status column at 80: the mark says the forecast misses it
         detail = " ".join(text_of(app.screen.query_one("#milestone-detail")).split())
         assert "Target: 30 Nov 2026 · forecast" in detail and "after it; meeting it needs" in detail
+
+
+async def test_the_target_dialog_refuses_a_past_date(make_app, ws):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("ctrl+u", *"2020-01-01", "enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "TargetScreen"
+        assert "in the past (today is 2026-11-29)" in " ".join(text_of(app.screen.query_one("#target-hint")).split())
+        assert settings.get(ws, "target.basics") == "none"

@@ -110,7 +110,7 @@ async def test_external_change_is_shown(make_app, ws):
     from roadmap.workspace import Workspace
 
     app = make_app()
-    app.POLL_SECONDS = 0.1
+    app.POLL_SECONDS = 0.5  # the write below usually lands before the first poll: it must still be seen
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "calculus" in [r.value for r in app.screen.query_one("#skills", DataTable).rows]
@@ -334,3 +334,36 @@ async def test_the_first_load_reads_once_and_coming_back_reads_again(make_app, m
         await settle(pilot)
         assert type(app.screen).__name__ == "TodayScreen"
         assert calls == {"queue": 1, "plan": 2}
+
+
+async def test_a_server_that_does_not_answer_gets_one_poll_at_a_time(make_app, monkeypatch):
+    """Team mode: a poll that hangs (a dropped network) is not joined by a new one every interval."""
+    import threading
+
+    from roadmap.tui.app import RoadmapApp
+    from roadmap.workspace import Workspace
+
+    release, calls = threading.Event(), []
+    app = make_app()  # its first stamp is taken on the file, before the switch below
+
+    def hung_stamp(self):
+        calls.append(1)
+        release.wait(30)
+        return ("answered", len(calls))
+
+    monkeypatch.setattr(Workspace, "database_file", property(lambda self: None))  # as on a server
+    monkeypatch.setattr(RoadmapApp, "_stamp", hung_stamp)
+    app.POLL_SECONDS = 0.05
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(300):  # until the first poll hangs (3 s at most)
+            if calls:
+                break
+            await pilot.pause(0.01)
+        await pilot.pause(0.5)  # ten intervals
+        assert len(calls) == 1
+        release.set()
+        for _ in range(300):  # polls go on once the server answers
+            if len(calls) > 1:
+                break
+            await pilot.pause(0.01)
+        assert len(calls) > 1

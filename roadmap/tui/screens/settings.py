@@ -101,16 +101,19 @@ class SettingsScreen(WorkerErrors, Screen):
 
     def _fill(self, current: sm.Settings) -> None:
         self.original = {}
-        today = current.calendar.study_day(self.app.now())
         for key in self._keys():
-            if key.startswith(sm.TARGET_PREFIX):
-                for validator in self.query_one("#" + _field_id(key), Input).validators:
-                    validator.today = today
             text = sm.get_text(current, key)
             if key.startswith(sm.TARGET_PREFIX) and text == "none":
                 text = ""
             self.original[key] = text
             self.query_one("#" + _field_id(key)).value = text
+        # From now on a target date typed before today is refused; a stored one that has passed since
+        # is not marked as an error the learner did not make (the Milestones screen says it has passed).
+        today = current.calendar.study_day(self.app.now())
+        for key in self._keys():
+            if key.startswith(sm.TARGET_PREFIX):
+                for validator in self.query_one("#" + _field_id(key), Input).validators:
+                    validator.today = today
 
     def value(self, key: str) -> str:
         """The field's text for ``key`` as the core parses it (``on``/``off`` for an on/off setting)."""

@@ -185,9 +185,12 @@ class SetupScreen(WorkerErrors, Screen):
         now = current(self.app.workspace)
         values = {"weekly_hours": sm.get_text(now, "weekly_hours"), "study_days": sm.get_text(now, "study_days"),
                   "timezone": detected_timezone() or sm.get_text(now, "timezone")}
-        self.app.call_from_thread(self._fill, values)
+        self.app.call_from_thread(self._fill, values, now)
 
-    def _fill(self, values: dict[str, str]) -> None:
+    stored = None  # the settings stored when the form opened (the checks need them; read once, in a worker)
+
+    def _fill(self, values: dict[str, str], stored=None) -> None:
+        self.stored = stored
         for key, text in values.items():
             inp = self.query_one(f"#setup-{key}", Input)
             if not inp.value:  # never overwrite what the learner typed meanwhile
@@ -260,14 +263,15 @@ class SetupScreen(WorkerErrors, Screen):
         if not problems:
             from roadmap.actions.setup import check_setup
 
-            problems = check_setup(self.app.workspace, choices, now=self.app.now())
+            problems = check_setup(self.app.workspace, choices, now=self.app.now(), stored=self.stored)
         return choices, problems
 
     @on(Input.Changed, ".setup-input")
     @on(Select.Changed, "#setup-milestone")
     def _recheck(self) -> None:
-        """While problems are shown, each edit checks again: a fixed choice loses its ✗ at once."""
-        if self.query_one("#setup-errors", Static).has_class("invalid"):
+        """While problems are shown, each edit checks again: a fixed choice loses its ✗ at once (with the
+        settings read when the form opened: no database read on the UI thread)."""
+        if self.stored is not None and self.query_one("#setup-errors", Static).has_class("invalid"):
             self._show_problems(self._problems()[1])
 
     def _apply(self, *, then_placement: bool) -> None:

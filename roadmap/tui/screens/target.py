@@ -41,7 +41,8 @@ class TargetScreen(ModalScreen[str | None]):
         from roadmap.actions import settings
 
         try:
-            saved = settings.set(self.app.workspace, f"{sm.TARGET_PREFIX}{self.milestone_id}", event.value.strip())
+            saved = settings.set(self.app.workspace, f"{sm.TARGET_PREFIX}{self.milestone_id}", event.value.strip(),
+                                 now=self.app.now())
         except RoadmapError as e:
             self.query_one("#target-hint", Static).update(f"✗ {escape(str(e))}")
             return
