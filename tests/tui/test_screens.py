@@ -297,3 +297,21 @@ async def test_a_past_target_date_is_refused_as_typed_and_never_saved(make_app, 
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert str(current(ws).targets["basics"]) == "2026-11-29"
+
+
+async def test_a_stored_target_that_has_passed_is_not_shown_as_an_error(make_app, ws):
+    from roadmap.actions import settings as settings_actions
+
+    settings_actions.set(ws, "target.basics", "2026-01-31")  # set long ago; NOW is 29 Nov 2026
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("comma")
+        await settle(pilot)
+        assert app.screen.query_one("#set-target--basics", Input).value == "2026-01-31"
+        assert "✗" not in text_of(app.screen.query_one("#set-target--basics-error"))
+        field = app.screen.query_one("#set-weekly_hours", Input)
+        field.value = "6"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert settings_actions.current(ws).weekly_hours == 6
