@@ -166,6 +166,14 @@ def percent(fraction: float) -> str:
     return f"{100 * fraction:.0f}%"
 
 
+def memory_percent(retrievability: float) -> str:
+    """A memory's retrievability (0-1) in whole percent, rounded down: 0.897 -> '89%', so a memory below
+    the desired retention (0.90, "fading") never reads as equal to it."""
+    import math
+
+    return f"{math.floor(100 * retrievability + 1e-9)}%"
+
+
 def forecast_text(f) -> str:
     """A milestone forecast's standing in a few words: 'on track', '8 wk late: 11.5h/wk', 'reached',
     'target passed', 'beyond 10 years', 'choose 1 more track (config tracks)' or '' (a forecast without a target).

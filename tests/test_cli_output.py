@@ -70,7 +70,7 @@ def _whole_values(run, command: str, now) -> list[str]:
         return [v for p in data for v in (p["id"], wording.duration_hours(p["hours"]), wording.status_word(p["status"]))]
     if command == "due":
         return [v for d in data for v in (f"{d['id']}/{d['check']}" if d["check"] else d["id"], d["due"],
-                                          wording.percent(d["retrievability"]))]
+                                          wording.memory_percent(d["retrievability"]))]
     if command == "milestones":
         out = []
         for m in data:

@@ -44,3 +44,10 @@ def test_plan_prints_durations_not_decimal_hours(run):
     assert run("log", "algebra", "20m").exit_code == 0
     out = run("plan").output
     assert "3h40m" in out and "3.7" not in out
+
+
+def test_a_memory_below_the_desired_retention_never_reads_as_equal_to_it():
+    from roadmap.wording import memory_percent
+
+    assert [memory_percent(r) for r in (0.897, 0.9, 0.8999999, 1.0, 0.0, 0.655)] == \
+        ["89%", "90%", "89%", "100%", "0%", "65%"]

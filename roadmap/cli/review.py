@@ -69,7 +69,7 @@ def due(ctx: click.Context, fmt: str, show_all: bool, count: bool) -> None:
     for i in items:
         prompt = " ".join(card_info(ws, i.skill_id, i.check_id).prompt.split())
         t.add_row(f"{i.skill_id}/{i.check_id}" if i.check_id else i.skill_id, plain(prompt),
-                  i.due_day.isoformat(), wording.percent(i.retrievability),
+                  i.due_day.isoformat(), wording.memory_percent(i.retrievability),
                   f"{i.overdue_days} d" if i.overdue_days else "")
     console().print(t)
 

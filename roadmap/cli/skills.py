@@ -34,8 +34,6 @@ def validate(ctx: click.Context, path: str | None) -> None:
 @click.pass_context
 def status(ctx: click.Context, fmt: str) -> None:
     """Counts by status, progress per category, milestone progress, orphaned records."""
-    import math
-
     from roadmap import wording
     from roadmap.actions.summary import status_summary
 
@@ -81,7 +79,7 @@ def status(ctx: click.Context, fmt: str) -> None:
                 f"desired retention ({wording.percent(sm.desired_retention)})")
         if sm.fading:
             line += "; fading: " + ", ".join(
-                f"{sid} {math.floor(100 * by_id[sid].retrievability)}%"
+                f"{sid} {wording.memory_percent(by_id[sid].retrievability)}"
                 + (f" (weakest check: {by_id[sid].weakest})" if by_id[sid].checks > 1 else "")
                 for sid in sm.fading[:8])
             line += f" and {len(sm.fading) - 8} more" if len(sm.fading) > 8 else ""

@@ -153,7 +153,7 @@ class TodayScreen(SkillListScreen):
         lines = "  ·  ".join(parts)
         if ov.due and not self.has_class("-short"):
             skills = list(dict.fromkeys(d.skill_id for d in ov.due))  # a skill's due checks come together
-            names = ", ".join(f"{cur.skills[sid].name} {wording.percent(ov.cards[sid].retrievability)}"
+            names = ", ".join(f"{cur.skills[sid].name} {wording.memory_percent(ov.cards[sid].retrievability)}"
                               if sid in ov.cards else cur.skills[sid].name for sid in skills[:3])
             more = f" +{len(skills) - 3} more" if len(skills) > 3 else ""
             lines += f"\n[b]r[/b] to review, most at risk first: {escape(names)}{more}"

@@ -31,7 +31,7 @@ def skill_markup(cur: Curriculum, skill_id: str, statuses: dict, *, logged: dict
         if reason.position is not None:
             lines.append(escape(wording.plan_reason_text(reason, cur)))
     if card is not None:
-        lines.append(f"Memory {wording.percent(card.retrievability)} · next review {wording.day_text(card.due_day)}")
+        lines.append(f"Memory {wording.memory_percent(card.retrievability)} · next review {wording.day_text(card.due_day)}")
     lines += ["", escape(sk.description)]
     if show_checks:
         lines += ["", "[b]Self-check[/b]"] + [f" • {escape(c)}" for c in sk.checks]
