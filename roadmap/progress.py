@@ -280,12 +280,14 @@ def prior_days(today, *, weeks: int, study_days=range(7), time_off=()) -> list:
     """
     from datetime import timedelta
 
+    from roadmap.review import in_time_off
+
     weekdays = set(study_days) or set(range(7))
     ranges = list(time_off)
     horizon = today + timedelta(days=3660)  # time off beyond ten years is not waited for
 
     def off(d) -> bool:
-        return d <= horizon and any(a <= d <= b for a, b in ranges)
+        return d <= horizon and in_time_off(d, ranges)
 
     day, counted = today, 0
     while counted < PRIOR_FIRST_DAY:

@@ -288,6 +288,14 @@ def _show_tracks(tracks: tuple[str, ...]) -> str:
     return ",".join(tracks) or "none"
 
 
+def past_target(when: date, today: date) -> str | None:
+    """What is wrong with target date ``when`` on study day ``today`` (a target is from today on), or None.
+    The one rule of ``setup``, ``config``, the Settings screen and the target dialog."""
+    if when >= today:
+        return None
+    return f"{when.isoformat()} is in the past (today is {today.isoformat()}); give a date from today on"
+
+
 def parse_date(text: str, *, what: str = "date") -> date:
     """Parse ``YYYY-MM-DD``. Raises SettingsError naming ``what`` and the accepted form."""
     from roadmap.clock import MAX_YEAR, MIN_YEAR

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Collection
 
 from sqlalchemy import func
 from sqlmodel import Session, select
@@ -29,11 +28,11 @@ def log_time(session: Session, skill_id: str, hours: float, *, now: datetime) ->
     return row
 
 
-def last_session(session: Session, skill_ids: Collection[str] | None = None) -> StudySession | None:
-    """The study session logged last (latest instant, then latest entry), of ``skill_ids`` if given; None if none."""
+def last_session(session: Session, skill_id: str | None = None) -> StudySession | None:
+    """The study session logged last (latest instant, then latest entry), on ``skill_id`` if given; None if none."""
     query = select(StudySession)
-    if skill_ids is not None:
-        query = query.where(StudySession.skill_id.in_(list(skill_ids)))
+    if skill_id is not None:
+        query = query.where(StudySession.skill_id == skill_id)
     return session.exec(query.order_by(StudySession.at.desc(), StudySession.id.desc())).first()
 
 

@@ -117,10 +117,16 @@ def _most_at_risk(s, ws: Workspace, sid: str, *, now: datetime, settings) -> str
     from roadmap import review
 
     items = review.check_states(s, now=now, settings=settings, skills={sid: _check_ids(ws, sid)})
+    return _pick(sid, items, settings.calendar.study_day(now))
+
+
+def _pick(sid: str, items: list, today: date) -> str:
+    """The check to rate among a skill's check states (see :func:`most_at_risk_check`)."""
+    from roadmap import review
+
     if not items:
         raise review.ReviewError(f"{sid} has no review card: only learned skills are reviewed "
                                  f"(mark it learned with `roadmap learn {sid}`)")
-    today = settings.calendar.study_day(now)
     due = review.queue_order(items, today)
     return due[0].check_id if due else review.skill_memory(items).weakest  # the weakest check `status` names
 
@@ -155,9 +161,11 @@ def review(ws: Workspace, skill_id: str, rating: int, *, now: datetime, duration
         s.connection()  # take the write lock now (BEGIN IMMEDIATE), then date the write
         now = at_write(now)
         settings = settings_store.load(s)
+        today = settings.calendar.study_day(now)
+        items = rv.check_states(s, now=now, settings=settings, skills={sid: _check_ids(ws, sid)})
         if cid is None:
-            cid = _most_at_risk(s, ws, sid, now=now, settings=settings)
-        before = rv.check_states(s, now=now, settings=settings, skills={sid: (cid,)})
+            cid = _pick(sid, items, today)
+        due_before = next((i.due_day for i in items if i.check_id == cid), None)
         out = rv.record(s, sid, rating, now=now, settings=settings, check_id=cid, duration_seconds=duration_seconds,
                         expected_due_day=expected_due_day)
         credited: tuple = ()
@@ -170,8 +178,7 @@ def review(ws: Workspace, skill_id: str, rating: int, *, now: datetime, duration
         if preview_next:
             nsid, ncid = preview_next if isinstance(preview_next, tuple) else (preview_next, "")
             upcoming = rv.preview(s, nsid, now=now, settings=settings, check_id=ncid)
-    return Reviewed(sid, rating, out, upcoming, cid, credited, before[0].due_day if before else None,
-                    settings.calendar.study_day(now))
+    return Reviewed(sid, rating, out, upcoming, cid, credited, due_before, today)
 
 
 def preview(ws: Workspace, skill_id: str, *, now: datetime, check_id: str = "") -> dict:

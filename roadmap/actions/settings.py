@@ -109,9 +109,9 @@ def set_many(ws: Workspace, values: dict[str, str], *, now: datetime | None = No
             today = stored.calendar.study_day(now)
             for key in values:
                 when = stored.targets.get(key[len(sm.TARGET_PREFIX):]) if key.startswith(sm.TARGET_PREFIX) else None
-                if when is not None and when < today:
-                    raise sm.SettingsError(f"not saved: {key} {when.isoformat()} is in the past (today is "
-                                           f"{today.isoformat()}); give a date from today on, or none to remove it")
+                problem = sm.past_target(when, today) if when is not None else None
+                if problem:
+                    raise sm.SettingsError(f"not saved: {key} {problem}, or none to remove it")
     notes = budget_notes(stored)
     return [Saved(k, v, notes if k in ("study_days", "weekly_hours") else []) for k, v in out]
 

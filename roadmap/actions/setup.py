@@ -174,9 +174,9 @@ def check_setup(ws: Workspace, choices: SetupChoices, *, now: datetime | None = 
         if mid in seen:
             problems.append(f"--target {mid} is given twice; give each milestone one target date")
         seen.add(mid)
-        if today is not None and when < today:
-            problems.append(f"target date for {mid} {when.isoformat()} is in the past (today is "
-                            f"{today.isoformat()}); give a date from today on")
+        problem = sm.past_target(when, today) if today is not None else None
+        if problem:
+            problems.append(f"target date for {mid} {problem}")
     if choices.known:
         check(None, lambda: resolve_ids(ws.curriculum, list(choices.known)))
     return problems

@@ -294,24 +294,21 @@ def unlog(ws: Workspace, skill_id: str | None = None, *, now: datetime) -> Unlog
 
     cur = ws.curriculum
     sid = resolve(ws, skill_id) if skill_id is not None else None
-    ids = None if sid is None else [sid, *(old for old, new in cur.aliases.items() if new == sid)]
-    with ws.write() as s:
+    with ws.write() as s:  # a write first moves history stored under former ids to the current ones
         s.connection()  # take the write lock now (BEGIN IMMEDIATE), then date the write (roadmap.clock.at_write)
         now = at_write(now)
-        row = studylog.last_session(s, ids)
+        row = studylog.last_session(s, sid)
         if row is None:
             return None
         credit = review.undo_study_credit(s, row.at, now=now)
-        canonical = cur.canonical_id(row.skill_id) or row.skill_id
-        hours, at = row.hours, row.at
+        kept, hours, at = row.skill_id, row.hours, row.at
         day = settings_store.load(s).calendar.study_day(at)
         s.delete(row)
         s.flush()
-        logged = studylog.logged_hours(s)
-        total = sum(h for k, h in logged.items() if (cur.canonical_id(k) or k) == canonical)
-    known = canonical in cur.skills
-    return UnloggedTime(canonical, cur.skills[canonical].name if known else canonical, hours, at, day, total,
-                        remaining_hours(cur, canonical, {canonical: total}) if known else 0.0, credit)
+        total = studylog.logged_hours(s).get(kept, 0.0)
+    skill = cur.skills.get(kept)  # None: a skill no longer in the curriculum (its history is kept)
+    return UnloggedTime(kept, skill.name if skill else kept, hours, at, day, total,
+                        remaining_hours(cur, kept, {kept: total}) if skill else 0.0, credit)
 
 
 def resolve(ws: Workspace, skill_id: str) -> str:

@@ -33,9 +33,9 @@ class SettingValidator(Validator):
             if self.key.startswith(sm.TARGET_PREFIX):
                 if value.strip().lower() not in ("", "none"):
                     when = sm.parse_date(value, what="target date")
-                    if self.today is not None and when < self.today:
-                        return self.failure(f"{when.isoformat()} is in the past (today is "
-                                            f"{self.today.isoformat()}); give a date from today on")
+                    problem = sm.past_target(when, self.today) if self.today is not None else None
+                    if problem:
+                        return self.failure(problem)
             else:
                 sm.SPECS[self.key].parse(value)
         except RoadmapError as e:

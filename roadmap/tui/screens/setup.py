@@ -164,7 +164,7 @@ class SetupScreen(WorkerErrors, Screen):
         self.app.call_from_thread(self._show_preview, known_summary(len(ticked), len(marked)),
                                   frozenset(marked) - set(ticked))
 
-    def _show_preview(self, text: str, implied: frozenset[str] = frozenset()) -> None:
+    def _show_preview(self, text: str, implied: frozenset[str]) -> None:
         self.query_one("#setup-known-summary", Static).update(escape(text))
         box = self.query_one("#setup-known", KnownList)
         box.implied = implied  # [+]: marked too, as a prerequisite of a ticked skill
@@ -189,7 +189,7 @@ class SetupScreen(WorkerErrors, Screen):
 
     stored = None  # the settings stored when the form opened (the checks need them; read once, in a worker)
 
-    def _fill(self, values: dict[str, str], stored=None) -> None:
+    def _fill(self, values: dict[str, str], stored) -> None:
         self.stored = stored
         for key, text in values.items():
             inp = self.query_one(f"#setup-{key}", Input)
