@@ -105,6 +105,7 @@ def test_the_cap_counts_checks_and_what_it_moves_is_not_due_again(ws, db_path, s
     assert r.exit_code == 0, r.output
     assert "4 checks reviewed" in r.output and "2 more moved to the next days" in r.output
     assert "no answer key — check against the resources" in r.output
+    assert "Resources:\n  - MML: https://mml-book.github.io/" in r.output  # not run on from the answer key
     assert as_json(invoke(db_path, small_path, "due", "--format", "json")) == []
     # the sqlite3 fast path of `due --count`; on PostgreSQL it declines (None) and the full path answers
     assert due_count.count_due(db_path, due_count.curriculum_skill_ids(small_path), NOW) == \

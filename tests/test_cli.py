@@ -219,3 +219,24 @@ def test_undo_with_nothing_to_undo_exits_1(db_path, small_path, run):
     assert run("review", "algebra", "--rating", "good", now=later).exit_code == 0
     assert run("undo", now=later).exit_code == 0
     assert run("undo", now=later).exit_code == 1  # that one is undone already
+
+
+def test_the_command_list_shows_logs_whole_summary():
+    from click.testing import CliRunner
+
+    from roadmap.cli import cli
+
+    out = CliRunner().invoke(cli, ["--help"]).output
+    assert "log         Record study time (90m, 1h30m, 1:30); --undo takes it back.\n" in out
+
+
+def test_with_nothing_due_the_weakest_check_is_rated_ties_going_to_the_earlier_due_day():
+    from datetime import date
+
+    from roadmap.actions.review import _pick
+    from roadmap.review import DueItem
+
+    today = date(2026, 11, 30)
+    items = [DueItem("algebra", date(2026, 12, 9), 0.95, 0, 3.0, 5.0, "a"),
+             DueItem("algebra", date(2026, 12, 4), 0.95, 0, 3.0, 5.0, "b")]  # same memory, b due first
+    assert _pick("algebra", items, today) == "b"  # the check `status` names as weakest, not the first id

@@ -270,7 +270,7 @@ def reset(ctx: click.Context, skill_ids: tuple[str, ...], with_dependents: bool,
                + (f" ({sum(c.left_review for c in done)} left spaced review; their history is kept)" if done else ""))
 
 
-@click.command("log", short_help="Record study time on a skill (90m, 1.5h, 1h30m or 1:30); --undo takes it back.",
+@click.command("log", short_help="Record study time (90m, 1h30m, 1:30); --undo takes it back.",
                context_settings={"ignore_unknown_options": True})  # "-5m" reaches the duration's own message
 @click.option("--undo", "undo_", is_flag=True,
               help="Take back the study time logged last (on SKILL if given) and the graph credit it gave.")

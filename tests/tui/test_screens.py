@@ -96,6 +96,9 @@ async def test_learn_from_browser_with_search(make_app, ws):
         await pilot.press("slash", "ctrl+u", "enter")
         await settle(pilot)
         assert [r.value for r in app.screen.query_one("#all-skills", DataTable).rows] == ["probability"]
+        await pilot.press("f")   # filter: skipped, and no search
+        await settle(pilot)
+        assert app.screen.empty_text().startswith("No skill is skipped.")
 
 
 async def test_learning_a_locked_skill_is_refused_and_asks_learn_anyway(make_app, ws):

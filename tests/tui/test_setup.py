@@ -330,3 +330,23 @@ async def test_down_from_the_filter_goes_into_the_list(first_run_app, ws):
         box = screen.query_one("#setup-known", SelectionList)
         assert box.has_focus and box.selected == ["bayes"]
         assert screen.query_one("#setup-known-filter", Input).value == "bay"  # no space typed into the filter
+
+
+async def test_checking_again_as_you_type_reads_no_settings_on_the_ui_thread(first_run_app, ws, monkeypatch):
+    from roadmap.actions import settings as settings_actions
+
+    app = first_run_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        hours = screen.query_one("#setup-weekly_hours", Input)
+        hours.value = "eight"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        reads = []
+        monkeypatch.setattr(settings_actions, "current", lambda ws: reads.append(1) or settings_actions.Settings())
+        hours.value = "1"
+        hours.focus()
+        await pilot.press("end", "2")
+        await settle(pilot)
+        assert reads == [] and "✗" not in text_of(screen.query_one("#setup-errors"))

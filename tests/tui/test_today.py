@@ -86,7 +86,7 @@ async def test_review_session_end_to_end_with_undo(make_app, ws):
             await settle(pilot)
         assert screen.current is None
         assert "All reviews for today are done" in str(screen.query_one("#review-body").render())
-        assert "4 checks reviewed" in text_of(screen.query_one("#review-progress"))
+        assert "4 checks reviewed in under a minute" in text_of(screen.query_one("#review-progress"))
         await pilot.press("escape")
         await settle(pilot)
         assert "0 checks to review" in str(app.screen.query_one("#summary").render())
